@@ -1,0 +1,201 @@
+"""Numba kernels: every compiled function of the package, and nothing else.
+
+The kernels take only NumPy arrays and scalars. Randomness comes from a
+per-trial stream: trial ``t`` of a run with seed ``s`` seeds a xoshiro256**
+generator from SplitMix64 outputs of ``mix(mix(s) + t * GAMMA)``, so a trial's
+draws depend only on ``(s, t)``: results are identical for any number of
+threads and any chunking of the trials. ``forecast._reference`` holds a
+pure-Python twin of every kernel on the same streams.
+
+All 64-bit arithmetic is done on ``uint64`` constants so that numba never
+promotes a mixed signed/unsigned expression to float.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+from numba import njit as _numba_njit
+from numba import prange
+
+
+def njit(*args, **kwargs):
+    """Compile with the project's numba options (cached, nogil, numpy errors).
+
+    ``parallel=True`` may be passed through; ``fastmath`` is never enabled.
+    """
+    options = {"cache": True, "nogil": True, "error_model": "numpy"}
+    options.update(kwargs)
+    if args and callable(args[0]):
+        return _numba_njit(**options)(args[0])
+    return _numba_njit(*args, **options)
+
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S17 = np.uint64(17)
+_S11 = np.uint64(11)
+_FIVE = np.uint64(5)
+_NINE = np.uint64(9)
+_U7 = np.uint64(7)
+_U57 = np.uint64(57)
+_U45 = np.uint64(45)
+_U19 = np.uint64(19)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit
+def mix64(z):
+    """SplitMix64's output function: a bijective scrambling of 64 bits."""
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@njit
+def trial_state(key, trial):
+    """Return the four xoshiro256** state words of ``trial`` for a mixed seed ``key``."""
+    x = mix64(key + np.uint64(trial) * _GAMMA)
+    x = x + _GAMMA
+    s0 = mix64(x)
+    x = x + _GAMMA
+    s1 = mix64(x)
+    x = x + _GAMMA
+    s2 = mix64(x)
+    x = x + _GAMMA
+    s3 = mix64(x)
+    return s0, s1, s2, s3
+
+
+@njit
+def next_u64(s0, s1, s2, s3):
+    """One xoshiro256** step: return ``(output, s0, s1, s2, s3)``."""
+    x = s1 * _FIVE
+    result = ((x << _U7) | (x >> _U57)) * _NINE
+    t = s1 << _S17
+    s2 = s2 ^ s0
+    s3 = s3 ^ s1
+    s1 = s1 ^ s2
+    s0 = s0 ^ s3
+    s2 = s2 ^ t
+    s3 = (s3 << _U45) | (s3 >> _U19)
+    return result, s0, s1, s2, s3
+
+
+@njit
+def below(r, n):
+    """Map a 64-bit output ``r`` to an index in ``[0, n)`` via its top 53 bits."""
+    return np.int64(np.float64(r >> _S11) * _TO_UNIT * n)
+
+
+def _when_days(counts, items, horizon, seed, trials):
+    out = np.empty(trials, dtype=np.int32)
+    n = counts.size
+    key = mix64(np.uint64(seed))
+    for t in prange(trials):
+        s0, s1, s2, s3 = trial_state(key, t)
+        total = 0
+        day = 0
+        while total < items and day < horizon:
+            r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+            total += counts[below(r, n)]
+            day += 1
+        out[t] = day if total >= items else horizon + 1
+    return out
+
+
+def _how_many_totals(counts, days, seed, trials):
+    out = np.empty(trials, dtype=np.int64)
+    n = counts.size
+    key = mix64(np.uint64(seed))
+    for t in prange(trials):
+        s0, s1, s2, s3 = trial_state(key, t)
+        total = 0
+        for _ in range(days):
+            r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+            total += counts[below(r, n)]
+        out[t] = total
+    return out
+
+
+def _twin(func, name):
+    """Return a copy of ``func`` under another name.
+
+    numba's on-disk cache is keyed by a function's qualified name and line, so
+    the serial and the parallel compilations of one body need distinct names.
+    """
+    copy = types.FunctionType(func.__code__, func.__globals__, name, func.__defaults__)
+    copy.__qualname__ = name
+    return copy
+
+
+when_days = njit(parallel=True)(_twin(_when_days, "when_days"))
+"""Completion day of each trial (``horizon + 1`` when not done), parallel over trials."""
+when_days_serial = njit(_twin(_when_days, "when_days_serial"))
+"""The same as :func:`when_days` on one thread."""
+how_many_totals = njit(parallel=True)(_twin(_how_many_totals, "how_many_totals"))
+"""Items completed in ``days`` working days, per trial, parallel over trials."""
+how_many_totals_serial = njit(_twin(_how_many_totals, "how_many_totals_serial"))
+"""The same as :func:`how_many_totals` on one thread."""
+
+
+@njit
+def exact_when_pmf(values, probs, items, horizon, tol):
+    """Distribution of the completion day of ``items`` items (exact recursion).
+
+    ``values``/``probs`` is the daily throughput distribution restricted to
+    its support. Keeps ``P(total == s, not done)`` for ``s < items`` and moves
+    it forward one working day at a time; returns ``(pmf, remaining)`` where
+    ``pmf[d]`` is the probability of finishing on day ``d`` and ``remaining``
+    the mass not finished when the loop stopped (at ``horizon``, or once the
+    remaining mass fell below ``tol``).
+    """
+    pmf = np.zeros(horizon + 1)
+    running = np.zeros(items)
+    following = np.zeros(items)
+    running[0] = 1.0
+    remaining = 1.0
+    for day in range(1, horizon + 1):
+        following[:] = 0.0
+        done = 0.0
+        for j in range(values.size):
+            shift = values[j]
+            prob = probs[j]
+            keep = max(items - shift, 0)
+            for s in range(keep):  # contiguous, branch-free: vectorises
+                following[s + shift] += running[s] * prob
+            for s in range(keep, items):
+                done += running[s] * prob
+        pmf[day] = done
+        running, following = following, running
+        remaining = running.sum()
+        if remaining < tol:
+            break
+    return pmf, remaining
+
+
+@njit
+def exact_how_many_pmf(values, probs, days):
+    """Distribution of the total of ``days`` independent daily draws (direct)."""
+    top_value = values.max()
+    size = days * top_value + 1
+    current = np.zeros(size)
+    following = np.zeros(size)
+    current[0] = 1.0
+    top = 0
+    for _ in range(days):
+        following[: top + top_value + 1] = 0.0
+        for s in range(top + 1):
+            mass = current[s]
+            if mass == 0.0:
+                continue
+            for j in range(values.size):
+                following[s + values[j]] += mass * probs[j]
+        current, following = following, current
+        top += top_value
+    return current

@@ -1,0 +1,306 @@
+"""Histories of completed items and the throughput samples drawn from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .calendar import Calendar, _as_date
+from .exceptions import EmptyWindowError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["History", "Sample"]
+
+MIN_ACTIVE_DAYS = 5
+"""Fewer working days with completions than this in the window draws a warning."""
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """Throughput per working day in a history window: what the engines draw from.
+
+    Attributes
+    ----------
+    first, last : datetime.date
+        The window's first and last calendar dates (inclusive).
+    dates : numpy.ndarray of datetime64[D]
+        Every working day in the window, in order.
+    counts : numpy.ndarray of int64
+        Items completed on each of those days (zeros included).
+    source : str
+        Where the history came from.
+    clipped : bool
+        Whether the window was cut short by the start of the history.
+    calendar : Calendar
+        The calendar that decided which days are working days.
+    """
+
+    first: dt.date
+    last: dt.date
+    dates: np.ndarray
+    counts: np.ndarray
+    source: str
+    clipped: bool
+    calendar: Calendar
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def working_days(self) -> int:
+        """Number of working days in the window."""
+        return int(self.counts.size)
+
+    @property
+    def items(self) -> int:
+        """Number of items completed in the window."""
+        return int(self.counts.sum())
+
+    @property
+    def active_days(self) -> int:
+        """Number of working days with at least one completion."""
+        return int(np.count_nonzero(self.counts))
+
+    @property
+    def mean(self) -> float:
+        """Mean items per working day."""
+        return float(self.counts.mean())
+
+    def summary(self) -> dict[str, Any]:
+        """Return the window's description as plain JSON-ready values.
+
+        Examples
+        --------
+        >>> import datetime as dt, numpy as np
+        >>> s = Sample(dt.date(2024, 6, 3), dt.date(2024, 6, 4),
+        ...            np.array(["2024-06-03", "2024-06-04"], dtype="datetime64[D]"),
+        ...            np.array([2, 0]), "demo", False, Calendar())
+        >>> s.summary()["items"]
+        2
+        """
+        return {
+            "source": self.source,
+            "window_start": self.first.isoformat(),
+            "window_end": self.last.isoformat(),
+            "calendar": self.calendar.describe(),
+            "working_days": self.working_days,
+            "items": self.items,
+            "active_days": self.active_days,
+            "mean_per_day": round(self.mean, 4),
+            "clipped": self.clipped,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """Completed items per calendar date, with the calendar to read them by.
+
+    Build one with :func:`forecast.read_history`.
+
+    Attributes
+    ----------
+    dates : numpy.ndarray of datetime64[D]
+        The distinct dates on which items were completed (as recorded,
+        before any move to a working day), ascending.
+    counts : numpy.ndarray of int64
+        Items completed on each of those dates.
+    calendar : Calendar
+        Working days and holidays.
+    source : str
+        File name, or ``"history DataFrame"``.
+    first, last : datetime.date
+        The first and last dates in the history.
+    kind : {"items", "throughput"}
+        Whether it was read from one row per item or from daily counts.
+    items : pandas.DataFrame or None
+        One row per item (column ``done``, and ``type``, ``started``,
+        ``id`` when found), including rows without a done date.
+    skipped : int
+        Rows left out because they had no done date.
+    done_column : str
+        The column the done dates were read from.
+    notes : tuple of str
+        What happened while reading (rows left out, columns ignored).
+    """
+
+    dates: np.ndarray
+    counts: np.ndarray
+    calendar: Calendar
+    source: str
+    first: dt.date
+    last: dt.date
+    kind: str = "items"
+    items: pd.DataFrame | None = None
+    skipped: int = 0
+    done_column: str = "done"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        """Number of completed items in the whole history."""
+        return int(self.counts.sum())
+
+    def __repr__(self) -> str:
+        return (
+            f"History(source={self.source!r}, items={self.total}, "
+            f"first={self.first.isoformat()}, last={self.last.isoformat()}, "
+            f"calendar={self.calendar.describe()!r})"
+        )
+
+    @classmethod
+    def from_counts(
+        cls,
+        dates: Any,
+        counts: Any,
+        *,
+        calendar: Calendar | str = "weekdays",
+        source: str = "counts",
+    ) -> History:
+        """Build a history from dates and the number of items completed on each.
+
+        Examples
+        --------
+        >>> h = History.from_counts(["2024-06-03", "2024-06-04"], [3, 1])
+        >>> h.total
+        4
+        """
+        days = np.asarray(dates, dtype="datetime64[D]")
+        values = np.asarray(counts, dtype=np.int64)
+        if days.shape != values.shape or days.size == 0:
+            raise ParameterError("dates and counts must be non-empty and of the same length")
+        if (values < 0).any():
+            raise ParameterError("counts must be >= 0")
+        uniq, inverse = np.unique(days, return_inverse=True)
+        per_day = np.bincount(inverse, weights=values).astype(np.int64)
+        cal = calendar if isinstance(calendar, Calendar) else Calendar.from_options(calendar)
+        return cls(
+            dates=uniq, counts=per_day, calendar=cal, source=source,
+            first=uniq[0].astype(dt.date), last=uniq[-1].astype(dt.date), kind="throughput",
+        )
+
+    def window_bounds(
+        self, start: dt.date, window: int | None = 90, since: object | None = None
+    ) -> tuple[dt.date, dt.date, bool]:
+        """Return ``(first, last, clipped)``: the calendar dates of the window.
+
+        The window ends the day before ``start``. It begins ``window`` calendar
+        days earlier, or on ``since``, but never before the history's first date.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> h = History.from_counts(["2024-01-10"], [1])
+        >>> h.window_bounds(dt.date(2024, 6, 1), window=30)
+        (datetime.date(2024, 5, 2), datetime.date(2024, 5, 31), False)
+        """
+        last = start - dt.timedelta(days=1)
+        if since is not None:
+            first = _as_date(since, "since")
+            if first > last:
+                raise ParameterError(
+                    f"since = {first.isoformat()} is not before the start "
+                    f"{start.isoformat()}; the window must end before the forecast starts"
+                )
+        else:
+            if window is None or isinstance(window, bool) or int(window) != window or window < 1:
+                raise ParameterError(f"window = {window!r}, must be a whole number of days >= 1")
+            first = start - dt.timedelta(days=int(window))
+        clipped = first < self.first
+        return max(first, self.first), last, clipped
+
+    def sample(
+        self, start: dt.date, window: int | None = 90, since: object | None = None
+    ) -> Sample:
+        """Return the throughput per working day in the window before ``start``.
+
+        Items completed on a non-working day count on the next working day;
+        those that would move past the window's last working day count on that
+        last working day instead, so the window's total is preserved.
+
+        Parameters
+        ----------
+        start : datetime.date
+            The forecast's start; the window ends the day before.
+        window : int
+            Calendar days in the window (ignored when ``since`` is given).
+        since : date, optional
+            The window's first date.
+
+        Returns
+        -------
+        Sample
+
+        Raises
+        ------
+        EmptyWindowError
+            When the window has no working day or no completed item.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> h = History.from_counts(["2024-06-01", "2024-06-03"], [2, 1])  # Sat, Mon
+        >>> s = h.sample(dt.date(2024, 6, 5), window=5)
+        >>> s.counts.tolist()    # Saturday's two items count on Monday
+        [3, 0]
+        """
+        first, last, clipped = self.window_bounds(start, window, since)
+        hint = self._widen_hint(start, first, last)
+        if first > last:
+            raise EmptyWindowError(
+                f"{self.source}: the window before {start.isoformat()} is empty "
+                f"(the history starts on {self.first.isoformat()}); {hint}"
+            )
+        work = self.calendar.working_dates(first, last)
+        if work.size == 0:
+            raise EmptyWindowError(
+                f"{self.source}: the window {first.isoformat()} .. {last.isoformat()} has no "
+                f"working day under the '{self.calendar.describe()}' calendar; {hint}"
+            )
+        lo, hi = np.datetime64(first, "D"), np.datetime64(last, "D")
+        inside = (self.dates >= lo) & (self.dates <= hi)
+        moved = self.calendar.roll_forward(self.dates[inside])
+        moved = np.minimum(moved, work[-1])
+        slot = np.searchsorted(work, moved)
+        counts = np.bincount(slot, weights=self.counts[inside], minlength=work.size).astype(
+            np.int64
+        )
+        sample_warnings: list[str] = []
+        if counts.sum() == 0:
+            raise EmptyWindowError(
+                f"{self.source}: no completed items between {first.isoformat()} and "
+                f"{last.isoformat()}; {hint}"
+            )
+        if clipped:
+            sample_warnings.append(
+                f"the window was cut short: the history starts on {self.first.isoformat()}"
+            )
+        active = int(np.count_nonzero(counts))
+        if active < MIN_ACTIVE_DAYS:
+            sample_warnings.append(
+                f"only {active} working days with completions in the window; at least "
+                f"{MIN_ACTIVE_DAYS} are needed for a trustworthy forecast: widen --window"
+            )
+        gap = (start - self.last).days
+        if gap > 30:
+            sample_warnings.append(
+                f"the history ends on {self.last.isoformat()}, {gap} days before the start; "
+                "recent throughput is unknown"
+            )
+        return Sample(
+            first=first, last=last, dates=work, counts=counts, source=self.source,
+            clipped=clipped, calendar=self.calendar, warnings=tuple(sample_warnings),
+        )
+
+    def _widen_hint(self, start: dt.date, first: dt.date, last: dt.date) -> str:
+        if self.last < first:
+            after = self.last + dt.timedelta(days=1)
+            return (
+                f"the history ends on {self.last.isoformat()}: widen --window, use --since, "
+                f"or set --start {after.isoformat()}"
+            )
+        if self.first > last:
+            return f"the history starts on {self.first.isoformat()}: set a later --start"
+        return "widen --window or use an earlier --since"

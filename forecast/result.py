@@ -1,0 +1,563 @@
+"""Forecast results: distributions with percentiles, likelihoods and tables.
+
+Both engines produce a probability mass function (pmf): the exact engine
+directly, the Monte Carlo engine as the share of trials on each value. The
+percentile rules are applied to that pmf, so both engines answer by the same
+definitions:
+
+- When: P85 is the earliest working day by which at least 85% of trials are
+  done.
+- How many: P85 is the largest N such that at least 85% of trials completed
+  N or more items.
+
+Monte Carlo results also carry the per-trial values, from which a
+distribution-free 99% interval and a standard error of each percentile are
+computed (from the order statistics around the percentile's rank).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .calendar import Calendar, _as_date
+from .exceptions import ParameterError
+from .history import Sample
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Percentile", "WhenForecast", "HowManyForecast", "TOLERANCE", "Z_99"]
+
+TOLERANCE = 1e-9
+"""Slack when comparing a probability with a percentile level, so that 0.85
+computed as 0.8499999999 still counts as reaching 85%."""
+
+Z_99 = 2.5758293035489004
+"""Normal quantile of 0.995: the reported Monte Carlo intervals are 99%."""
+
+
+@dataclass(frozen=True)
+class Percentile:
+    """One percentile of a forecast.
+
+    Attributes
+    ----------
+    p : float
+        The level, in percent.
+    value : int or None
+        Working day (When) or items (How many); None when the level is not
+        reached within the horizon.
+    date : datetime.date or None
+        The date of that working day (When only).
+    se : float
+        Standard error of ``value`` from Monte Carlo sampling (0 for exact).
+    low, high : int or None
+        A 99% interval for ``value`` (equal to it for exact).
+    """
+
+    p: float
+    value: int | None
+    date: dt.date | None
+    se: float
+    low: int | None
+    high: int | None
+
+
+def _check_levels(levels: Any) -> tuple[float, ...]:
+    try:
+        values = tuple(float(p) for p in levels)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"percentiles = {levels!r} must be numbers between 0 and 100, such as 50,70,85,95"
+        ) from None
+    if not values:
+        raise ParameterError("percentiles is empty; give at least one level such as 85")
+    for p in values:
+        if not (0 < p <= 100) or math.isnan(p):
+            raise ParameterError(f"percentile {p:g} is out of range; each must be > 0 and <= 100")
+    return tuple(sorted(set(values)))
+
+
+def _pct_label(p: float) -> str:
+    return f"{p:g}%"
+
+
+def _first_reaching(cdf: np.ndarray, level: float) -> int | None:
+    """Smallest index whose cdf reaches ``level`` (with tolerance), or None."""
+    idx = int(np.searchsorted(cdf, level - TOLERANCE, side="left"))
+    return idx if idx < cdf.size else None
+
+
+@dataclass(frozen=True, eq=False)
+class _Forecast:
+    start: dt.date
+    calendar: Calendar
+    sample: Sample
+    engine: str
+    levels: tuple[float, ...]
+    pmf: np.ndarray
+    trials: int | None = None
+    seed: int | None = None
+    draws: np.ndarray | None = None
+    method: str = "daily"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def day1(self) -> dt.date:
+        """The date of working day 1: the first working day on or after the start."""
+        return self.calendar.date_of_day(self.start, 1)
+
+    @cached_property
+    def _sorted(self) -> np.ndarray:
+        assert self.draws is not None
+        return np.sort(self.draws)
+
+    def _interval(self, rank: int, q: float) -> tuple[int, int, float]:
+        """Order-statistic interval around 1-based ``rank`` of the sorted draws."""
+        n = self._sorted.size
+        half = Z_99 * math.sqrt(n * q * (1.0 - q))
+        lo = max(1, int(math.floor(rank - half)))
+        hi = min(n, int(math.ceil(rank + half)))
+        low, high = int(self._sorted[lo - 1]), int(self._sorted[hi - 1])
+        return low, high, (high - low) / (2.0 * Z_99)
+
+    def percentiles(self) -> tuple[Percentile, ...]:
+        """Return the requested percentiles.
+
+        Returns
+        -------
+        tuple of Percentile
+        """
+        return tuple(self.percentile(p) for p in self.levels)
+
+    def percentile(self, p: float) -> Percentile:  # pragma: no cover - overridden
+        """Return the percentile at level ``p``."""
+        raise NotImplementedError
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Warnings about the inputs and the result, as plain sentences."""
+        return tuple(self.sample.warnings) + tuple(self.notes)
+
+    def _engine_text(self) -> str:
+        if self.engine == "exact":
+            return f"exact ({self.method} bootstrap, convolution)"
+        return f"Monte Carlo ({self.method} bootstrap, {self.trials:,} trials, seed {self.seed})"
+
+    def _sample_text(self) -> str:
+        s = self.sample
+        return (
+            f"{s.source}: {s.first.isoformat()} .. {s.last.isoformat()}, {s.working_days} "
+            f"working days, {s.items} items, {s.active_days} active days "
+            f"({s.mean:.2f}/day), calendar {s.calendar.describe()}"
+        )
+
+    def _common_dict(self) -> dict[str, Any]:
+        from . import __version__
+
+        return {
+            "start": self.start.isoformat(),
+            "day1": self.day1.isoformat(),
+            "engine": self.engine,
+            "method": self.method,
+            "trials": self.trials,
+            "seed": self.seed,
+            "sample": self.sample.summary(),
+            "warnings": list(self.warnings),
+            "version": __version__,
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as indented JSON text."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - overridden
+        """Return the result as JSON-ready values."""
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        head = html.escape(str(self).splitlines()[0])
+        return f"<p><b>{head}</b></p>" + frame.to_html(index=False, escape=True)
+
+    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - overridden
+        """Return one row per percentile."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=False)
+class WhenForecast(_Forecast):
+    """When will ``items`` items be done? A distribution of completion days.
+
+    Attributes
+    ----------
+    items : int
+        Items to complete.
+    horizon : int
+        Last working day simulated.
+    beyond : float
+        Probability of not finishing within the horizon.
+    target : datetime.date or None
+        The date asked about with ``target=``.
+
+    ``pmf[d]`` is the probability of completing on working day ``d``.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> h = forecast.History.from_counts(["2024-06-03"], [1], calendar="all")
+    >>> f = forecast.when(h, 5, start="2024-06-04", window=1)
+    >>> [(p.p, p.value, p.date.isoformat()) for p in f.percentiles()][:2]
+    [(50.0, 5, '2024-06-08'), (70.0, 5, '2024-06-08')]
+    >>> f.likelihood("2024-06-07")
+    0.0
+    """
+
+    items: int = 1
+    horizon: int = 0
+    beyond: float = 0.0
+    target: dt.date | None = None
+
+    @cached_property
+    def cdf(self) -> np.ndarray:
+        """``cdf[d]`` = probability of being done on or before working day ``d``."""
+        if self.draws is not None:
+            counts = np.bincount(self.draws, minlength=self.horizon + 2)[: self.horizon + 1]
+            return np.cumsum(counts) / self.draws.size  # type: ignore[no-any-return]
+        return np.cumsum(self.pmf)  # type: ignore[no-any-return]
+
+    @cached_property
+    def _dates(self) -> np.ndarray:
+        last = int(np.flatnonzero(self.pmf)[-1]) if np.any(self.pmf) else 1
+        return self.calendar.day_dates(self.start, max(last, 1))
+
+    def date_of(self, day: int) -> dt.date:
+        """Return the calendar date of working day ``day``."""
+        if day <= self._dates.size:
+            return self._dates[day - 1].astype(dt.date)  # type: ignore[no-any-return]
+        return self.calendar.date_of_day(self.start, day)
+
+    def percentile(self, p: float) -> Percentile:
+        """Return the earliest day by which at least ``p`` percent of outcomes are done.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.History.from_counts(["2024-06-03"], [2], calendar="all")
+        >>> forecast.when(h, 5, start="2024-06-04", window=1).percentile(85).value
+        3
+        """
+        q = float(p) / 100.0
+        day = _first_reaching(self.cdf, q)
+        if day is None:
+            return Percentile(float(p), None, None, math.nan, None, None)
+        if self.draws is None:
+            return Percentile(float(p), day, self.date_of(day), 0.0, day, day)
+        n = self.draws.size
+        rank = math.ceil((q - TOLERANCE) * n)
+        low, high, se = self._interval(rank, q)
+        over = self.horizon + 1
+        return Percentile(
+            float(p), day, self.date_of(day), se,
+            low if low < over else None, high if high < over else None,
+        )
+
+    def likelihood(self, date: Any) -> float:
+        """Return the probability of being done on or before ``date``.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.History.from_counts(["2024-06-03"], [1], calendar="all")
+        >>> forecast.when(h, 3, start="2024-06-04", window=1).likelihood("2024-06-06")
+        1.0
+        """
+        day = self.calendar.day_number(self.start, _as_date(date, "date"))
+        if day <= 0:
+            return 0.0
+        return float(self.cdf[min(day, self.horizon)])
+
+    def likelihood_se(self, date: Any) -> float:
+        """Return the Monte Carlo standard error of :meth:`likelihood` (0 for exact)."""
+        if self.draws is None:
+            return 0.0
+        prob = self.likelihood(date)
+        return math.sqrt(prob * (1.0 - prob) / self.draws.size)
+
+    @property
+    def not_within_horizon(self) -> float:
+        """Share of outcomes not finished within the horizon."""
+        if self.draws is not None:
+            return float(np.count_nonzero(self.draws > self.horizon) / self.draws.size)
+        return float(self.beyond)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per percentile with stable columns.
+
+        Columns: ``question, start, items, p, date, days, se_days, low_days,
+        high_days`` (dates ISO; empty when not within the horizon).
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "question": "when",
+                "start": self.start.isoformat(),
+                "items": self.items,
+                "p": pc.p,
+                "date": pc.date.isoformat() if pc.date else None,
+                "days": pc.value,
+                "se_days": None if math.isnan(pc.se) else round(pc.se, 3),
+                "low_days": pc.low,
+                "high_days": pc.high,
+            }
+            for pc in self.percentiles()
+        ]
+        frame = pd.DataFrame(rows, columns=WHEN_COLUMNS)
+        for col in ("days", "low_days", "high_days"):
+            frame[col] = frame[col].astype("Int64")
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready values.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.History.from_counts(["2024-06-03"], [1], calendar="all")
+        >>> d = forecast.when(h, 2, start="2024-06-04", window=1, percentiles=[85]).to_dict()
+        >>> d["question"], d["percentiles"][0]["date"]
+        ('when', '2024-06-05')
+        """
+        out: dict[str, Any] = {"question": "when", "items": self.items}
+        out.update(self._common_dict())
+        out["horizon_days"] = self.horizon
+        out["not_within_horizon"] = self.not_within_horizon
+        out["percentiles"] = [
+            {
+                "p": pc.p,
+                "date": pc.date.isoformat() if pc.date else None,
+                "days": pc.value,
+                "se_days": None if math.isnan(pc.se) else round(pc.se, 4),
+                "low_days": pc.low,
+                "high_days": pc.high,
+            }
+            for pc in self.percentiles()
+        ]
+        if self.target is not None:
+            out["likelihood"] = {
+                "date": self.target.isoformat(),
+                "probability": self.likelihood(self.target),
+                "se": self.likelihood_se(self.target),
+            }
+        return out
+
+    def __str__(self) -> str:
+        lines = [
+            f"When will {self.items} items be done?",
+            f"  start {self.start.isoformat()} (day 1 = {self.day1:%a} {self.day1.isoformat()})",
+            f"  engine: {self._engine_text()}",
+            f"  sample: {self._sample_text()}",
+            "",
+        ]
+        mc = self.draws is not None
+        header = "  chance  done on or before   working days"
+        if mc:
+            header += "   ± se  99% interval"
+        lines.append(header)
+        for pc in self.percentiles():
+            if pc.value is None or pc.date is None:
+                lines.append(f"  {_pct_label(pc.p):>6}  not within horizon ({self.horizon} days)")
+                continue
+            row = f"  {_pct_label(pc.p):>6}  {pc.date:%a} {pc.date.isoformat()}   {pc.value:>12}"
+            if mc:
+                hi = "…" if pc.high is None else str(pc.high)
+                row += f"  {pc.se:>5.1f}  {pc.low}–{hi}"
+            lines.append(row)
+        lines.append("")
+        lines.append(
+            "  Read: \"85%\" = 85% of outcomes are done on or before that date "
+            "(working days count from day 1)."
+        )
+        if self.target is not None:
+            prob = self.likelihood(self.target)
+            text = f"  Target {self.target.isoformat()}: {prob:.1%} chance of being done on or before it"
+            if mc:
+                text += f" (± {self.likelihood_se(self.target):.1%})"
+            lines.append(text + ".")
+        if self.not_within_horizon > 0:
+            lines.append(
+                f"  {self.not_within_horizon:.2%} of outcomes are not done within the "
+                f"horizon of {self.horizon} working days."
+            )
+        if self.warnings:
+            lines.append("")
+            lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+WHEN_COLUMNS = (
+    "question", "start", "items", "p", "date", "days", "se_days", "low_days", "high_days",
+)
+"""Columns of :meth:`WhenForecast.to_frame` and of ``forecast when --format csv``."""
+
+
+@dataclass(frozen=True, eq=False)
+class HowManyForecast(_Forecast):
+    """How many items in ``days`` working days? A distribution of counts.
+
+    ``pmf[n]`` is the probability of completing exactly ``n`` items.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> h = forecast.History.from_counts(["2024-06-03"], [2], calendar="all")
+    >>> f = forecast.how_many(h, days=10, start="2024-06-04", window=1)
+    >>> f.percentile(85).value
+    20
+    """
+
+    days: int = 1
+    by: dt.date | None = None
+
+    @property
+    def end(self) -> dt.date:
+        """The date of the last working day counted."""
+        return self.calendar.date_of_day(self.start, self.days)
+
+    @cached_property
+    def survival(self) -> np.ndarray:
+        """``survival[n]`` = probability of completing ``n`` items or more."""
+        if self.draws is not None:
+            counts = np.bincount(self.draws)
+            return np.cumsum(counts[::-1])[::-1] / self.draws.size  # type: ignore[no-any-return]
+        return np.cumsum(self.pmf[::-1])[::-1]  # type: ignore[no-any-return]
+
+    def percentile(self, p: float) -> Percentile:
+        """Return the largest N completed in at least ``p`` percent of outcomes.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [0, 1],
+        ...                                  calendar="all")
+        >>> f = forecast.how_many(h, days=2, start="2024-06-05", window=2)
+        >>> [f.percentile(p).value for p in (85, 70, 50, 25)]
+        [0, 1, 1, 2]
+        """
+        q = float(p) / 100.0
+        reach = self.survival >= q - TOLERANCE
+        value = int(np.flatnonzero(reach)[-1]) if reach.any() else 0
+        if self.draws is None:
+            return Percentile(float(p), value, None, 0.0, value, value)
+        n = self.draws.size
+        rank_from_top = math.ceil((q - TOLERANCE) * n)
+        low, high, se = self._interval(n + 1 - rank_from_top, q)
+        return Percentile(float(p), value, None, se, low, high)
+
+    def likelihood(self, items: int) -> float:
+        """Return the probability of completing ``items`` items or more.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.History.from_counts(["2024-06-03"], [2], calendar="all")
+        >>> forecast.how_many(h, days=3, start="2024-06-04", window=1).likelihood(6)
+        1.0
+        """
+        n = int(items)
+        if n <= 0:
+            return 1.0
+        if n >= self.survival.size:
+            return 0.0
+        return float(self.survival[n])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per percentile with stable columns.
+
+        Columns: ``question, start, end, days, p, items, se_items,
+        low_items, high_items``.
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "question": "how-many",
+                "start": self.start.isoformat(),
+                "end": self.end.isoformat(),
+                "days": self.days,
+                "p": pc.p,
+                "items": pc.value,
+                "se_items": round(pc.se, 3),
+                "low_items": pc.low,
+                "high_items": pc.high,
+            }
+            for pc in self.percentiles()
+        ]
+        return pd.DataFrame(rows, columns=HOW_MANY_COLUMNS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready values.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.History.from_counts(["2024-06-03"], [1], calendar="all")
+        >>> forecast.how_many(h, days=4, start="2024-06-04", window=1).to_dict()["end"]
+        '2024-06-07'
+        """
+        out: dict[str, Any] = {"question": "how-many"}
+        out.update(self._common_dict())
+        out["days"] = self.days
+        out["end"] = self.end.isoformat()
+        out["by"] = self.by.isoformat() if self.by else None
+        out["direction"] = "at least: P85 = 85% chance of completing this many items or more"
+        out["percentiles"] = [
+            {"p": pc.p, "items": pc.value, "se_items": round(pc.se, 4),
+             "low_items": pc.low, "high_items": pc.high}
+            for pc in self.percentiles()
+        ]
+        return out
+
+    def __str__(self) -> str:
+        span = f"{self.day1.isoformat()} .. {self.end.isoformat()}"
+        lines = [
+            f"How many items in {self.days} working days ({span})?",
+            f"  start {self.start.isoformat()} (day 1 = {self.day1:%a} {self.day1.isoformat()})",
+            f"  engine: {self._engine_text()}",
+            f"  sample: {self._sample_text()}",
+            "",
+        ]
+        mc = self.draws is not None
+        header = "  chance  items or more"
+        if mc:
+            header += "   ± se  99% interval"
+        lines.append(header)
+        for pc in self.percentiles():
+            row = f"  {_pct_label(pc.p):>6}  {pc.value:>13}"
+            if mc:
+                row += f"  {pc.se:>5.1f}  {pc.low}–{pc.high}"
+            lines.append(row)
+        lines.append("")
+        lines.append(
+            "  Read: \"85%\" = an 85% chance of completing that many items or more by "
+            f"{self.end.isoformat()}."
+        )
+        if self.warnings:
+            lines.append("")
+            lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+HOW_MANY_COLUMNS = (
+    "question", "start", "end", "days", "p", "items", "se_items", "low_items", "high_items",
+)
+"""Columns of :meth:`HowManyForecast.to_frame` and of ``forecast how-many --format csv``."""
