@@ -210,7 +210,7 @@ class Calendar:
         >>> Calendar().is_working(dt.date(2024, 6, 1))   # a Saturday
         False
         """
-        return bool(np.is_busdaycal(day, busdaycal=self._cal(day, day)))
+        return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=self._cal(day, day)))
 
     def working_dates(self, first: dt.date, last: dt.date) -> np.ndarray:
         """Return the working days in ``[first, last]`` as ``datetime64[D]``.

@@ -1,0 +1,47 @@
+# The two commands in the README: `make demo` and `make test`.
+# Each creates .venv with the interpreter below when it is missing and
+# (re)installs the package when pyproject.toml changed.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: demo test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+demo: $(VENV)/.installed-run
+	@mkdir -p out
+	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-31 --plot out/when.png
+	$(BIN)/forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03 --plot out/how-many.png
+	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-31 --format csv --output out/when.csv
+	$(BIN)/forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03 --format json --output out/how-many.json
+	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --engine mc --trials 100000 --format csv --output out/when-mc.csv
+	@echo "demo outputs are in out/: when.png how-many.png when.csv how-many.json when-mc.csv"
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m pytest benchmarks -p no:randomly --benchmark-only --benchmark-columns=min,median,mean,rounds
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check forecast tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .benchmarks

@@ -1,0 +1,287 @@
+"""The ``forecast`` command line: parse, call one library function, format.
+
+Only :mod:`click` is imported at module level; the library (pandas, numba)
+is imported inside the commands, so ``forecast --help`` and argument errors
+are instant and never load numba.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"forecast: error: {message}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """A group that reports every user error as one line on stderr, status 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        from .exceptions import ForecastError
+
+        kwargs["standalone_mode"] = False
+        try:
+            super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
+        except click.UsageError as exc:
+            hint = ""
+            if exc.ctx is not None:
+                hint = f" (see '{exc.ctx.command_path} --help')"
+            _fail(f"{exc.format_message()}{hint}", exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except ForecastError as exc:
+            _fail(str(exc))
+        except click.exceptions.Abort:
+            _fail("interrupted; no output was written", 130)
+        except KeyboardInterrupt:
+            _fail("interrupted; no output was written", 130)
+        sys.exit(0)
+
+
+class _Date(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD", param, ctx)
+
+
+DATE = _Date()
+
+
+def _percentiles(ctx: Any, param: Any, value: str) -> tuple[float, ...]:
+    try:
+        levels = tuple(float(v) for v in value.replace(" ", "").split(",") if v)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} must be numbers separated by commas, such as 50,70,85,95"
+        ) from None
+    bad = [p for p in levels if not 0 < p <= 100]
+    if not levels or bad:
+        raise click.BadParameter(f"{value!r}: each level must be > 0 and <= 100")
+    return levels
+
+
+def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that say how to read the history and which window to sample."""
+    options = [
+        click.argument("history", type=click.Path(dir_okay=True, path_type=Path)),
+        click.option("--start", type=DATE, help="First day of the forecast [default: today]."),
+        click.option("--window", type=click.IntRange(min=1), default=None,
+                     help="Calendar days of history before the start to sample [default: 90]."),
+        click.option("--since", type=DATE, help="Sample the history from this date instead."),
+        click.option("--done-column", metavar="NAME",
+                     help="The done-date column, when it is not found by name."),
+        click.option("--date-format", metavar="FMT",
+                     help="strptime format of the dates, e.g. '%d/%m/%Y' [default: detect]."),
+        click.option("--calendar", type=click.Choice(["weekdays", "all"]), default="weekdays",
+                     show_default=True, help="Which days are working days."),
+        click.option("--holidays", "country", metavar="CC",
+                     help="Country code whose public holidays are non-working (e.g. GB)."),
+        click.option("--holidays-file", type=click.Path(path_type=Path),
+                     help="A file of non-working dates, one YYYY-MM-DD per line."),
+        click.option("--exclude-type", multiple=True, metavar="TYPE",
+                     help="Leave out items of this type (repeatable)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by the questions: engine, trials, seed and outputs."""
+    options = [
+        click.option("--percentiles", default="50,70,85,95", show_default=True,
+                     callback=_percentiles, help="Levels to report."),
+        click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
+                     show_default=True,
+                     help="exact: convolution, no noise; mc: numba Monte Carlo."),
+        click.option("--trials", type=click.IntRange(min=1), default=10_000, show_default=True,
+                     help="Monte Carlo trials."),
+        click.option("--seed", type=click.IntRange(min=0), default=None,
+                     help="Monte Carlo seed [default: fixed, shown in the output]."),
+        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                     default="table", show_default=True, help="Output format."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the output to this file (atomically) instead of stdout."),
+        click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also draw the distribution to this .png or .svg file."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _read(opts: dict[str, Any]) -> Any:
+    from .exceptions import DataError, InputFileError
+    from .io import read_history
+
+    holidays: Any = opts["country"]
+    if opts["holidays_file"] is not None:
+        path = opts["holidays_file"]
+        if not path.is_file():
+            raise InputFileError(f"holidays file '{path}' does not exist; check the path")
+        dates = []
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            text = line.split("#", 1)[0].strip().strip(",")
+            if not text or text.lower() in {"date", "holiday", "holidays"}:
+                continue
+            try:
+                dates.append(dt.date.fromisoformat(text[:10]))
+            except ValueError:
+                raise DataError(
+                    f"holidays file '{path}', line {number}: cannot read {text!r} as a date; "
+                    "write one YYYY-MM-DD per line"
+                ) from None
+        from .calendar import Calendar
+
+        holidays = None
+        calendar: Any = Calendar.from_options(
+            Calendar.from_options(opts["calendar"], opts["country"]), dates
+        )
+    else:
+        calendar = opts["calendar"]
+    if opts["window"] is not None and opts["since"] is not None:
+        raise click.UsageError("give --window or --since, not both")
+    return read_history(
+        opts["history"], done_column=opts["done_column"], date_format=opts["date_format"],
+        calendar=calendar, holidays=holidays, exclude_types=opts["exclude_type"],
+    )
+
+
+def _window(opts: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "start": opts["start"],
+        "window": 90 if opts["window"] is None else opts["window"],
+        "since": opts["since"],
+        "percentiles": opts["percentiles"],
+        "engine": opts["engine"],
+        "trials": opts["trials"],
+        "rng": opts["seed"],
+    }
+
+
+def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
+    from .io import spreadsheet_safe, write_atomic
+
+    protect = [p for p in (opts["history"], opts["holidays_file"]) if p is not None]
+    plot_path = opts["plot"]
+    if plot_path is not None and plot_path.suffix.lower() not in {".png", ".svg"}:
+        raise click.BadParameter(
+            f"'{plot_path}' must end in .png or .svg", param_hint="'--plot'"
+        )
+    fmt = opts["fmt"]
+    if fmt == "json":
+        text = result.to_json()
+    elif fmt == "csv":
+        frame = result.to_frame()
+        for col in frame.columns:
+            if frame[col].dtype == object:
+                frame[col] = frame[col].map(spreadsheet_safe)
+        text = frame.to_csv(index=False, lineterminator="\n")
+    else:
+        text = str(result) + "\n"
+    if opts["output"] is not None:
+        write_atomic(opts["output"], text, protect=protect)
+        click.echo(f"wrote {opts['output']}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if plot_path is not None:
+        import io
+
+        from . import plot as plots
+
+        ax = plot(plots, result)
+        buffer = io.BytesIO()
+        ax.figure.savefig(buffer, format=plot_path.suffix.lower().lstrip("."), dpi=120,
+                          bbox_inches="tight")
+        import matplotlib.pyplot as plt
+
+        plt.close(ax.figure)
+        write_atomic(plot_path, buffer.getvalue(), protect=protect)
+        click.echo(f"wrote {plot_path}", err=True)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(package_name="delivery-forecast", prog_name="forecast")
+def cli() -> None:
+    """Forecast delivery from a team's own history of completed items.
+
+    Every answer is a distribution, summarised by percentiles. Dates count in
+    working days: day 1 is the first working day on or after --start.
+
+    \b
+    Examples:
+      forecast when examples/team.csv --items 40 --start 2024-06-03
+      forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@history_options
+@click.option("-n", "--items", type=int, required=True, help="Items still to do (>= 1).")
+@click.option("--target", type=DATE, help="Report the chance of being done on or before it.")
+@run_options
+def when(**opts: Any) -> None:
+    """When will N items be done?
+
+    Prints the date by which each percentile of outcomes is done: P85 is the
+    earliest date by which 85% of outcomes have finished.
+
+    \b
+    Example:
+      forecast when examples/team.csv --items 40 --start 2024-06-03 \\
+          --target 2024-07-31 --plot out/when.png
+    """
+    from .questions import when as ask
+
+    history = _read(opts)
+    result = ask(history, opts["items"], target=opts["target"], **_window(opts))
+    _emit(result, opts, lambda plots, r: plots.when(r))
+
+
+@cli.command(name="how-many", context_settings=CONTEXT)
+@history_options
+@click.option("--by", type=DATE, help="Count working days from day 1 through this date.")
+@click.option("--days", type=int, help="Or: the number of working days.")
+@run_options
+def how_many(**opts: Any) -> None:
+    """How many items will be done by a date (or in D working days)?
+
+    Percentiles read as "N or more": P85 is the largest N that 85% of outcomes
+    reach or exceed.
+
+    \b
+    Example:
+      forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03
+      forecast how-many examples/team.csv --days 20 --format csv -o out/count.csv
+    """
+    from .questions import how_many as ask
+
+    if (opts["by"] is None) == (opts["days"] is None):
+        raise click.UsageError("give exactly one of --by DATE or --days D")
+    history = _read(opts)
+    result = ask(history, by=opts["by"], days=opts["days"], **_window(opts))
+    _emit(result, opts, lambda plots, r: plots.how_many(r))
+
+
+def main() -> None:
+    """Entry point of the ``forecast`` console script."""
+    cli(prog_name="forecast")

@@ -1,0 +1,180 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import write_csv
+
+import forecast
+from forecast.exceptions import ColumnError, DataError, InputFileError
+from forecast.io import parse_dates, spreadsheet_safe, write_atomic
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["done", "Done_Date", "completed", "completed_at", "Completed Date", "Resolved",
+     "Resolution Date", "resolved date", "CLOSED", "closed_at", "Closed Date", "end",
+     "end_date", "finished", "date", "closedAt"],
+)
+def test_done_column_found_by_name(tmp_path, header):
+    path = write_csv(tmp_path / "h.csv", ["id", header], [[1, "2024-06-03"], [2, "2024-06-04"]])
+    h = forecast.read_history(path)
+    assert h.total == 2 and h.done_column == header
+
+
+def test_preferred_name_wins_over_generic_date(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["date", "resolved"],
+                     [["2020-01-01", "2024-06-03"], ["2020-01-01", "2024-06-04"]])
+    assert forecast.read_history(path).first == D(2024, 6, 3)
+
+
+def test_done_column_override(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["x", "y"], [["a", "2024-06-03"]])
+    assert forecast.read_history(path, done_column="y").total == 1
+    assert forecast.read_history(path, done_column="Y").total == 1
+
+
+def test_no_done_column_lists_columns_and_names(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["id", "title", "owner"], [[1, "a", "b"]])
+    with pytest.raises(ColumnError) as info:
+        forecast.read_history(path)
+    message = str(info.value)
+    assert "columns: id, title, owner" in message
+    assert "looked for: done, done date" in message and "closed at" in message
+    assert "--done-column" in message
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["2024-03-12", "2024-03-13"], ["2024-03-12", "2024-03-13"]),
+        (["2024-03-12T15:15:00Z", "2024-03-13 09:00"], ["2024-03-12", "2024-03-13"]),
+        (["2024-03-12T23:30:00-05:00", "2024-03-13T00:10:00+02:00"], ["2024-03-12", "2024-03-13"]),
+        (["2024-03-12T15:15:00.123456+0100"], ["2024-03-12"]),
+        (["12/Mar/24 3:15 PM", "1/Apr/24 9:05 AM"], ["2024-03-12", "2024-04-01"]),  # Jira
+        (["3/12/2024 3:15:00 PM", "12/1/2024 11:00:00 AM"], ["2024-03-12", "2024-12-01"]),  # ADO
+        (["25/12/2024", "13/01/2025"], ["2024-12-25", "2025-01-13"]),  # day first
+        (["25.12.2024 10:00", "13.01.2025 11:00"], ["2024-12-25", "2025-01-13"]),
+    ],
+)
+def test_date_formats(values, expected):
+    assert parse_dates(values).astype(str).tolist() == expected
+
+
+def test_forced_date_format():
+    # 03/04/2024 is 4 March under day-first.
+    got = parse_dates(["03/04/2024"], date_format="%d/%m/%Y")
+    assert got.astype(str).tolist() == ["2024-04-03"]
+
+
+def test_unparseable_date_names_file_row_and_value(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["id", "done"],
+                     [[1, "2024-06-03"], [2, "2024-06-04"], [3, "someday"]])
+    with pytest.raises(DataError, match=r"h\.csv', row 4, column 'done': cannot read 'someday'"):
+        forecast.read_history(path)
+
+
+def test_impossible_date(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["done"], [["2024-02-30"]])
+    with pytest.raises(DataError, match=r"row 2, column 'done': cannot read '2024-02-30'"):
+        forecast.read_history(path)
+
+
+def test_rows_without_done_date_are_work_in_progress(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["id", "done", "started"],
+                     [[1, "2024-06-03", "2024-06-01"], [2, "", "2024-06-02"]])
+    h = forecast.read_history(path)
+    assert h.total == 1 and h.skipped == 1
+    assert any("1 rows without a done date" in n for n in h.notes)
+    assert len(h.items) == 2  # nothing the user gave is lost
+
+
+def test_exclude_types(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["done", "Work Item Type"],
+                     [["2024-06-03", "Bug"], ["2024-06-03", "User Story"], ["2024-06-04", "bug"]])
+    h = forecast.read_history(path, exclude_types=["BUG"])
+    assert h.total == 1
+
+
+def test_exclude_types_needs_a_type_column(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["done"], [["2024-06-03"]])
+    with pytest.raises(ColumnError, match="--exclude-type needs a type column"):
+        forecast.read_history(path, exclude_types=["Bug"])
+
+
+def test_throughput_file(tmp_path):
+    path = write_csv(tmp_path / "t.csv", ["date", "count"],
+                     [["2024-06-03", 2], ["2024-06-05", 0], ["2024-06-06", 3]])
+    h = forecast.read_history(path)
+    assert h.kind == "throughput" and h.total == 5
+    s = h.sample(D(2024, 6, 7), since=D(2024, 6, 3))
+    assert s.counts.tolist() == [2, 0, 0, 3]  # the missing 4 June is a zero day
+
+
+@pytest.mark.parametrize(("cell", "why"), [("two", "is not a whole number"),
+                                          ("1.5", "is not a whole number"),
+                                          ("-1", "is negative")])
+def test_throughput_bad_counts(tmp_path, cell, why):
+    path = write_csv(tmp_path / "t.csv", ["date", "count"], [["2024-06-03", 1], ["2024-06-04", cell]])
+    with pytest.raises(DataError, match=rf"row 3, column 'count': '{cell}' {why}"):
+        forecast.read_history(path)
+
+
+def test_semicolon_separated_and_bom(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_bytes("\ufeffKey;Resolved\nA-1;2024-06-03\nA-2;2024-06-04\n".encode())
+    assert forecast.read_history(path).total == 2
+
+
+def test_missing_and_empty_files(tmp_path):
+    with pytest.raises(InputFileError, match="does not exist"):
+        forecast.read_history(tmp_path / "nope.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputFileError, match="is empty"):
+        forecast.read_history(empty)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("id,done\n")
+    with pytest.raises(InputFileError, match="has a header .* but no rows"):
+        forecast.read_history(header_only)
+
+
+def test_dataframe_with_datetimes():
+    frame = pd.DataFrame({"closed_at": pd.to_datetime(["2024-06-03 23:00", "2024-06-04 01:00"])
+                          .tz_localize("Europe/Paris")})
+    h = forecast.read_history(frame)
+    assert h.dates.astype(str).tolist() == ["2024-06-03", "2024-06-04"]
+
+
+def test_real_histories_read(data_dir):
+    ado = forecast.read_history(data_dir / "ado-flowmetrics.csv")
+    assert ado.total == 261 and ado.first == D(2023, 1, 4) and ado.last == D(2024, 5, 30)
+    jira = forecast.read_history(data_dir / "jira-p1.csv")
+    assert jira.total == 1696
+    lighthouse = forecast.read_history(data_dir / "ado-lighthouse.csv", exclude_types=["Epic"])
+    assert lighthouse.total == 88 - int((pd.read_csv(data_dir / "ado-lighthouse.csv")["type"]
+                                         == "Epic").sum())
+
+
+def test_spreadsheet_safe():
+    for text in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]:
+        assert spreadsheet_safe(text) == "'" + text
+    assert spreadsheet_safe("ok") == "ok" and spreadsheet_safe(-1) == -1
+
+
+def test_write_atomic_refuses_to_overwrite_input(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("keep me")
+    with pytest.raises(forecast.ForecastError, match="is an input file"):
+        write_atomic(source, "x", protect=[source])
+    assert source.read_text() == "keep me"
+    out = write_atomic(tmp_path / "out.csv", "new", protect=[source])
+    assert out.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+def test_dates_keep_calendar_date_as_written():
+    got = parse_dates(np.array(["2024-01-01T00:30:00+14:00"], dtype=object))
+    assert got.astype(str).tolist() == ["2024-01-01"]
