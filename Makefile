@@ -26,9 +26,9 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed-run
 	@mkdir -p out
-	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-31 --plot out/when.png
+	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --plot out/when.png
 	$(BIN)/forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03 --plot out/how-many.png
-	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-31 --format csv --output out/when.csv
+	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --format csv --output out/when.csv
 	$(BIN)/forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03 --format json --output out/how-many.json
 	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --engine mc --trials 100000 --format csv --output out/when-mc.csv
 	@echo "demo outputs are in out/: when.png how-many.png when.csv how-many.json when-mc.csv"

@@ -22,7 +22,7 @@ def mix64(z: int) -> int:
 
 
 def trial_state(key: int, trial: int) -> list[int]:
-    """The four xoshiro256** state words of ``trial`` for mixed seed ``key``."""
+    """Return the four xoshiro256** state words of ``trial`` for mixed seed ``key``."""
     x = mix64((key + trial * GAMMA) & MASK)
     state = []
     for _ in range(4):

@@ -36,9 +36,9 @@ def _as_date(value: object, what: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, np.datetime64):
-        return value.astype("datetime64[D]").astype(dt.date)  # type: ignore[no-any-return]
+        return value.astype("datetime64[D]").astype(dt.date)
     if hasattr(value, "date") and callable(value.date):  # pandas.Timestamp
-        return value.date()  # type: ignore[no-any-return]
+        return value.date()
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip()[:10])
@@ -274,7 +274,7 @@ class Calendar:
         """
         if day < 1:
             raise ParameterError(f"day = {day}, must be >= 1")
-        return self.day_dates(start, day)[-1].astype(dt.date)  # type: ignore[no-any-return]
+        return self.day_dates(start, day)[-1].astype(dt.date)
 
     def day_number(self, start: dt.date, day: dt.date) -> int:
         """Return how many working days lie in ``[start, day]``.

@@ -105,7 +105,7 @@ def how_many_pmf(counts: np.ndarray, days: int) -> np.ndarray:
     if days * days * int(values.max()) * values.size / 2 <= _DIRECT_LIMIT:
         from . import _kernels
 
-        return _kernels.exact_how_many_pmf(values, probs, days)  # type: ignore[no-any-return]
+        return _kernels.exact_how_many_pmf(values, probs, days)
 
     def conv(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         size = a.size + b.size - 1

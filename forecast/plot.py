@@ -24,7 +24,7 @@ _LINE_COLOURS = {50: "#2b8cbe", 70: "#7b3294", 85: "#d7301f", 95: "#525252"}
 
 def _axes(ax: Any) -> Axes:
     if ax is not None:
-        return ax  # type: ignore[no-any-return]
+        return ax
     import matplotlib
 
     if "matplotlib.pyplot" not in __import__("sys").modules:
@@ -32,7 +32,7 @@ def _axes(ax: Any) -> Axes:
     import matplotlib.pyplot as plt
 
     _, new_ax = plt.subplots(figsize=(8, 4.2))
-    return new_ax  # type: ignore[no-any-return]
+    return new_ax
 
 
 def when(result: WhenForecast, ax: Axes | None = None) -> Axes:
@@ -65,20 +65,23 @@ def when(result: WhenForecast, ax: Axes | None = None) -> Axes:
     lo = int(days[np.searchsorted(cdf[days], 0.001)]) if days.size else 1
     hi_idx = np.searchsorted(cdf[days], 0.999) if days.size else 0
     hi = int(days[min(hi_idx, days.size - 1)]) if days.size else 1
+    from matplotlib.dates import date2num
+
     shown = np.arange(lo, hi + 1)
-    dates = [result.date_of(int(d)) for d in shown]
+    dates = date2num([result.date_of(int(d)) for d in shown])
     ax.bar(dates, pmf[shown] * 100, width=0.8, color="#9ecae1", edgecolor="#6baed6",
            label="chance of finishing that day")
     for pc in result.percentiles():
         if pc.date is None:
             continue
         colour = _LINE_COLOURS.get(int(pc.p), "#444444")
-        ax.axvline(pc.date, color=colour, linestyle="--", linewidth=1.4,
+        ax.axvline(float(date2num(pc.date)), color=colour, linestyle="--", linewidth=1.4,
                    label=f"P{pc.p:g} {pc.date.isoformat()}")
     if result.target is not None:
         prob = result.likelihood(result.target)
-        ax.axvline(result.target, color="black", linewidth=2,
-                   label=f"target {result.target.isoformat()} ({prob:.0%})")
+        ax.axvline(float(date2num(result.target)), color="black", linewidth=2,
+                   label=f"target {result.target.isoformat()} ({prob:.1%})")
+    ax.xaxis_date()
     ax.set_xlabel("completion date")
     ax.set_ylabel("probability (%)")
     ax.set_title(f"When will {result.items} items be done? (start {result.start.isoformat()})")
@@ -119,7 +122,7 @@ def how_many(result: HowManyForecast, ax: Axes | None = None) -> Axes:
            label="chance of exactly that many")
     for pc in result.percentiles():
         colour = _LINE_COLOURS.get(int(pc.p), "#444444")
-        ax.axvline(pc.value, color=colour, linestyle="--", linewidth=1.4,
+        ax.axvline(float(pc.value or 0), color=colour, linestyle="--", linewidth=1.4,
                    label=f"P{pc.p:g}: {pc.value} or more")
     ax.set_xlabel("items completed")
     ax.set_ylabel("probability (%)")

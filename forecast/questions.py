@@ -127,7 +127,7 @@ def when(
     ...     ["2024-06-03", "2024-06-04", "2024-06-05"], [2, 0, 1])
     >>> f = forecast.when(history, 10, start="2024-06-06", window=3)
     >>> f.percentile(85).date
-    datetime.date(2024, 6, 25)
+    datetime.date(2024, 6, 24)
     """
     items = _check_whole("items", items, 1)
     hist, begin, sample, chosen, levels, trials = _prepare(

@@ -231,8 +231,8 @@ class WhenForecast(_Forecast):
         """``cdf[d]`` = probability of being done on or before working day ``d``."""
         if self.draws is not None:
             counts = np.bincount(self.draws, minlength=self.horizon + 2)[: self.horizon + 1]
-            return np.cumsum(counts) / self.draws.size  # type: ignore[no-any-return]
-        return np.cumsum(self.pmf)  # type: ignore[no-any-return]
+            return np.cumsum(counts) / self.draws.size
+        return np.cumsum(self.pmf)
 
     @cached_property
     def _dates(self) -> np.ndarray:
@@ -242,7 +242,7 @@ class WhenForecast(_Forecast):
     def date_of(self, day: int) -> dt.date:
         """Return the calendar date of working day ``day``."""
         if day <= self._dates.size:
-            return self._dates[day - 1].astype(dt.date)  # type: ignore[no-any-return]
+            return self._dates[day - 1].astype(dt.date)
         return self.calendar.date_of_day(self.start, day)
 
     def percentile(self, p: float) -> Percentile:
@@ -389,7 +389,10 @@ class WhenForecast(_Forecast):
         )
         if self.target is not None:
             prob = self.likelihood(self.target)
-            text = f"  Target {self.target.isoformat()}: {prob:.1%} chance of being done on or before it"
+            text = (
+                f"  Target {self.target.isoformat()}: {prob:.1%} chance of being done "
+                "on or before it"
+            )
             if mc:
                 text += f" (± {self.likelihood_se(self.target):.1%})"
             lines.append(text + ".")
@@ -438,8 +441,8 @@ class HowManyForecast(_Forecast):
         """``survival[n]`` = probability of completing ``n`` items or more."""
         if self.draws is not None:
             counts = np.bincount(self.draws)
-            return np.cumsum(counts[::-1])[::-1] / self.draws.size  # type: ignore[no-any-return]
-        return np.cumsum(self.pmf[::-1])[::-1]  # type: ignore[no-any-return]
+            return np.cumsum(counts[::-1])[::-1] / self.draws.size
+        return np.cumsum(self.pmf[::-1])[::-1]
 
     def percentile(self, p: float) -> Percentile:
         """Return the largest N completed in at least ``p`` percent of outcomes.

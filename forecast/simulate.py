@@ -58,7 +58,7 @@ def simulate_when(
 
     kernel = _kernels.when_days if parallel else _kernels.when_days_serial
     values = np.ascontiguousarray(counts, dtype=np.int64)
-    return kernel(values, int(items), int(horizon), np.uint64(seed), int(trials))  # type: ignore[no-any-return]
+    return kernel(values, int(items), int(horizon), np.uint64(seed), int(trials))
 
 
 def simulate_how_many(
@@ -75,4 +75,4 @@ def simulate_how_many(
 
     kernel = _kernels.how_many_totals if parallel else _kernels.how_many_totals_serial
     values = np.ascontiguousarray(counts, dtype=np.int64)
-    return kernel(values, int(days), np.uint64(seed), int(trials))  # type: ignore[no-any-return]
+    return kernel(values, int(days), np.uint64(seed), int(trials))

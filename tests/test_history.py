@@ -70,7 +70,8 @@ def test_few_active_days_warns():
 
 def test_empty_window_is_an_error_with_a_hint():
     h = items_history([D(2024, 1, 3), D(2024, 1, 4)])
-    with pytest.raises(EmptyWindowError, match=r"no completed items between.*set --start 2024-01-05"):
+    hint = r"no completed items between.*set --start 2024-01-05"
+    with pytest.raises(EmptyWindowError, match=hint):
         h.sample(D(2024, 6, 10), window=30)
 
 

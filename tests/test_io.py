@@ -117,7 +117,8 @@ def test_throughput_file(tmp_path):
                                           ("1.5", "is not a whole number"),
                                           ("-1", "is negative")])
 def test_throughput_bad_counts(tmp_path, cell, why):
-    path = write_csv(tmp_path / "t.csv", ["date", "count"], [["2024-06-03", 1], ["2024-06-04", cell]])
+    rows = [["2024-06-03", 1], ["2024-06-04", cell]]
+    path = write_csv(tmp_path / "t.csv", ["date", "count"], rows)
     with pytest.raises(DataError, match=rf"row 3, column 'count': '{cell}' {why}"):
         forecast.read_history(path)
 

@@ -1,0 +1,101 @@
+"""Our When against the peer package ``montecarlo-swe-probability`` (``montecarlo_swe``).
+
+Same question: 50 items from Monday 2024-06-03, drawing daily throughput from
+the same 90-day sample.
+
+- ``peer``: ``montecarlo_swe.simulation.forecast_date`` with 10,000 trials,
+  given a ``ThroughputMetrics`` whose ``working_days_throughput`` is our sample;
+- ``when_default``: ``forecast.when(history, 50, start=...)`` end to end from
+  an already-read History (engine ``auto``, i.e. exact);
+- ``when_mc``: the same with ``engine="mc"`` and 10,000 trials (equal trials).
+
+Agreement: each engine's P50/P85/P95 in working days minus the exact
+engine's (``forecast.when(..., engine="exact")``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ITEMS, LEVELS, SEED, START, WINDOW
+
+import forecast
+
+montecarlo_swe = pytest.importorskip("montecarlo_swe")
+from montecarlo_swe.metrics import ThroughputMetrics  # noqa: E402
+from montecarlo_swe.simulation import SimulationConfig, forecast_date  # noqa: E402
+
+TRIALS = 10_000
+GROUP = "when: ours vs peer montecarlo-swe-probability"
+
+
+@pytest.fixture(scope="module")
+def exact_days(history):
+    result = forecast.when(history, ITEMS, start=START, window=WINDOW, engine="exact",
+                           percentiles=LEVELS)
+    return {p: result.percentile(p).value for p in LEVELS}
+
+
+@pytest.fixture(scope="module")
+def peer_metrics(history):
+    sample = history.sample(START, window=WINDOW)
+    values = [int(c) for c in sample.counts]
+    return ThroughputMetrics(
+        daily_throughput=values,
+        working_days_throughput=values,
+        date_range=(sample.first, sample.last),
+        total_items=sum(values),
+        total_days=len(values),
+        total_working_days=len(values),
+    )
+
+
+def test_peer_when(benchmark, peer_metrics, exact_days, rate, count_team_days,
+                   record_agreement):
+    benchmark.group = GROUP
+    config = SimulationConfig(num_simulations=TRIALS, confidence_levels=LEVELS,
+                              exclude_weekends=True, random_seed=SEED)
+    result = benchmark.pedantic(
+        forecast_date, args=(peer_metrics, ITEMS, START, config),
+        rounds=3, iterations=1, warmup_rounds=1,
+    )
+    row = record_agreement(
+        "when", f"peer montecarlo_swe, {TRIALS:,} trials",
+        {p: result.percentiles[p] for p in LEVELS}, exact_days,
+    )
+    rate(benchmark, "peer", TRIALS, count_team_days(result.days_distribution),
+         diff_vs_exact=row["diff"], percentiles=row["values"], exact=exact_days)
+
+
+def test_when_default(benchmark, history, exact_days, rate, record_agreement):
+    benchmark.group = GROUP
+    forecast.when(history, ITEMS, start=START)  # load the compiled kernels
+
+    def ask():
+        return forecast.when(history, ITEMS, start=START)
+
+    result = benchmark.pedantic(ask, rounds=300, iterations=1, warmup_rounds=5)
+    assert result.engine == "exact"
+    row = record_agreement(
+        "when", "forecast.when default (auto: exact)",
+        {p: result.percentile(p).value for p in LEVELS}, exact_days,
+    )
+    rate(benchmark, "when_default", None, None, engine=result.engine,
+         diff_vs_exact=row["diff"], percentiles=row["values"], exact=exact_days)
+
+
+def test_when_mc(benchmark, history, exact_days, rate, count_team_days, record_agreement):
+    benchmark.group = GROUP
+    forecast.when(history, ITEMS, start=START, engine="mc", trials=100)  # load the kernels
+
+    def ask():
+        return forecast.when(history, ITEMS, start=START, engine="mc", trials=TRIALS, rng=SEED)
+
+    result = benchmark.pedantic(ask, rounds=100, iterations=1, warmup_rounds=2)
+    assert result.engine == "mc"
+    row = record_agreement(
+        "when", f"forecast.when engine=mc, {TRIALS:,} trials",
+        {p: result.percentile(p).value for p in LEVELS}, exact_days,
+    )
+    rate(benchmark, "when_mc", TRIALS, count_team_days(result.draws, result.horizon),
+         engine=result.engine, diff_vs_exact=row["diff"], percentiles=row["values"],
+         exact=exact_days)

@@ -1,0 +1,243 @@
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import write_csv
+
+from forecast.cli import cli
+
+ADO = "tests/data/ado-flowmetrics.csv"
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, [str(a) for a in args], prog_name="forecast")
+
+    return invoke
+
+
+def one_line_error(result, *fragments):
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    err = result.stderr
+    assert "Traceback" not in result.output
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith("forecast: error: ")
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    return err
+
+
+def test_when_table(run):
+    r = run("when", ADO, "--items", 40, "--start", "2024-06-03", "--target", "2024-07-31")
+    assert r.exit_code == 0, r.output
+    assert "When will 40 items be done?" in r.stdout
+    assert "85%" in r.stdout and "chance of being done on or before it" in r.stdout
+
+
+def test_when_json_fields(run):
+    r = run("when", ADO, "-n", 40, "--start", "2024-06-03", "--target", "2024-07-31",
+            "--format", "json", "--engine", "mc", "--seed", 9, "--trials", 2000)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    for key in ("question", "start", "percentiles", "likelihood", "engine", "trials", "seed",
+                "sample", "warnings"):
+        assert key in doc
+    assert doc["question"] == "when" and doc["engine"] == "mc" and doc["seed"] == 9
+    assert doc["trials"] == 2000
+    assert [p["p"] for p in doc["percentiles"]] == [50, 70, 85, 95]
+    assert set(doc["percentiles"][0]) >= {"p", "date", "days"}
+    assert doc["likelihood"]["date"] == "2024-07-31" and 0 <= doc["likelihood"]["probability"] <= 1
+    assert doc["sample"]["window_end"] == "2024-06-02"
+
+
+def test_how_many_json_and_csv(run):
+    r = run("how-many", ADO, "--by", "2024-06-28", "--start", "2024-06-03", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["question"] == "how-many" and doc["days"] == 20
+    assert set(doc["percentiles"][0]) >= {"p", "items"}
+    items = [p["items"] for p in doc["percentiles"]]
+    assert items == sorted(items, reverse=True)
+    r = run("how-many", ADO, "--days", 20, "--start", "2024-06-03", "--format", "csv")
+    lines = r.stdout.splitlines()
+    assert lines[0] == "question,start,end,days,p,items,se_items,low_items,high_items"
+    assert len(lines) == 5 and lines[1].startswith("how-many,2024-06-03,2024-06-28,20,50.0,")
+
+
+def test_when_csv_header(run):
+    r = run("when", ADO, "-n", 10, "--start", "2024-06-03", "--format", "csv")
+    assert r.stdout.splitlines()[0] == (
+        "question,start,items,p,date,days,se_days,low_days,high_days"
+    )
+
+
+def test_how_many_says_direction(run):
+    r = run("how-many", ADO, "--days", 20, "--start", "2024-06-03")
+    assert "items or more" in r.stdout
+    assert "85% chance of completing that many items or more" in r.stdout
+
+
+def test_output_and_plot_files(run, tmp_path):
+    out, png = tmp_path / "f.csv", tmp_path / "f.png"
+    r = run("when", ADO, "-n", 30, "--start", "2024-06-03", "--format", "csv",
+            "--output", out, "--plot", png)
+    assert r.exit_code == 0, r.output
+    assert out.read_text().startswith("question,start,items")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.csv", "f.png"]  # no temp files left
+
+
+def test_output_never_overwrites_input(run, tmp_path):
+    source = tmp_path / "h.csv"
+    source.write_bytes(pathlib.Path(ADO).read_bytes())
+    before = source.read_bytes()
+    r = run("when", source, "-n", 5, "--start", "2024-06-03", "--output", source)
+    one_line_error(r, "is an input file; refusing to overwrite it")
+    assert source.read_bytes() == before
+
+
+def test_plot_extension_checked(run, tmp_path):
+    r = run("when", ADO, "-n", 5, "--start", "2024-06-03", "--plot", tmp_path / "x.txt")
+    one_line_error(r, "must end in .png or .svg")
+
+
+def test_holidays_file(run, tmp_path):
+    hol = tmp_path / "hol.txt"
+    hol.write_text("# company days\n2024-06-04\n2024-06-05\n")
+    r = run("when", ADO, "-n", 2, "--start", "2024-06-03", "--holidays-file", hol,
+            "--percentiles", "100", "--format", "json")
+    assert r.exit_code == 0, r.output
+    days = [p["date"] for p in json.loads(r.stdout)["percentiles"]]
+    assert all(d not in ("2024-06-04", "2024-06-05") for d in days)
+    hol.write_text("2024-06-04\nnot a date\n")
+    r = run("when", ADO, "-n", 2, "--start", "2024-06-03", "--holidays-file", hol)
+    one_line_error(r, "line 2: cannot read 'not a date' as a date")
+
+
+# --- bad input: one clear line, exit status 2, no traceback ------------------------------
+
+
+def test_missing_file(run):
+    one_line_error(run("when", "nope.csv", "-n", 3), "history file 'nope.csv' does not exist")
+
+
+def test_empty_file(run, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    one_line_error(run("when", path, "-n", 3), "is empty")
+
+
+def test_no_done_column(run, tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["id", "title"], [[1, "x"]])
+    err = one_line_error(run("when", path, "-n", 3), "no done-date column found")
+    assert "columns: id, title" in err and "looked for: done" in err and "--done-column" in err
+
+
+def test_unparseable_date(run, tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["done"], [["2024-06-03"], ["03/06/24x"]])
+    one_line_error(run("when", path, "-n", 3), "h.csv', row 3, column 'done'", "'03/06/24x'")
+
+
+def test_window_without_completions(run):
+    err = one_line_error(run("when", ADO, "-n", 3, "--start", "2026-01-05"),
+                         "no completed items between")
+    assert "widen --window" in err and "--start 2024-05-31" in err
+
+
+@pytest.mark.parametrize("items", ["0", "-4"])
+def test_items_must_be_positive(run, items):
+    one_line_error(run("when", ADO, "--items", items, "--start", "2024-06-03"),
+                   f"items = {items}, must be >= 1")
+
+
+def test_items_must_be_a_number(run):
+    one_line_error(run("when", ADO, "--items", "ten"), "'ten' is not a valid integer")
+
+
+def test_by_before_start(run):
+    one_line_error(run("how-many", ADO, "--by", "2024-05-01", "--start", "2024-06-03"),
+                   "by = 2024-05-01 is before the start 2024-06-03")
+
+
+def test_by_and_days_exclusive(run):
+    one_line_error(run("how-many", ADO, "--start", "2024-06-03"), "exactly one of --by")
+
+
+def test_unknown_country(run):
+    one_line_error(run("when", ADO, "-n", 3, "--holidays", "XX"), "'XX' is not a country code")
+
+
+def test_non_numeric_counts(run, tmp_path):
+    rows = [["2024-06-03", 1], ["2024-06-04", "lots"]]
+    path = write_csv(tmp_path / "t.csv", ["date", "count"], rows)
+    one_line_error(run("when", path, "-n", 3, "--start", "2024-06-05"),
+                   "row 3, column 'count': 'lots' is not a whole number")
+
+
+def test_bad_date_option(run):
+    one_line_error(run("when", ADO, "-n", 3, "--start", "June 3rd"), "'June 3rd' is not a date")
+
+
+def test_bad_percentiles(run):
+    one_line_error(run("when", ADO, "-n", 3, "--percentiles", "50,150"), "must be > 0 and <= 100")
+
+
+def test_window_and_since_exclusive(run):
+    one_line_error(run("when", ADO, "-n", 3, "--window", 30, "--since", "2024-01-01"),
+                   "--window or --since, not both")
+
+
+# --- help, version, start-up -------------------------------------------------------------
+
+
+def test_every_command_has_help_with_an_example(run):
+    for name, command in cli.commands.items():
+        r = run(name, "--help")
+        assert r.exit_code == 0
+        assert command.help and len(command.help.split()) > 10, name
+        assert "Example" in r.stdout and f"forecast {name} " in r.stdout, name
+    r = run("--help")
+    assert "Examples:" in r.stdout and r.exit_code == 0
+
+
+def test_version(run):
+    r = run("--version")
+    assert r.exit_code == 0 and "0.1.0" in r.stdout
+
+
+NO_NUMBA = (
+    "import sys\n"
+    "from forecast.cli import main\n"
+    "sys.argv = ['forecast'] + sys.argv[1:]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as exc:\n"
+    "    print('exit', exc.code, 'numba' in sys.modules, 'pandas' in sys.modules)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--help"], 0), (["when", "--help"], 0), (["how-many", "-h"], 0),
+     (["when", "x.csv"], 2), (["when", "x.csv", "--items", "x"], 2), (["bogus"], 2)],
+)
+def test_help_and_argument_errors_do_not_import_numba(args, code):
+    out = subprocess.run([sys.executable, "-c", NO_NUMBA, *args], capture_output=True,
+                         text=True, check=True).stdout.strip().splitlines()[-1]
+    assert out == f"exit {code} False False"
+
+
+def test_python_dash_m(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "forecast", "when", ADO, "-n", "5",
+                        "--start", "2024-06-03", "--format", "json"],
+                       capture_output=True, text=True, env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["items"] == 5
