@@ -377,7 +377,8 @@ class WhenForecast(_Forecast):
             if pc.value is None or pc.date is None:
                 lines.append(f"  {_pct_label(pc.p):>6}  not within horizon ({self.horizon} days)")
                 continue
-            row = f"  {_pct_label(pc.p):>6}  {pc.date:%a} {pc.date.isoformat()}   {pc.value:>12}"
+            shown = f"{pc.date:%a} {pc.date.isoformat()}"
+            row = f"  {_pct_label(pc.p):>6}  {shown:<17}   {pc.value:>12}"
             if mc:
                 hi = "…" if pc.high is None else str(pc.high)
                 row += f"  {pc.se:>5.1f}  {pc.low}–{hi}"

@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 import pathlib
 import sys
 
@@ -7,6 +8,7 @@ import pytest
 
 HERE = pathlib.Path(__file__).parent
 sys.path.insert(0, str(HERE))  # so tests can `import naive`
+os.chdir(HERE.parent)  # paths in tests and in the README are relative to the repository
 
 DATA = HERE / "data"
 

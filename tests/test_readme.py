@@ -1,0 +1,45 @@
+"""The README's examples say what the program really prints."""
+
+import pathlib
+import re
+import shlex
+
+from click.testing import CliRunner
+
+from forecast.cli import cli
+
+README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+
+
+def console_blocks():
+    for block in re.findall(r"```console\n(.*?)```", README, flags=re.S):
+        command, *output = block.splitlines()
+        yield command.removeprefix("$ "), output
+
+
+def test_console_examples_match_the_program():
+    checked = 0
+    for command, expected in console_blocks():
+        args = shlex.split(command)
+        if args[0] != "forecast" or not pathlib.Path(args[2]).exists():
+            continue
+        result = CliRunner().invoke(cli, args[1:], prog_name="forecast")
+        got = result.output.splitlines()
+        if "  ..." in expected:  # an abridged block: its head and its tail must match
+            cut = expected.index("  ...")
+            assert got[:cut] == expected[:cut]
+            assert got[len(got) - (len(expected) - cut - 1):] == expected[cut + 1:]
+        else:
+            assert got == expected
+        checked += 1
+    assert checked == 2
+
+
+def test_python_example_values():
+    import forecast
+
+    history = forecast.read_history("examples/team.csv", holidays="GB")
+    f = forecast.when(history, 40, start="2024-06-03", target="2024-07-15")
+    assert "datetime.date(2024, 7, 15)" in README
+    assert f.percentile(85).date.isoformat() == "2024-07-15"
+    assert "0.852..." in README and f"{f.likelihood('2024-07-15'):.3f}" == "0.852"
