@@ -153,27 +153,32 @@ def exact_when_pmf(values, probs, items, horizon, tol):
     it forward one working day at a time; returns ``(pmf, remaining)`` where
     ``pmf[d]`` is the probability of finishing on day ``d`` and ``remaining``
     the mass not finished when the loop stopped (at ``horizon``, or once the
-    remaining mass fell below ``tol``).
+    remaining mass fell below ``tol``). Only totals that can hold mass by day
+    ``d`` (at most ``d * max(values)``) are visited.
     """
     pmf = np.zeros(horizon + 1)
     running = np.zeros(items)
     following = np.zeros(items)
     running[0] = 1.0
     remaining = 1.0
+    top_value = values.max()
+    reach = 0  # highest total that can hold mass
     for day in range(1, horizon + 1):
-        following[:] = 0.0
+        next_reach = min(reach + top_value, items - 1)
+        following[: next_reach + 1] = 0.0
         done = 0.0
         for j in range(values.size):
             shift = values[j]
             prob = probs[j]
-            keep = max(items - shift, 0)
+            keep = max(min(items - shift, reach + 1), 0)
             for s in range(keep):  # contiguous, branch-free: vectorises
                 following[s + shift] += running[s] * prob
-            for s in range(keep, items):
+            for s in range(keep, reach + 1):
                 done += running[s] * prob
         pmf[day] = done
         running, following = following, running
-        remaining = running.sum()
+        reach = next_reach
+        remaining = running[: reach + 1].sum()
         if remaining < tol:
             break
     return pmf, remaining

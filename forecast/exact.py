@@ -80,6 +80,8 @@ def when_pmf(counts: np.ndarray, items: int, horizon: int) -> tuple[np.ndarray, 
     from . import _kernels
 
     values, probs = support(counts)
+    if items > int(horizon) * int(values.max()):  # cannot finish even at the best pace
+        return np.zeros(int(horizon) + 1), 1.0
     pmf, remaining = _kernels.exact_when_pmf(values, probs, int(items), int(horizon), _NEGLIGIBLE)
     return pmf, (float(remaining) if remaining >= _NEGLIGIBLE else 0.0)
 

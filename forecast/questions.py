@@ -239,6 +239,13 @@ def how_many(
             )
     else:
         span = _check_whole("days", days, 1)
+    limit = cal.horizon(begin)
+    if span > limit:
+        asked = f"by = {end_date.isoformat()}" if end_date else f"days = {span}"
+        raise ParameterError(
+            f"{asked} is beyond the horizon of 10 years ({limit} working days from "
+            f"{begin.isoformat()}); ask about a shorter span"
+        )
     if chosen == "exact":
         from .exact import how_many_pmf
 

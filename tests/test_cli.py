@@ -167,6 +167,20 @@ def test_by_before_start(run):
                    "by = 2024-05-01 is before the start 2024-06-03")
 
 
+def test_days_beyond_horizon(run):
+    one_line_error(run("how-many", ADO, "--days", 100000, "--start", "2024-06-03"),
+                   "days = 100000 is beyond the horizon of 10 years")
+
+
+def test_huge_items_is_not_within_horizon(run):
+    r = run("when", ADO, "--items", 10**9, "--start", "2024-06-03", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["not_within_horizon"] == 1.0
+    assert all(p["date"] is None for p in doc["percentiles"])
+    assert any("do not finish within the horizon" in w for w in doc["warnings"])
+
+
 def test_by_and_days_exclusive(run):
     one_line_error(run("how-many", ADO, "--start", "2024-06-03"), "exactly one of --by")
 
