@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import platform
 from collections.abc import Callable
@@ -192,3 +193,18 @@ def team_days(days: Any, horizon: int = HORIZON) -> int:
 @pytest.fixture(scope="session")
 def count_team_days() -> Callable[..., int]:
     return team_days
+
+
+def day_percentiles(days: Any, levels: tuple[int, ...] = LEVELS) -> dict[int, int]:
+    """Earliest day by which at least ``p`` percent of the trials are done (as forecast does)."""
+    values = np.sort(np.asarray(days, dtype=np.int64))
+    return {p: int(values[math.ceil(p / 100 * values.size) - 1]) for p in levels}
+
+
+@pytest.fixture(scope="session")
+def exact_when_days(history: forecast.History) -> dict[int, int]:
+    """P50/P85/P95 of the When question by the exact engine, in working days."""
+    result = forecast.when(
+        history, ITEMS, start=START, window=WINDOW, engine="exact", percentiles=LEVELS
+    )
+    return {p: result.percentile(p).value for p in LEVELS}

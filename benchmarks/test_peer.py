@@ -29,10 +29,8 @@ GROUP = "when: ours vs peer montecarlo-swe-probability"
 
 
 @pytest.fixture(scope="module")
-def exact_days(history):
-    result = forecast.when(history, ITEMS, start=START, window=WINDOW, engine="exact",
-                           percentiles=LEVELS)
-    return {p: result.percentile(p).value for p in LEVELS}
+def exact_days(exact_when_days):
+    return exact_when_days
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,304 @@
+"""Print the newest benchmark run as Markdown: timings, team-days/s and target ratios.
+
+Usage (from the repository root, after ``make bench``)::
+
+    .venv/bin/python benchmarks/report.py [RUN.json]
+
+Without an argument, the newest ``*.json`` under ``.benchmarks/`` is read
+(``make bench`` writes ``.benchmarks/latest.json``; runs saved with
+``--benchmark-autosave`` are found there too).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = ROOT / ".benchmarks"
+
+LABELS = {
+    "kernel_parallel": "MC kernel `when_days` (parallel)",
+    "kernel_serial": "MC kernel `when_days_serial`",
+    "bare_prange": "bare @njit loop, prange",
+    "bare_serial": "bare @njit loop, serial",
+    "numpy": "numpy vectorised (Generator, cumsum/argmax)",
+    "python": "pure Python loop (random.Random)",
+    "exact_when": "exact `when_pmf` (50 items, horizon 2600)",
+    "kernel_how_many": "MC kernel `how_many_totals` (parallel), 20 days",
+    "exact_how_many": "exact `how_many_pmf`, 20 days",
+    "when_default": "`forecast.when` default (auto = exact), end to end",
+    "when_mc": "`forecast.when(engine='mc')`, end to end",
+    "peer": "peer `montecarlo_swe.forecast_date`",
+}
+ORDER = list(LABELS)
+
+
+def newest(store: Path = STORE) -> Path:
+    runs = [p for p in store.rglob("*.json") if p.is_file()]
+    if not runs:
+        raise SystemExit(f"no benchmark JSON under {store}: run `make bench` first")
+    return max(runs, key=lambda p: p.stat().st_mtime)
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "—"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:,.1f} µs"
+    if seconds < 1.0:
+        return f"{seconds * 1e3:,.2f} ms"
+    return f"{seconds:,.3f} s"
+
+
+def fmt_rate(rate: float | None) -> str:
+    if not rate:
+        return "—"
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if rate >= scale:
+            return f"{rate / scale:,.2f} {unit}"
+    return f"{rate:,.0f}"
+
+
+def fmt_ratio(ratio: float | None) -> str:
+    if ratio is None or not math.isfinite(ratio):
+        return "—"
+    if ratio >= 1000:
+        return f"{ratio:,.0f}x"
+    if ratio >= 100:
+        return f"{ratio:,.1f}x"
+    return f"{ratio:,.2f}x"
+
+
+def fmt_trials(trials: int | None) -> str:
+    if not trials:
+        return "—"
+    if trials >= 1_000_000 and trials % 1_000_000 == 0:
+        return f"{trials // 1_000_000}M"
+    if trials >= 1000 and trials % 1000 == 0:
+        return f"{trials // 1000}k"
+    return f"{trials:,}"
+
+
+def live_machine() -> dict[str, Any]:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu_model": model, "logical_cpus": os.cpu_count()}
+
+
+class Run:
+    """One pytest-benchmark JSON run, indexed by ``(impl, trials)``."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.rows: dict[tuple[str, int | None], dict[str, Any]] = {}
+        for bench in data.get("benchmarks", []):
+            info = bench.get("extra_info", {})
+            impl = info.get("impl")
+            if impl is None:
+                continue
+            stats = bench["stats"]
+            median = stats["median"]
+            team_days = info.get("team_days")
+            self.rows[(impl, info.get("trials"))] = {
+                "name": bench["name"],
+                "group": bench.get("group") or "",
+                "impl": impl,
+                "trials": info.get("trials"),
+                "median": median,
+                "min": stats["min"],
+                "rounds": stats["rounds"],
+                "team_days": team_days,
+                "rate": team_days / median if team_days and median else None,
+                "rate_min": team_days / stats["min"] if team_days and stats["min"] else None,
+                "info": info,
+            }
+
+    def get(self, impl: str, trials: int | None) -> dict[str, Any] | None:
+        return self.rows.get((impl, trials))
+
+
+def ratio(top: float | None, bottom: float | None) -> float | None:
+    if top is None or bottom is None or bottom == 0:
+        return None
+    return top / bottom
+
+
+def verdict(value: float | None, target: float | None) -> str:
+    if target is None:
+        return "(info)"
+    if value is None:
+        return "not run"
+    if value >= target:
+        return "met"
+    return f"**MISSED**: {100 * value / target:.3g}% of target"
+
+
+def implementation_table(run: Run) -> list[str]:
+    lines = [
+        "| implementation | trials | median | min | rounds | team-days/call | "
+        "team-days/s (median) | team-days/s (min) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+
+    def key(row: dict[str, Any]) -> tuple[int, int]:
+        return ORDER.index(row["impl"]) if row["impl"] in ORDER else 99, row["trials"] or 0
+
+    for row in sorted(run.rows.values(), key=key):
+        days = f"{row['team_days']:,}" if row["team_days"] else "—"
+        lines.append(
+            f"| {LABELS.get(row['impl'], row['impl'])} | {fmt_trials(row['trials'])} | "
+            f"{fmt_time(row['median'])} | {fmt_time(row['min'])} | {row['rounds']} | {days} | "
+            f"{fmt_rate(row['rate'])} | {fmt_rate(row['rate_min'])} |"
+        )
+    return lines
+
+
+def ratio_rows(run: Run) -> list[tuple[str, str, float | None, float | None, float | None]]:
+    """``(comparison, basis, ratio by medians, ratio by mins, target)`` rows."""
+    out: list[tuple[str, str, float | None, float | None, float | None]] = []
+
+    def speed(a: tuple[str, int | None], b: tuple[str, int | None], label: str,
+              basis: str, target: float | None) -> None:
+        ra, rb = run.get(*a), run.get(*b)
+        if ra is None or rb is None:
+            out.append((label, basis, None, None, target))
+            return
+        out.append((label, basis, ratio(ra["rate"], rb["rate"]),
+                    ratio(ra["rate_min"], rb["rate_min"]), target))
+
+    def faster(fast: tuple[str, int | None], slow: tuple[str, int | None], label: str,
+               basis: str, target: float | None) -> None:
+        rf, rs = run.get(*fast), run.get(*slow)
+        if rf is None or rs is None:
+            out.append((label, basis, None, None, target))
+            return
+        out.append((label, basis, ratio(rs["median"], rf["median"]),
+                    ratio(rs["min"], rf["min"]), target))
+
+    for n in (10_000, 1_000_000):
+        t = fmt_trials(n)
+        speed(("kernel_parallel", n), ("bare_prange", n),
+              "kernel / bare loop (parallel)", f"team-days/s, {t} trials", 0.5)
+        speed(("kernel_serial", n), ("bare_serial", n),
+              "kernel / bare loop (serial)", f"team-days/s, {t} trials", 0.5)
+    for n in (10_000, 1_000_000):
+        t = fmt_trials(n)
+        speed(("kernel_parallel", n), ("numpy", n),
+              "kernel (parallel) / numpy vectorised", f"team-days/s, {t} trials", 50)
+        speed(("kernel_serial", n), ("numpy", n),
+              "kernel (serial) / numpy vectorised", f"team-days/s, {t} trials", None)
+    faster(("exact_when", None), ("kernel_parallel", 100_000),
+           "exact vs 100k-trial MC kernel, When", "time, x faster", 100)
+    faster(("exact_how_many", None), ("kernel_how_many", 100_000),
+           "exact vs 100k-trial MC kernel, How-many 20 days", "time, x faster", 100)
+    faster(("when_default", None), ("peer", 10_000),
+           "our default `when` vs peer (10k trials)", "time, x faster", 100)
+    faster(("when_mc", 10_000), ("peer", 10_000),
+           "our `when(engine='mc')` 10k vs peer 10k", "time, x faster", None)
+    speed(("kernel_parallel", 1_000_000), ("python", 2_000),
+          "kernel (parallel, 1M) / pure Python (2k)", "team-days/s", None)
+    speed(("kernel_parallel", 1_000_000), ("kernel_serial", 1_000_000),
+          "parallel / serial kernel", "team-days/s, 1M trials", None)
+    return out
+
+
+def agreement_lines(run: Run) -> list[str]:
+    rows = run.data.get("forecast_bench", {}).get("agreement", [])
+    if not rows:
+        return ["(no agreement figures in this run)"]
+    levels = list(rows[0]["diff"])
+    head = " | ".join(f"P{p} diff" for p in levels)
+    lines = [
+        f"| question | engine | {head} | engine P50/P85/P95 | exact P50/P85/P95 |",
+        "| --- | --- | " + " | ".join("---:" for _ in levels) + " | --- | --- |",
+    ]
+    for row in rows:
+        diffs = " | ".join(f"{row['diff'][p]:+d}" for p in levels)
+        values = "/".join(str(v) for v in row["values"].values())
+        exact = "/".join(str(v) for v in row["exact"].values())
+        lines.append(f"| {row['question']} | {row['engine']} | {diffs} | {values} | {exact} |")
+    return lines
+
+
+def peer_agreement_check(run: Run) -> str:
+    ours, peer = run.get("when_default", None), run.get("peer", 10_000)
+    if ours is None or peer is None:
+        return "agreement check: not run"
+    worst_ours = max(abs(int(d)) for d in ours["info"]["diff_vs_exact"].values())
+    worst_peer = max(abs(int(d)) for d in peer["info"]["diff_vs_exact"].values())
+    ok = worst_ours <= worst_peer
+    return (
+        f"Agreement with exact (max |days| over P50/P85/P95): our default `when` {worst_ours}, "
+        f"peer {worst_peer}: {'equal or better: met' if ok else '**MISSED**'}."
+    )
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[1]) if len(argv) > 1 else newest()
+    data = json.loads(path.read_text())
+    run = Run(data)
+    extra = data.get("forecast_bench", {})
+    mach = extra.get("machine") or live_machine()
+    question = extra.get("question", {})
+
+    print(f"# Benchmark report: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print()
+    print(f"Run at {data.get('datetime', '?')}")
+    print()
+    layer = mach.get("numba_threading_layer", "?")
+    print(
+        f"Machine: {mach.get('cpu_model')}, {mach.get('logical_cpus')} logical CPUs "
+        f"({mach.get('usable_cpus', '?')} usable), numba {mach.get('numba', '?')} "
+        f"({mach.get('numba_threads', '?')} threads, layer {layer}), "
+        f"numpy {mach.get('numpy', '?')}, Python {mach.get('python', platform.python_version())}"
+    )
+    if question:
+        print()
+        print(
+            f"Question: {question.get('history')}, start {question.get('start')}, "
+            f"{question.get('window')}-day window; When {question.get('items')} items, "
+            f"horizon {question.get('horizon')} working days; How-many "
+            f"{question.get('how_many_days')} working days."
+        )
+    print()
+    print("## Implementations")
+    print()
+    print("\n".join(implementation_table(run)))
+    print()
+    print("## Ratios against the project's targets")
+    print()
+    print("| comparison | basis | ratio (medians) | ratio (mins) | target | verdict (medians) |")
+    print("| --- | --- | ---: | ---: | ---: | --- |")
+    for label, basis, by_median, by_min, target in ratio_rows(run):
+        tgt = f">= {fmt_ratio(target)}" if target is not None else "—"
+        print(f"| {label} | {basis} | {fmt_ratio(by_median)} | {fmt_ratio(by_min)} | {tgt} | "
+              f"{verdict(by_median, target)} |")
+    print()
+    print(peer_agreement_check(run))
+    unsteady = [r for r in run.rows.values() if r["min"] and r["median"] > 1.5 * r["min"]]
+    if unsteady:
+        print()
+        print("Unsteady timings (median more than 1.5 times the minimum):")
+        for r in sorted(unsteady, key=lambda r: r["name"]):
+            print(f"- {r['name']}: median {fmt_time(r['median'])}, min {fmt_time(r['min'])}")
+    print()
+    print("## Agreement with the exact engine (working days or items, engine minus exact)")
+    print()
+    print("\n".join(agreement_lines(run)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
