@@ -122,6 +122,9 @@ class History:
         Rows left out because they had no done date.
     done_column : str
         The column the done dates were read from.
+    date_format : str
+        The date format the done dates were read with (``"ISO8601"``, a
+        ``strptime`` format, or ``"datetime"`` for a DataFrame's datetimes).
     notes : tuple of str
         What happened while reading (rows left out, columns ignored).
     """
@@ -136,6 +139,7 @@ class History:
     items: pd.DataFrame | None = None
     skipped: int = 0
     done_column: str = "done"
+    date_format: str = ""
     notes: tuple[str, ...] = ()
 
     @property

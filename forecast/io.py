@@ -9,13 +9,17 @@ are made safe for spreadsheets.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
+import io
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -74,31 +78,43 @@ DATE_FORMATS: tuple[str, ...] = (
     "%d/%b/%Y",
     "%d-%b-%Y",
     "%d %b %Y",
+    "%d %B %Y",
     "%b %d, %Y",
+    "%B %d, %Y",
     "%m/%d/%Y %I:%M:%S %p",  # Azure DevOps (en-US): 3/12/2024 3:15:00 PM
     "%m/%d/%Y %I:%M %p",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y",
+    "%m/%d/%y %I:%M %p",  # Excel (en-US): 3/12/24 3:15 PM
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y",
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
     "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
 )
 """Non-ISO date formats tried, in order, when ``date_format`` is not given.
 The first one that reads every non-empty cell of the column wins, so a column
-that reads both as month/day and day/month is taken as month/day (US exports);
-pass ``date_format`` to decide otherwise."""
+that reads both as month/day and day/month is taken as month/day (US exports)
+and a warning says so; pass ``date_format`` to decide otherwise."""
 
 _ISO = re.compile(
-    r"^\s*(\d{4}-\d{2}-\d{2})"
-    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?"
+    r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
     re.IGNORECASE,
 )
+
+_DETECT_SAMPLE = 400
+"""Cells on which the date format is detected before the whole column is parsed."""
 
 
 def _norm(name: object) -> str:
@@ -106,34 +122,49 @@ def _norm(name: object) -> str:
     return re.sub(r"[\s_.\-]+", " ", text).strip().lower()
 
 
-def _find_column(columns: Sequence[str], names: Iterable[str]) -> str | None:
-    by_norm: dict[str, str] = {}
+def _find_columns(columns: Sequence[str], names: Iterable[str]) -> list[str]:
+    """Return every column whose normalised name is in ``names``, by preference."""
+    by_norm: dict[str, list[str]] = {}
     for col in columns:
-        by_norm.setdefault(_norm(col), col)
+        by_norm.setdefault(_norm(col), []).append(col)
+    found: list[str] = []
     for name in names:
-        if name in by_norm:
-            return by_norm[name]
-    return None
+        found.extend(by_norm.get(name, []))
+    return found
 
 
-def _row_label(index: int, from_file: bool) -> str:
-    # Spreadsheet numbering: the header is row 1, the first item row 2.
-    return f"row {index + 2}" if from_file else f"row {index}"
+def _find_column(columns: Sequence[str], names: Iterable[str]) -> str | None:
+    found = _find_columns(columns, names)
+    return found[0] if found else None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _to_days(parsed: Any) -> np.ndarray:
+    """Datetimes of any unit (pandas 3 infers s, ms or us) to ``datetime64[D]``."""
+    values = np.asarray(parsed.to_numpy() if hasattr(parsed, "to_numpy") else parsed)
+    if values.dtype == object:
+        values = values.astype("datetime64[us]")
+    return values.astype("datetime64[D]")
 
 
 def parse_dates(
-    values: Sequence[str],
+    values: Sequence[object],
     *,
     date_format: str | None = None,
     where: str = "history",
     column: str = "done",
-    from_file: bool = True,
+    rows: Sequence[object] | None = None,
+    info: dict[str, Any] | None = None,
 ) -> np.ndarray:
     """Parse date strings into ``datetime64[D]``; empty cells become ``NaT``.
 
     ISO 8601 values (``2024-03-12``, ``2024-03-12T15:15:00Z``,
     ``2024-03-12 15:15+01:00``) keep the calendar date as written, whatever
-    the time zone. Other values are tried against :data:`DATE_FORMATS`.
+    the time zone. Other values are tried against :data:`DATE_FORMATS`: the
+    format is chosen on a sample of the cells, then every cell is parsed.
 
     Parameters
     ----------
@@ -144,8 +175,12 @@ def parse_dates(
         match, or ``"ISO8601"``.
     where, column : str
         The file and column named in error messages.
-    from_file : bool
-        Number rows as a spreadsheet does (header = row 1) in messages.
+    rows : sequence, optional
+        The row label of each cell for error messages (default: spreadsheet
+        numbering, the header being row 1).
+    info : dict, optional
+        Filled with ``"format"`` (the format used) and ``"ambiguous"`` (a
+        day/month format that would also have read every cell, or None).
 
     Returns
     -------
@@ -158,15 +193,18 @@ def parse_dates(
 
     Examples
     --------
-    >>> parse_dates(["2024-03-12T15:15:00Z", "", "12/Mar/24 3:15 PM"][:2])
+    >>> parse_dates(["2024-03-12T15:15:00Z", ""])
     array(['2024-03-12',        'NaT'], dtype='datetime64[D]')
     >>> parse_dates(["12/Mar/24 3:15 PM", "1/Apr/24 9:00 AM"])
     array(['2024-03-12', '2024-04-01'], dtype='datetime64[D]')
     """
     import pandas as pd
 
-    cells = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
-             for v in values]
+    cells = [
+        "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+        for v in values
+    ]
+    labels = list(rows) if rows is not None else [i + 2 for i in range(len(cells))]
     out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
     filled = [i for i, c in enumerate(cells) if c]
     if not filled:
@@ -176,52 +214,75 @@ def parse_dates(
     def fail(pos: int, hint: str) -> DataError:
         i = filled[pos]
         return DataError(
-            f"{where}, {_row_label(i, from_file)}, column {column!r}: cannot read "
-            f"{cells[i]!r} as a date; {hint}"
+            f"{where}, row {labels[i]}, column {column!r}: cannot read {cells[i]!r} as a "
+            f"date; {hint}"
         )
 
-    def try_format(fmt: str) -> np.ndarray:
+    def try_format(fmt: str, subset: pd.Series) -> np.ndarray:
         if fmt.upper() == "ISO8601":
-            iso = texts.str.extract(_ISO, expand=False)
-            parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-        else:
-            parsed = pd.to_datetime(texts, format=fmt, errors="coerce")
-        return parsed.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+            subset = subset.str.extract(_ISO, expand=False)
+            fmt = "%Y-%m-%d"
+        return _to_days(pd.to_datetime(subset, format=fmt, errors="coerce"))
 
-    if date_format is not None:
-        parsed = try_format(date_format)
-        bad = np.flatnonzero(np.isnat(parsed))
-        if bad.size:
-            raise fail(int(bad[0]), f"it does not match the date format {date_format!r}")
-        out[filled] = parsed
-        return out
+    if date_format is None:
+        step = max(1, len(texts) // _DETECT_SAMPLE)
+        sample = texts.iloc[::step]
+        chosen = None
+        for fmt in ("ISO8601", *DATE_FORMATS):
+            if not np.isnat(try_format(fmt, sample)).any():
+                chosen = fmt
+                break
+        if chosen is None:
+            # No format reads the sample: find the one that reads the most
+            # cells, to point at a cell that is really at fault.
+            best: tuple[int, str] | None = None
+            for fmt in ("ISO8601", *DATE_FORMATS):
+                n_bad = int(np.isnat(try_format(fmt, texts)).sum())
+                if n_bad < len(texts) and (best is None or n_bad < best[0]):
+                    best = (n_bad, fmt)
+            if best is None:
+                raise fail(
+                    0,
+                    "expected ISO 8601 (2024-03-12) or a Jira, Azure DevOps or Excel export "
+                    "format; pass --date-format (e.g. '%d/%m/%Y %H:%M') to name the format",
+                )
+            chosen = best[1]
+        shown = "ISO 8601" if chosen == "ISO8601" else repr(chosen)
+        hint = f"the other rows read as {shown}; fix this cell or pass --date-format"
+    else:
+        chosen = date_format
+        hint = f"it does not match the date format {date_format!r}"
+    parsed = try_format(chosen, texts)
+    bad = np.flatnonzero(np.isnat(parsed))
+    if bad.size:
+        raise fail(int(bad[0]), hint)
+    out[filled] = parsed
+    if info is not None:
+        info["format"] = chosen
+        info["ambiguous"] = None
+        if date_format is None and "%m/%d" in chosen:
+            other = chosen.replace("%m/%d", "%d/%m")
+            if not np.isnat(try_format(other, texts)).any():
+                info["ambiguous"] = other
+    return out
 
-    candidates = ("ISO8601", *DATE_FORMATS)
-    best: tuple[int, str, np.ndarray] | None = None
-    for fmt in candidates:
-        parsed = try_format(fmt)
-        n_bad = int(np.isnat(parsed).sum())
-        if n_bad == 0:
-            out[filled] = parsed
-            return out
-        if n_bad < len(parsed) and (best is None or n_bad < best[0]):
-            best = (n_bad, fmt, parsed)
-    if best is None:
-        raise fail(
-            0,
-            "expected ISO 8601 (2024-03-12) or a Jira/Azure DevOps export format; "
-            "pass --date-format (e.g. '%d/%m/%Y') to name the format",
+
+def _decode(raw: bytes, path: Path, what: str) -> str:
+    if raw[:2] == b"PK":
+        raise InputFileError(
+            f"{what} file '{path}' looks like an Excel workbook, not a CSV file; "
+            "save it as 'CSV UTF-8' and give that file"
         )
-    _, fmt, parsed = best
-    first_bad = int(np.flatnonzero(np.isnat(parsed))[0])
-    shown = "ISO 8601" if fmt == "ISO8601" else repr(fmt)
-    raise fail(
-        first_bad,
-        f"the other rows read as {shown}; fix this cell or pass --date-format",
-    )
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    """Read a CSV file as text cells, indexed by spreadsheet row number."""
     import pandas as pd
 
     if not path.exists():
@@ -232,35 +293,53 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{what} file '{path}' cannot be read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines:
+    text = _decode(raw, path, what)
+    if "\x00" in text:
+        raise InputFileError(f"{what} file '{path}' is not a text file; give a CSV file")
+    lines = text.splitlines()
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
         raise InputFileError(
             f"{what} file '{path}' is empty; it needs a header row and one row per "
             "completed item"
         )
-    header = lines[0]
-    sep = max((",", ";", "\t"), key=header.count)
-    import io as _io
-
+    sep_line = re.fullmatch(r"\s*sep=(.)\s*", lines[first])  # Excel's separator hint
+    offset = 0
+    if sep_line:
+        sep = sep_line.group(1)
+        offset = first + 1
+        text = "\n".join(lines[offset:])
+    else:
+        sep = max((",", ";", "\t", "|"), key=lines[first].count)
     try:
-        frame = pd.read_csv(
-            _io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-            skipinitialspace=True, skip_blank_lines=True,
-        )
-    except pd.errors.ParserError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise DataError(f"{what} file '{path}' is not a readable CSV file: {first}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if len(frame) == 0:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        raise DataError(f"{what} file '{path}' is not a readable CSV file: {exc}") from None
+    numbered = [(n + 1 + offset, r) for n, r in enumerate(records) if any(c.strip() for c in r)]
+    if not numbered:
+        raise InputFileError(f"{what} file '{path}' is empty; it needs a header row")
+    header = [c.strip() for c in numbered[0][1]]
+    width = len(header)
+    body = numbered[1:]
+    if not body:
         raise InputFileError(
-            f"{what} file '{path}' has a header ({', '.join(frame.columns)}) but no rows; "
+            f"{what} file '{path}' has a header ({', '.join(header)}) but no rows; "
             "it needs one row per completed item"
         )
-    return frame
+    cells = []
+    for number, record in body:
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            raise DataError(
+                f"{what} file '{path}', row {number}: {len(record)} cells but the header has "
+                f"{width}; put quotes around cells that contain the separator {sep!r}"
+            )
+        cells.append((record + [""] * width)[:width])
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:  # make duplicate names unique, as spreadsheets show them
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
+    return pd.DataFrame(cells, columns=names, index=[n for n, _ in body], dtype=object)
 
 
 def read_history(
@@ -320,13 +399,15 @@ def read_history(
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.columns = [str(c).strip() for c in frame.columns]
-        where, from_file = "history DataFrame", False
+        where = "history DataFrame"
         if len(frame) == 0:
             raise InputFileError("history DataFrame has no rows; it needs one row per item")
     else:
         path = Path(source)
         frame = _read_csv(path, "history")
-        where, from_file = f"'{path}'", True
+        where = f"'{path}'"
+    rows = list(frame.index)
+    notes: list[str] = []
 
     columns = list(frame.columns)
     count_col = _find_column(columns, _COUNT_NAMES)
@@ -344,30 +425,48 @@ def read_history(
     elif count_col is not None and date_col is not None:
         done = date_col
     else:
-        found = _find_column(columns, DONE_COLUMN_NAMES)
-        if found is None:
+        found = _find_columns(columns, DONE_COLUMN_NAMES)
+        if not found:
             raise ColumnError(
                 f"{where}: no done-date column found among columns: {', '.join(columns)}; "
                 f"looked for: {', '.join(DONE_COLUMN_NAMES)} (any case); "
                 "name it with --done-column NAME"
             )
-        done = found
+        done = found[0]
+        others = [c for c in found[1:] if _norm(c) != "date"]
+        if others:
+            notes.append(
+                f"done dates read from column {done!r}; also found "
+                f"{', '.join(repr(c) for c in others)}: choose with --done-column"
+            )
+
+    formats: dict[str, str] = {}
 
     def dates_of(col: str) -> np.ndarray:
         series = frame[col]
         if pd.api.types.is_datetime64_any_dtype(series):
             if getattr(series.dt, "tz", None) is not None:
                 series = series.dt.tz_localize(None)
-            return series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-        return parse_dates(
-            list(series), date_format=date_format, where=where, column=col, from_file=from_file
+            formats[col] = "datetime"
+            return _to_days(series)
+        info: dict[str, Any] = {}
+        parsed = parse_dates(
+            list(series), date_format=date_format, where=where, column=col, rows=rows,
+            info=info,
         )
+        formats[col] = info.get("format", "")
+        if info.get("ambiguous"):
+            notes.append(
+                f"dates in column {col!r} read as {info['format']!r} (month first); they also "
+                f"read as {info['ambiguous']!r}: if the day comes first, pass --date-format "
+                f"'{info['ambiguous']}'"
+            )
+        return parsed
 
     done_dates = dates_of(done)
-    notes: list[str] = []
 
     if count_col is not None and done == date_col:
-        counts = _parse_counts(frame[count_col], where, count_col, from_file)
+        counts = _parse_counts(frame[count_col], where, count_col, rows)
         keep = ~np.isnat(done_dates)
         if not keep.any():
             raise DataError(f"{where}: column {done!r} has no dates")
@@ -377,7 +476,7 @@ def read_history(
             dates=days, counts=per_day, calendar=cal, source=where.strip("'"),
             first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
             kind="throughput", items=None, skipped=int((~keep).sum()),
-            done_column=done, notes=tuple(notes),
+            done_column=done, date_format=formats.get(done, ""), notes=tuple(notes),
         )
 
     items = pd.DataFrame({"done": done_dates})
@@ -401,30 +500,46 @@ def read_history(
                 f"{where}: --exclude-type needs a type column, and none was found among: "
                 f"{', '.join(columns)} (looked for: {', '.join(_TYPE_NAMES)})"
             )
-        drop = items["type"].str.lower().isin(excluded).to_numpy()
+        lowered = items["type"].str.lower()
+        drop = lowered.isin(excluded).to_numpy()
+        missing = sorted(excluded - set(lowered))
+        if missing:
+            present = sorted(set(items["type"]) - {""})
+            notes.append(
+                f"no item has type {', '.join(repr(m) for m in missing)}; types present: "
+                f"{', '.join(present[:15])}{' …' if len(present) > 15 else ''}"
+            )
         if drop.any():
-            notes.append(f"{int(drop.sum())} items of type {', '.join(sorted(excluded))} left out")
+            notes.append(
+                f"{_plural(int(drop.sum()), 'item')} of type "
+                f"{', '.join(sorted(excluded))} left out"
+            )
         items = items.loc[~drop].reset_index(drop=True)
 
-    has_done = ~np.isnat(items["done"].to_numpy())
+    done_array = items["done"].to_numpy().astype("datetime64[D]")
+    has_done = ~np.isnat(done_array)
     skipped = int((~has_done).sum())
     if skipped:
-        notes.append(f"{skipped} rows without a done date were left out (work in progress)")
+        notes.append(
+            f"{_plural(skipped, 'row')} without a done date left out (work in progress)"
+        )
     if not has_done.any():
         raise DataError(
             f"{where}: column {done!r} has no dates in any row; "
             "is it the right column? name another with --done-column"
         )
-    done_only = items["done"].to_numpy().astype("datetime64[D]")[has_done]
-    days, per_day = np.unique(done_only, return_counts=True)
+    days, per_day = np.unique(done_array[has_done], return_counts=True)
     return History(
         dates=days, counts=per_day.astype(np.int64), calendar=cal, source=where.strip("'"),
         first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
-        kind="items", items=items, skipped=skipped, done_column=done, notes=tuple(notes),
+        kind="items", items=items, skipped=skipped, done_column=done,
+        date_format=formats.get(done, ""), notes=tuple(notes),
     )
 
 
-def _parse_counts(series: pd.Series, where: str, column: str, from_file: bool) -> np.ndarray:
+def _parse_counts(
+    series: pd.Series, where: str, column: str, rows: Sequence[object]
+) -> np.ndarray:
     import pandas as pd
 
     values = pd.to_numeric(series.astype(str).str.strip(), errors="coerce").to_numpy(
@@ -434,15 +549,24 @@ def _parse_counts(series: pd.Series, where: str, column: str, from_file: bool) -
         cell = str(series.iloc[i]).strip()
         if not np.isfinite(v) or v != np.floor(v):
             raise DataError(
-                f"{where}, {_row_label(i, from_file)}, column {column!r}: {cell!r} is not a "
+                f"{where}, row {rows[i]}, column {column!r}: {cell!r} is not a "
                 "whole number of items; counts must be whole numbers such as 0, 1, 2"
             )
         if v < 0:
             raise DataError(
-                f"{where}, {_row_label(i, from_file)}, column {column!r}: {cell!r} is negative; "
+                f"{where}, row {rows[i]}, column {column!r}: {cell!r} is negative; "
                 "a day's count of completed items must be 0 or more"
             )
+        if v > _MAX_DAILY_COUNT:
+            raise DataError(
+                f"{where}, row {rows[i]}, column {column!r}: {cell!r} items in one day is "
+                f"beyond belief (more than {_MAX_DAILY_COUNT:,}); check the cell"
+            )
     return values.astype(np.int64)
+
+
+_MAX_DAILY_COUNT = 1_000_000
+"""A day's count above this in a throughput file is taken as a typo."""
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -87,7 +87,7 @@ def test_rows_without_done_date_are_work_in_progress(tmp_path):
                      [[1, "2024-06-03", "2024-06-01"], [2, "", "2024-06-02"]])
     h = forecast.read_history(path)
     assert h.total == 1 and h.skipped == 1
-    assert any("1 rows without a done date" in n for n in h.notes)
+    assert any("1 row without a done date" in n for n in h.notes)
     assert len(h.items) == 2  # nothing the user gave is lost
 
 
@@ -179,3 +179,79 @@ def test_write_atomic_refuses_to_overwrite_input(tmp_path):
 def test_dates_keep_calendar_date_as_written():
     got = parse_dates(np.array(["2024-01-01T00:30:00+14:00"], dtype=object))
     assert got.astype(str).tolist() == ["2024-01-01"]
+
+
+def test_unquoted_separator_is_reported_not_shifted(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text("id,title,done\n1,Fix a, b,2024-01-02\n2,ok,2024-01-03\n")
+    with pytest.raises(DataError, match=r"row 2: 4 cells but the header has 3; put quotes"):
+        forecast.read_history(path)
+    path.write_text('id,title,done\n1,"Fix a, b",2024-01-02\n2,ok,2024-01-03\n')
+    assert forecast.read_history(path).total == 2
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text('done,title\n2024-01-02,"two\nlines"\n\n2024-01-0x,c\n')
+    with pytest.raises(DataError, match=r"row 4, column 'done': cannot read '2024-01-0x'"):
+        forecast.read_history(path)
+
+
+def test_far_dates_are_not_wrapped():
+    got = parse_dates(["9999-12-31", "1700-01-01", "2024-06-03"])
+    assert got.astype(str).tolist() == ["9999-12-31", "1700-01-01", "2024-06-03"]
+
+
+def test_impossible_times_are_rejected():
+    with pytest.raises(DataError, match="cannot read '2024-03-12T25:99'"):
+        parse_dates(["2024-03-12", "2024-03-12T25:99"])
+
+
+def test_more_export_formats():
+    assert parse_dates(["1/1/24 15:15", "3/12/24 9:00"]).astype(str).tolist() == [
+        "2024-01-01", "2024-03-12"]
+    assert parse_dates(["3/12/24"]).astype(str).tolist() == ["2024-03-12"]
+    assert parse_dates(["2024-3-5"]).astype(str).tolist() == ["2024-03-05"]
+    assert parse_dates(["12 March 2024"]).astype(str).tolist() == ["2024-03-12"]
+
+
+def test_ambiguous_day_month_is_reported(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["done"], [["03/04/2024"], ["05/06/2024"]])
+    h = forecast.read_history(path)
+    assert h.date_format == "%m/%d/%Y"
+    assert any("also read as '%d/%m/%Y'" in n for n in h.notes)
+    clear = write_csv(tmp_path / "c.csv", ["done"], [["03/04/2024"], ["05/26/2024"]])
+    assert not forecast.read_history(clear).notes
+
+
+def test_utf16_excel_and_sep_line(tmp_path):
+    utf16 = tmp_path / "u.csv"
+    utf16.write_bytes("id\tdone\n1\t2024-06-03\n".encode("utf-16"))
+    assert forecast.read_history(utf16).total == 1
+    sep = tmp_path / "s.csv"
+    sep.write_text("sep=;\nid;done\n1;2024-06-03\n")
+    assert forecast.read_history(sep).total == 1
+    xlsx = tmp_path / "x.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04" + b"\x00" * 30)
+    with pytest.raises(InputFileError, match="looks like an Excel workbook"):
+        forecast.read_history(xlsx)
+
+
+def test_other_done_columns_are_named(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["Resolved Date", "Closed Date"],
+                     [["2024-06-03", "2024-06-04"]])
+    h = forecast.read_history(path)
+    assert h.done_column == "Resolved Date"
+    assert any("also found 'Closed Date'" in n for n in h.notes)
+
+
+def test_exclude_type_that_matches_nothing(tmp_path):
+    path = write_csv(tmp_path / "h.csv", ["done", "type"], [["2024-06-03", "Bug"]])
+    h = forecast.read_history(path, exclude_types=["Feature"])
+    assert any("no item has type 'feature'; types present: Bug" in n for n in h.notes)
+
+
+def test_absurd_throughput_count(tmp_path):
+    path = write_csv(tmp_path / "t.csv", ["date", "count"], [["2024-06-03", 3_000_000_000]])
+    with pytest.raises(DataError, match="beyond belief"):
+        forecast.read_history(path)
