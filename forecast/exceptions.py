@@ -33,6 +33,10 @@ class ParameterError(ForecastError, ValueError):
     """A parameter is out of its allowed range or inconsistent with another one."""
 
 
+class OutputError(ForecastError, OSError):
+    """An output cannot be written where it was asked to go."""
+
+
 class EmptyWindowError(ForecastError, ValueError):
     """The history window holds no completed items, so nothing can be forecast."""
 

@@ -19,6 +19,13 @@ __all__ = ["History", "Sample"]
 MIN_ACTIVE_DAYS = 5
 """Fewer working days with completions than this in the window draws a warning."""
 
+MAX_WINDOW = 36_525
+"""The longest window, in calendar days (100 years)."""
+
+TRAILING_GAP_DAYS = 5
+"""A window whose last this-many working days come after the history's last
+completion draws a warning: the export may have ended before the start."""
+
 
 @dataclass(frozen=True, eq=False)
 class Sample:
@@ -211,6 +218,11 @@ class History:
         else:
             if window is None or isinstance(window, bool) or int(window) != window or window < 1:
                 raise ParameterError(f"window = {window!r}, must be a whole number of days >= 1")
+            if window > MAX_WINDOW:
+                raise ParameterError(
+                    f"window = {window} days is more than {MAX_WINDOW} (100 years); "
+                    "use --since to sample the whole history"
+                )
             first = start - dt.timedelta(days=int(window))
         clipped = first < self.first
         return max(first, self.first), last, clipped
@@ -284,14 +296,17 @@ class History:
         active = int(np.count_nonzero(counts))
         if active < MIN_ACTIVE_DAYS:
             sample_warnings.append(
-                f"only {active} working days with completions in the window; at least "
+                f"only {active} working day{'s' if active != 1 else ''} with completions in the "
+                "window; at least "
                 f"{MIN_ACTIVE_DAYS} are needed for a trustworthy forecast: widen --window"
             )
-        gap = (start - self.last).days
-        if gap > 30:
+        tail = int(np.count_nonzero(work > np.datetime64(self.last, "D")))
+        if tail >= TRAILING_GAP_DAYS:
+            after = self.last + dt.timedelta(days=1)
             sample_warnings.append(
-                f"the history ends on {self.last.isoformat()}, {gap} days before the start; "
-                "recent throughput is unknown"
+                f"the history ends on {self.last.isoformat()}: the window's last {tail} working "
+                "days have no completions at all; if the export ended there, set --start "
+                f"{after.isoformat()}"
             )
         return Sample(
             first=first, last=last, dates=work, counts=counts, source=self.source,

@@ -41,15 +41,43 @@ def _history(history: History | str | os.PathLike[str] | pd.DataFrame) -> Histor
     return read_history(history)
 
 
+MAX_TRIALS = 100_000_000
+"""More trials than this would need gigabytes and add no useful precision."""
+
+EXACT_BUDGET = 3e8
+"""Estimated multiply-adds above which ``engine="auto"`` prefers Monte Carlo:
+about a third of a second of exact computation."""
+
+
 def _start(start: Any) -> dt.date:
-    return dt.date.today() if start is None else _as_date(start, "start")
+    begin = dt.date.today() if start is None else _as_date(start, "start")
+    if not 1900 <= begin.year <= 2200:
+        raise ParameterError(
+            f"start = {begin.isoformat()} is out of range; give a date between 1900 and 2200"
+        )
+    return begin
 
 
 def _engine(engine: str) -> str:
     key = str(engine).strip().lower()
     if key not in ENGINES:
         raise ParameterError(f"engine = {engine!r} is not known; use one of {', '.join(ENGINES)}")
-    return "exact" if key == "auto" else key
+    return key
+
+
+def _when_cost(counts: np.ndarray, items: int, horizon: int) -> float:
+    """Rough multiply-add count of the exact When recursion."""
+    top, mean = int(counts.max()), float(counts.mean())
+    if items > horizon * top:
+        return 0.0
+    days = min(float(horizon), 4.0 * items / mean + 100.0)
+    return days * min(items, days * top) * np.unique(counts).size
+
+
+def _parallel(parallel: bool | None, team_days: float) -> bool:
+    # Measured (benchmarks/): threads pay off above about a millisecond of work,
+    # and below it a busy machine makes them many times slower than one thread.
+    return team_days >= 2e6 if parallel is None else bool(parallel)
 
 
 def _prepare(
@@ -59,6 +87,11 @@ def _prepare(
     chosen = _engine(engine)
     levels = _check_levels(percentiles)
     trials = _check_whole("trials", trials, 1)
+    if trials > MAX_TRIALS:
+        raise ParameterError(
+            f"trials = {trials:,} is more than {MAX_TRIALS:,}; the precision is already far "
+            "finer than a day at 1,000,000"
+        )
     hist = _history(history)
     begin = _start(start)
     sample = hist.sample(begin, window=window, since=since)
@@ -78,7 +111,7 @@ def when(
     trials: int = 10_000,
     rng: Any = None,
     horizon: int | None = None,
-    parallel: bool = True,
+    parallel: bool | None = None,
 ) -> WhenForecast:
     """Forecast when ``items`` items will be done.
 
@@ -106,15 +139,17 @@ def when(
     engine : {"auto", "exact", "mc"}
         ``"exact"`` convolves the daily distribution (no sampling noise);
         ``"mc"`` runs the numba Monte Carlo kernel; ``"auto"`` picks exact
-        wherever the model allows it.
+        wherever the model allows it, unless its cost would be far above a
+        Monte Carlo run's (a huge backlog with an outlier day), and says so.
     trials : int
         Monte Carlo trials (default 10,000).
     rng : None, int or numpy.random.Generator
         Seed of the Monte Carlo streams (None: a fixed default seed).
     horizon : int, optional
         Last working day simulated (default: 10 years of working days).
-    parallel : bool
+    parallel : bool, optional
         Run the Monte Carlo trials on all cores (results are identical).
+        By default, threads are used when the run is large enough to gain.
 
     Returns
     -------
@@ -144,33 +179,44 @@ def when(
                 "give a target on or after the start"
             )
     notes: list[str] = list(hist.notes)
+    counts = sample.counts
+    if chosen == "auto":
+        chosen = "exact"
+        if _when_cost(counts, items, limit) > EXACT_BUDGET:
+            chosen = "mc"
+            notes.append(
+                "engine auto chose Monte Carlo: the exact engine would be slow for "
+                f"{items:,} items with a day of {int(counts.max())} completions in the window"
+            )
+    draws = seed = None
+    used_trials: int | None = None
     if chosen == "exact":
         from .exact import when_pmf
 
-        pmf, beyond = when_pmf(sample.counts, items, limit)
-        result = WhenForecast(
-            start=begin, calendar=cal, sample=sample, engine="exact", levels=levels, pmf=pmf,
-            items=items, horizon=limit, beyond=beyond, target=goal, notes=tuple(notes),
-        )
+        pmf, beyond = when_pmf(counts, items, limit)
     else:
         from .simulate import normalise_seed, simulate_when
 
         seed = normalise_seed(rng)
-        draws = simulate_when(sample.counts, items, limit, trials, seed, parallel=parallel)
+        used_trials = trials
+        if items > limit * int(counts.max()):  # cannot finish even at the best pace
+            draws = np.full(trials, limit + 1, dtype=np.int32)
+        else:
+            team_days = trials * min(float(limit), items / float(counts.mean()))
+            draws = simulate_when(counts, items, limit, trials, seed,
+                                  parallel=_parallel(parallel, team_days))
         pmf = np.bincount(draws, minlength=limit + 2)[: limit + 1] / trials
-        result = WhenForecast(
-            start=begin, calendar=cal, sample=sample, engine="mc", levels=levels, pmf=pmf,
-            trials=trials, seed=seed, draws=draws, items=items, horizon=limit,
-            beyond=float(np.count_nonzero(draws > limit) / trials), target=goal,
-            notes=tuple(notes),
-        )
-    if result.not_within_horizon > 0.001:
+        beyond = float(np.count_nonzero(draws > limit) / trials)
+    if beyond > 0.001:
         notes.append(
-            f"{result.not_within_horizon:.1%} of outcomes do not finish within the horizon "
-            f"of {limit} working days; throughput in the window is very low for {items} items"
+            f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
+            f"days; throughput in the window is very low for {items:,} items"
         )
-        object.__setattr__(result, "notes", tuple(notes))
-    return result
+    return WhenForecast(
+        start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels, pmf=pmf,
+        trials=used_trials, seed=seed, draws=draws, items=items, horizon=limit, beyond=beyond,
+        target=goal, notes=tuple(notes),
+    )
 
 
 def how_many(
@@ -185,7 +231,7 @@ def how_many(
     engine: str = "auto",
     trials: int = 10_000,
     rng: Any = None,
-    parallel: bool = True,
+    parallel: bool | None = None,
 ) -> HowManyForecast:
     """Forecast how many items will be done by a date, or in ``days`` working days.
 
@@ -246,19 +292,41 @@ def how_many(
             f"{asked} is beyond the horizon of 10 years ({limit} working days from "
             f"{begin.isoformat()}); ask about a shorter span"
         )
+    counts = sample.counts
+    size = span * float(counts.max())  # largest possible count: the pmf's length
+    if size > MAX_COUNT:
+        raise ParameterError(
+            f"the window has a day of {int(counts.max()):,} completions; over {span} working "
+            f"days that allows {size:,.0f} items, too many to tabulate; check the history "
+            "for a bulk close, or use a window without it"
+        )
+    notes = list(hist.notes)
+    if chosen == "auto":
+        chosen = "exact"
+        if size > EXACT_SIZE:
+            chosen = "mc"
+            notes.append("engine auto chose Monte Carlo: the exact distribution would be huge")
     if chosen == "exact":
         from .exact import how_many_pmf
 
         return HowManyForecast(
             start=begin, calendar=cal, sample=sample, engine="exact", levels=levels,
-            pmf=how_many_pmf(sample.counts, span), days=span, by=end_date, notes=hist.notes,
+            pmf=how_many_pmf(counts, span), days=span, by=end_date, notes=tuple(notes),
         )
     from .simulate import normalise_seed, simulate_how_many
 
     seed = normalise_seed(rng)
-    draws = simulate_how_many(sample.counts, span, trials, seed, parallel=parallel)
+    draws = simulate_how_many(counts, span, trials, seed,
+                              parallel=_parallel(parallel, float(trials) * span))
     return HowManyForecast(
         start=begin, calendar=cal, sample=sample, engine="mc", levels=levels,
         pmf=np.bincount(draws) / trials, trials=trials, seed=seed, draws=draws,
-        days=span, by=end_date, notes=hist.notes,
+        days=span, by=end_date, notes=tuple(notes),
     )
+
+
+MAX_COUNT = 5e7
+"""Largest item count a How-many distribution is tabulated up to (400 MB)."""
+
+EXACT_SIZE = 2e7
+"""Above this many possible counts, ``engine="auto"`` prefers Monte Carlo."""

@@ -86,6 +86,21 @@ def _check_levels(levels: Any) -> tuple[float, ...]:
     return tuple(sorted(set(values)))
 
 
+def _binomial_se(prob: float, n: int) -> float:
+    """Agresti-Coull standard error of a share ``prob`` of ``n`` trials."""
+    z2 = 1.959963984540054**2
+    adjusted = (prob * n + z2 / 2.0) / (n + z2)
+    return math.sqrt(adjusted * (1.0 - adjusted) / (n + z2))
+
+
+def _se_text(se: float) -> str:
+    return "    ?" if math.isnan(se) else f"{se:>5.1f}"
+
+
+def _bound(value: int | None) -> str:
+    return "…" if value is None else str(value)
+
+
 def _pct_label(p: float) -> str:
     return f"{p:g}%"
 
@@ -120,14 +135,32 @@ class _Forecast:
         assert self.draws is not None
         return np.sort(self.draws)
 
-    def _interval(self, rank: int, q: float) -> tuple[int, int, float]:
-        """Order-statistic interval around 1-based ``rank`` of the sorted draws."""
+    def _interval(self, rank: int, q: float) -> tuple[int | None, int | None, float]:
+        """Order-statistic 99% interval around 1-based ``rank`` of the sorted draws.
+
+        A bound whose rank falls outside the trials is open (None): too few
+        trials to pin that percentile down, and the standard error is NaN.
+        """
         n = self._sorted.size
         half = Z_99 * math.sqrt(n * q * (1.0 - q))
-        lo = max(1, int(math.floor(rank - half)))
-        hi = min(n, int(math.ceil(rank + half)))
-        low, high = int(self._sorted[lo - 1]), int(self._sorted[hi - 1])
+        lo, hi = int(math.floor(rank - half)), int(math.ceil(rank + half))
+        low = int(self._sorted[lo - 1]) if lo >= 1 else None
+        high = int(self._sorted[hi - 1]) if hi <= n else None
+        if low is None or high is None:
+            return low, high, math.nan
         return low, high, (high - low) / (2.0 * Z_99)
+
+    def _precision_notes(self) -> list[str]:
+        if self.draws is None:
+            return []
+        loose = [p for p in self.percentiles() if p.value is not None and math.isnan(p.se)]
+        if not loose:
+            return []
+        levels = ", ".join(f"P{p.p:g}" for p in loose)
+        return [
+            f"{self.trials:,} trials cannot pin down {levels}: the 99% interval reaches past "
+            "the simulated outcomes; use more --trials"
+        ]
 
     def percentiles(self) -> tuple[Percentile, ...]:
         """Return the requested percentiles.
@@ -145,7 +178,7 @@ class _Forecast:
     @property
     def warnings(self) -> tuple[str, ...]:
         """Warnings about the inputs and the result, as plain sentences."""
-        return tuple(self.sample.warnings) + tuple(self.notes)
+        return tuple(self.sample.warnings) + tuple(self.notes) + tuple(self._precision_notes())
 
     def _engine_text(self) -> str:
         if self.engine == "exact":
@@ -264,11 +297,9 @@ class WhenForecast(_Forecast):
         n = self.draws.size
         rank = math.ceil((q - TOLERANCE) * n)
         low, high, se = self._interval(rank, q)
-        over = self.horizon + 1
-        return Percentile(
-            float(p), day, self.date_of(day), se,
-            low if low < over else None, high if high < over else None,
-        )
+        if high is not None and high > self.horizon:
+            high, se = None, math.nan
+        return Percentile(float(p), day, self.date_of(day), se, low, high)
 
     def likelihood(self, date: Any) -> float:
         """Return the probability of being done on or before ``date``.
@@ -286,11 +317,14 @@ class WhenForecast(_Forecast):
         return float(self.cdf[min(day, self.horizon)])
 
     def likelihood_se(self, date: Any) -> float:
-        """Return the Monte Carlo standard error of :meth:`likelihood` (0 for exact)."""
+        """Return the Monte Carlo standard error of :meth:`likelihood` (0 for exact).
+
+        The Agresti-Coull form, which stays honest (above 0) when every trial,
+        or none, met the date.
+        """
         if self.draws is None:
             return 0.0
-        prob = self.likelihood(date)
-        return math.sqrt(prob * (1.0 - prob) / self.draws.size)
+        return _binomial_se(self.likelihood(date), self.draws.size)
 
     @property
     def not_within_horizon(self) -> float:
@@ -380,8 +414,7 @@ class WhenForecast(_Forecast):
             shown = f"{pc.date:%a} {pc.date.isoformat()}"
             row = f"  {_pct_label(pc.p):>6}  {shown:<17}   {pc.value:>12}"
             if mc:
-                hi = "…" if pc.high is None else str(pc.high)
-                row += f"  {pc.se:>5.1f}  {pc.low}–{hi}"
+                row += f"  {_se_text(pc.se)}  {_bound(pc.low)}–{_bound(pc.high)}"
             lines.append(row)
         lines.append("")
         lines.append(
@@ -500,7 +533,7 @@ class HowManyForecast(_Forecast):
                 "days": self.days,
                 "p": pc.p,
                 "items": pc.value,
-                "se_items": round(pc.se, 3),
+                "se_items": None if math.isnan(pc.se) else round(pc.se, 3),
                 "low_items": pc.low,
                 "high_items": pc.high,
             }
@@ -525,7 +558,7 @@ class HowManyForecast(_Forecast):
         out["by"] = self.by.isoformat() if self.by else None
         out["direction"] = "at least: P85 = 85% chance of completing this many items or more"
         out["percentiles"] = [
-            {"p": pc.p, "items": pc.value, "se_items": round(pc.se, 4),
+            {"p": pc.p, "items": pc.value, "se_items": None if math.isnan(pc.se) else round(pc.se, 4),
              "low_items": pc.low, "high_items": pc.high}
             for pc in self.percentiles()
         ]
@@ -548,7 +581,7 @@ class HowManyForecast(_Forecast):
         for pc in self.percentiles():
             row = f"  {_pct_label(pc.p):>6}  {pc.value:>13}"
             if mc:
-                row += f"  {pc.se:>5.1f}  {pc.low}–{pc.high}"
+                row += f"  {_se_text(pc.se)}  {_bound(pc.low)}–{_bound(pc.high)}"
             lines.append(row)
         lines.append("")
         lines.append(

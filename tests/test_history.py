@@ -122,3 +122,12 @@ def test_from_counts_validates():
         History.from_counts(["2024-06-03"], [-1])
     h = History.from_counts(np.array(["2024-06-03", "2024-06-03"], dtype="datetime64[D]"), [1, 2])
     assert h.total == 3 and h.counts.tolist() == [3]
+
+
+def test_window_past_the_end_of_the_history_warns():
+    h = items_history([D(2024, 5, 1) + dt.timedelta(days=i) for i in range(30)])  # to 30 May
+    s = h.sample(D(2024, 6, 10), window=30)
+    assert any("the history ends on 2024-05-30: the window's last 6 working days" in w
+               and "set --start 2024-05-31" in w for w in s.warnings)
+    near = h.sample(D(2024, 6, 4), window=30)  # Fri 31 May and Mon 3 June: two quiet days
+    assert not any("history ends" in w for w in near.warnings)

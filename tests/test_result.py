@@ -33,7 +33,8 @@ def test_html_view_escapes(when_mc):
 
 def test_likelihood_standard_error(when_mc):
     p = when_mc.likelihood("2024-07-01")
-    assert when_mc.likelihood_se("2024-07-01") == pytest.approx(math.sqrt(p * (1 - p) / 5000))
+    assert when_mc.likelihood_se("2024-07-01") == pytest.approx(math.sqrt(p * (1 - p) / 5000),
+                                                                rel=0.01)
     assert when_mc.to_dict()["likelihood"]["probability"] == p
 
 
@@ -85,3 +86,47 @@ def test_str_mentions_sample_and_warnings():
 def test_library_accepts_a_path():
     f = forecast.when("tests/data/ado-flowmetrics.csv", 10, start=START)
     assert f.sample.items == 92
+
+
+def test_few_trials_give_open_intervals_and_a_warning(ado_history):
+    f = forecast.when(ado_history, 40, start=START, target="2024-07-15", engine="mc", trials=20,
+                      percentiles=(50, 99.9))
+    top = f.percentile(99.9)
+    assert top.high is None and math.isnan(top.se)
+    assert any("20 trials cannot pin down P99.9" in w for w in f.warnings)
+    one = forecast.when(ado_history, 40, start=START, target="2024-07-31", engine="mc", trials=1)
+    assert one.likelihood_se("2024-07-31") > 0.2  # one trial says little, and says so
+    assert "…" in str(one)
+
+
+def test_auto_engine_falls_back_to_monte_carlo_on_an_outlier_day():
+    h = daily("2024-06-03", [1, 2, 0, 20000, 3, 1, 0, 2])
+    f = forecast.when(h, 10_000_000, start="2024-06-11", window=8, trials=200)
+    assert f.engine == "mc"
+    assert any("engine auto chose Monte Carlo" in w for w in f.warnings)
+    small = forecast.when(h, 50, start="2024-06-11", window=8)
+    assert small.engine == "exact"
+
+
+def test_monte_carlo_answers_impossible_backlogs_at_once():
+    h = daily("2024-06-03", [1, 2, 0, 3])
+    f = forecast.when(h, 10**15, start="2024-06-07", window=4, engine="mc", trials=100)
+    assert f.not_within_horizon == 1.0 and f.percentile(50).value is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"trials": 10**9, "engine": "mc"}, "trials = 1,000,000,000 is more than 100,000,000"),
+     ({"start": "0001-01-01"}, "start = 0001-01-01 is out of range"),
+     ({"window": 10**6}, "window = 1000000 days is more than 36525")],
+)
+def test_limits(ado_history, kwargs, message):
+    kwargs.setdefault("start", START)
+    with pytest.raises(ParameterError, match=message):
+        forecast.when(ado_history, 3, **kwargs)
+
+
+def test_how_many_refuses_absurd_spans_of_counts():
+    h = daily("2024-06-03", [1, 0, 900_000])
+    with pytest.raises(ParameterError, match="too many to tabulate"):
+        forecast.how_many(h, days=200, start="2024-06-06", window=3)
