@@ -73,6 +73,7 @@ def _check_country(country: str) -> str:
         raise ParameterError(
             f"holidays = {country!r}: {code} has no subdivision {subdiv!r}; "
             f"known ones: {', '.join(sorted(supported[code])[:12])}"
+            f"{' …' if len(supported[code]) > 12 else ''}"
         )
     return f"{code}-{subdiv}" if subdiv else code
 

@@ -115,12 +115,13 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="exact: convolution, no noise; mc: numba Monte Carlo."),
         click.option("--trials", type=click.IntRange(min=1), default=10_000, show_default=True,
                      help="Monte Carlo trials."),
-        click.option("--seed", type=click.IntRange(min=0), default=None,
+        click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
                      help="Monte Carlo seed [default: fixed, shown in the output]."),
         click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-                     default="table", show_default=True, help="Output format."),
-        click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write the output to this file (atomically) instead of stdout."),
+                     default=None,
+                     help="Output format [default: from the --output suffix, else table]."),
+        click.option("-o", "--output", type=click.Path(path_type=Path),
+                     help="Write the output to this file (atomically); '-' for stdout."),
         click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
                      help="Also draw the distribution to this .png or .svg file."),
     ]
@@ -139,7 +140,12 @@ def _read(opts: dict[str, Any]) -> Any:
         if not path.is_file():
             raise InputFileError(f"holidays file '{path}' does not exist; check the path")
         dates = []
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
             text = line.split("#", 1)[0].strip().strip(",")
             if not text or text.lower() in {"date", "holiday", "holidays"}:
                 continue
@@ -178,16 +184,39 @@ def _window(opts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _outputs(opts: dict[str, Any]) -> None:
+    """Check every output path and settle the format before any work is done."""
+    from .io import check_output
+
+    protect = [p for p in (opts["history"], opts["holidays_file"]) if p is not None]
+    output, plot_path = opts["output"], opts["plot"]
+    if output is not None and str(output) == "-":
+        output = opts["output"] = None
+    if plot_path is not None and plot_path.suffix.lower() not in {".png", ".svg"}:
+        raise click.BadParameter(f"'{plot_path}' must end in .png or .svg", param_hint="'--plot'")
+    if output is not None and plot_path is not None and output.resolve() == plot_path.resolve():
+        raise click.BadParameter("--output and --plot name the same file; give two paths")
+    for path in (output, plot_path):
+        if path is not None:
+            check_output(path, protect=protect)
+    if opts["fmt"] is None:
+        suffix = output.suffix.lower() if output is not None else ""
+        opts["fmt"] = {".csv": "csv", ".json": "json"}.get(suffix, "table")
+    opts["protect"] = protect
+    ctx = click.get_current_context()
+    if opts["engine"] != "mc":
+        given = [f"--{name}" for name in ("trials", "seed")
+                 if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+        if given:
+            verb = "applies" if len(given) == 1 else "apply"
+            click.echo(f"note: {' and '.join(given)} {verb} to --engine mc; the exact engine "
+                       "has no sampling noise", err=True)
+
+
 def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
     from .io import spreadsheet_safe, write_atomic
 
-    protect = [p for p in (opts["history"], opts["holidays_file"]) if p is not None]
-    plot_path = opts["plot"]
-    if plot_path is not None and plot_path.suffix.lower() not in {".png", ".svg"}:
-        raise click.BadParameter(
-            f"'{plot_path}' must end in .png or .svg", param_hint="'--plot'"
-        )
-    fmt = opts["fmt"]
+    protect, plot_path, fmt = opts["protect"], opts["plot"], opts["fmt"]
     if fmt == "json":
         text = result.to_json()
     elif fmt == "csv":
@@ -198,13 +227,14 @@ def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
         text = frame.to_csv(index=False, lineterminator="\n")
     else:
         text = str(result) + "\n"
-    if opts["output"] is not None:
-        write_atomic(opts["output"], text, protect=protect)
-        click.echo(f"wrote {opts['output']}", err=True)
-    else:
-        click.echo(text, nl=False)
+    image = None
     if plot_path is not None:
         import io
+
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
 
         from . import plot as plots
 
@@ -212,10 +242,15 @@ def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
         buffer = io.BytesIO()
         ax.figure.savefig(buffer, format=plot_path.suffix.lower().lstrip("."), dpi=120,
                           bbox_inches="tight")
-        import matplotlib.pyplot as plt
-
         plt.close(ax.figure)
-        write_atomic(plot_path, buffer.getvalue(), protect=protect)
+        image = buffer.getvalue()
+    if opts["output"] is not None:
+        write_atomic(opts["output"], text, protect=protect)
+        click.echo(f"wrote {opts['output']}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if image is not None:
+        write_atomic(plot_path, image, protect=protect)
         click.echo(f"wrote {plot_path}", err=True)
 
 
@@ -236,7 +271,8 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT)
 @history_options
-@click.option("-n", "--items", type=int, required=True, help="Items still to do (>= 1).")
+@click.option("-n", "--items", type=click.IntRange(min=1), required=True,
+              help="Items still to do (>= 1).")
 @click.option("--target", type=DATE, help="Report the chance of being done on or before it.")
 @run_options
 def when(**opts: Any) -> None:
@@ -252,6 +288,7 @@ def when(**opts: Any) -> None:
     """
     from .questions import when as ask
 
+    _outputs(opts)
     history = _read(opts)
     result = ask(history, opts["items"], target=opts["target"], **_window(opts))
     _emit(result, opts, lambda plots, r: plots.when(r))
@@ -260,7 +297,7 @@ def when(**opts: Any) -> None:
 @cli.command(name="how-many", context_settings=CONTEXT)
 @history_options
 @click.option("--by", type=DATE, help="Count working days from day 1 through this date.")
-@click.option("--days", type=int, help="Or: the number of working days.")
+@click.option("--days", type=click.IntRange(min=1), help="Or: the number of working days.")
 @run_options
 def how_many(**opts: Any) -> None:
     """How many items will be done by a date (or in D working days)?
@@ -277,6 +314,7 @@ def how_many(**opts: Any) -> None:
 
     if (opts["by"] is None) == (opts["days"] is None):
         raise click.UsageError("give exactly one of --by DATE or --days D")
+    _outputs(opts)
     history = _read(opts)
     result = ask(history, by=opts["by"], days=opts["days"], **_window(opts))
     _emit(result, opts, lambda plots, r: plots.how_many(r))

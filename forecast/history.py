@@ -45,6 +45,10 @@ class Sample:
         Whether the window was cut short by the start of the history.
     calendar : Calendar
         The calendar that decided which days are working days.
+    warnings : tuple of str
+        What looks doubtful about the window (few active days, a gap).
+    done_column, date_format : str
+        The history column and date format the done dates were read with.
     """
 
     first: dt.date
@@ -55,6 +59,8 @@ class Sample:
     clipped: bool
     calendar: Calendar
     warnings: tuple[str, ...] = field(default=())
+    done_column: str = ""
+    date_format: str = ""
 
     @property
     def working_days(self) -> int:
@@ -98,6 +104,8 @@ class Sample:
             "active_days": self.active_days,
             "mean_per_day": round(self.mean, 4),
             "clipped": self.clipped,
+            "done_column": self.done_column,
+            "date_format": self.date_format,
         }
 
 
@@ -311,6 +319,7 @@ class History:
         return Sample(
             first=first, last=last, dates=work, counts=counts, source=self.source,
             clipped=clipped, calendar=self.calendar, warnings=tuple(sample_warnings),
+            done_column=self.done_column, date_format=self.date_format,
         )
 
     def _widen_hint(self, start: dt.date, first: dt.date, last: dt.date) -> str:

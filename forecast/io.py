@@ -607,7 +607,7 @@ def check_output(
     >>> check_output("/nonexistent-dir/out.csv")
     Traceback (most recent call last):
     ...
-    forecast.exceptions.OutputError: output directory '/nonexistent-dir' does not exist; create it first
+    forecast.exceptions.OutputError: output directory '/nonexistent-dir' does not exist; ...
     """
     target = Path(path)
     for other in protect:

@@ -1,8 +1,8 @@
 """Plots of forecasts. Each function takes ``ax=None`` and returns the axes.
 
 matplotlib is imported inside the functions, so importing this module is
-free; when no axes are given, a new figure is made with the non-interactive
-Agg backend unless a backend was already chosen.
+free; when no axes are given, a new figure is made with pyplot (whatever
+backend is in use: the command line picks the non-interactive Agg).
 """
 
 from __future__ import annotations
@@ -25,10 +25,6 @@ _LINE_COLOURS = {50: "#2b8cbe", 70: "#7b3294", 85: "#d7301f", 95: "#525252"}
 def _axes(ax: Any) -> Axes:
     if ax is not None:
         return ax
-    import matplotlib
-
-    if "matplotlib.pyplot" not in __import__("sys").modules:
-        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     _, new_ax = plt.subplots(figsize=(8, 4.2))

@@ -187,11 +187,14 @@ class _Forecast:
 
     def _sample_text(self) -> str:
         s = self.sample
-        return (
+        text = (
             f"{s.source}: {s.first.isoformat()} .. {s.last.isoformat()}, {s.working_days} "
             f"working days, {s.items} items, {s.active_days} active days "
             f"({s.mean:.2f}/day), calendar {s.calendar.describe()}"
         )
+        if s.date_format and s.date_format not in ("ISO8601", "datetime"):
+            text += f", dates in {s.done_column!r} read as {s.date_format!r}"
+        return text
 
     def _common_dict(self) -> dict[str, Any]:
         from . import __version__
@@ -558,7 +561,8 @@ class HowManyForecast(_Forecast):
         out["by"] = self.by.isoformat() if self.by else None
         out["direction"] = "at least: P85 = 85% chance of completing this many items or more"
         out["percentiles"] = [
-            {"p": pc.p, "items": pc.value, "se_items": None if math.isnan(pc.se) else round(pc.se, 4),
+            {"p": pc.p, "items": pc.value,
+             "se_items": None if math.isnan(pc.se) else round(pc.se, 4),
              "low_items": pc.low, "high_items": pc.high}
             for pc in self.percentiles()
         ]

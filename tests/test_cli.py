@@ -155,7 +155,7 @@ def test_window_without_completions(run):
 @pytest.mark.parametrize("items", ["0", "-4"])
 def test_items_must_be_positive(run, items):
     one_line_error(run("when", ADO, "--items", items, "--start", "2024-06-03"),
-                   f"items = {items}, must be >= 1")
+                   f"'--items': {items} is not in the range x>=1")
 
 
 def test_items_must_be_a_number(run):
@@ -255,3 +255,52 @@ def test_python_dash_m(tmp_path):
                        capture_output=True, text=True, env=dict(os.environ))
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["items"] == 5
+
+
+def test_format_follows_output_suffix(run, tmp_path):
+    r = run("when", ADO, "-n", 5, "--start", "2024-06-03", "--output", tmp_path / "f.json")
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "f.json").read_text())["question"] == "when"
+    r = run("when", ADO, "-n", 5, "--start", "2024-06-03", "--output", "-", "--format", "csv")
+    assert r.stdout.startswith("question,start,items")
+
+
+def test_outputs_checked_before_any_work(run, tmp_path):
+    one_line_error(run("when", "missing.csv", "-n", 5, "--output", tmp_path / "no" / "f.csv"),
+                   "output directory", "does not exist")
+    assert not (tmp_path / "no").exists()
+    one_line_error(run("when", ADO, "-n", 5, "--output", tmp_path / "a.png",
+                       "--plot", tmp_path / "a.png"), "name the same file")
+    r = run("when", ADO, "-n", 5, "--output", tmp_path / "ok.csv", "--plot",
+            tmp_path / "nodir" / "p.png")
+    one_line_error(r, "output directory")
+    assert not (tmp_path / "ok.csv").exists()  # nothing half-done
+
+
+def test_special_files_are_not_replaced(run):
+    one_line_error(run("when", ADO, "-n", 5, "--start", "2024-06-03", "--output", "/dev/null"),
+                   "is not a regular file")
+
+
+def test_output_file_mode(run, tmp_path):
+    import stat
+
+    out = tmp_path / "f.csv"
+    r = run("when", ADO, "-n", 5, "--start", "2024-06-03", "--output", out)
+    assert r.exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_trials_with_exact_engine_are_noted(run):
+    r = run("when", ADO, "-n", 5, "--start", "2024-06-03", "--trials", 500)
+    assert r.exit_code == 0
+    assert "note: --trials applies to --engine mc" in r.stderr
+
+
+def test_latin1_holidays_file(run, tmp_path):
+    hol = tmp_path / "hol.txt"
+    hol.write_bytes(b"2024-06-04 # f\xe9rias\n")
+    r = run("when", ADO, "-n", 5, "--start", "2024-06-03", "--holidays-file", hol)
+    assert r.exit_code == 0, r.output
