@@ -71,7 +71,7 @@ def _when_cost(counts: np.ndarray, items: int, horizon: int) -> float:
     if items > horizon * top:
         return 0.0
     days = min(float(horizon), 4.0 * items / mean + 100.0)
-    return days * min(items, days * top) * np.unique(counts).size
+    return days * min(items, days * top) * np.count_nonzero(np.bincount(counts))
 
 
 def _parallel(parallel: bool | None, team_days: float) -> bool:
