@@ -185,6 +185,20 @@ class _Forecast:
             return f"exact ({self.method} bootstrap, convolution)"
         return f"Monte Carlo ({self.method} bootstrap, {self.trials:,} trials, seed {self.seed})"
 
+    def _head(self, title: str) -> list[str]:
+        return [
+            title,
+            f"  start {self.start.isoformat()} (day 1 = {self.day1:%a} {self.day1.isoformat()})",
+            f"  engine: {self._engine_text()}",
+            f"  sample: {self._sample_text()}",
+            "",
+        ]
+
+    def _warning_lines(self) -> list[str]:
+        if not self.warnings:
+            return []
+        return [""] + [f"  warning: {w}" for w in self.warnings]
+
     def _sample_text(self) -> str:
         s = self.sample
         text = (
@@ -398,13 +412,7 @@ class WhenForecast(_Forecast):
         return out
 
     def __str__(self) -> str:
-        lines = [
-            f"When will {self.items} items be done?",
-            f"  start {self.start.isoformat()} (day 1 = {self.day1:%a} {self.day1.isoformat()})",
-            f"  engine: {self._engine_text()}",
-            f"  sample: {self._sample_text()}",
-            "",
-        ]
+        lines = self._head(f"When will {self.items} items be done?")
         mc = self.draws is not None
         header = "  chance  done on or before   working days"
         if mc:
@@ -438,10 +446,7 @@ class WhenForecast(_Forecast):
                 f"  {self.not_within_horizon:.2%} of outcomes are not done within the "
                 f"horizon of {self.horizon} working days."
             )
-        if self.warnings:
-            lines.append("")
-            lines.extend(f"  warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return "\n".join(lines + self._warning_lines())
 
 
 WHEN_COLUMNS = (
@@ -570,13 +575,7 @@ class HowManyForecast(_Forecast):
 
     def __str__(self) -> str:
         span = f"{self.day1.isoformat()} .. {self.end.isoformat()}"
-        lines = [
-            f"How many items in {self.days} working days ({span})?",
-            f"  start {self.start.isoformat()} (day 1 = {self.day1:%a} {self.day1.isoformat()})",
-            f"  engine: {self._engine_text()}",
-            f"  sample: {self._sample_text()}",
-            "",
-        ]
+        lines = self._head(f"How many items in {self.days} working days ({span})?")
         mc = self.draws is not None
         header = "  chance  items or more"
         if mc:
@@ -592,10 +591,7 @@ class HowManyForecast(_Forecast):
             "  Read: \"85%\" = an 85% chance of completing that many items or more by "
             f"{self.end.isoformat()}."
         )
-        if self.warnings:
-            lines.append("")
-            lines.extend(f"  warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return "\n".join(lines + self._warning_lines())
 
 
 HOW_MANY_COLUMNS = (
