@@ -204,3 +204,169 @@ def exact_how_many_pmf(values, probs, days):
         current, following = following, current
         top += top_value
     return current
+
+
+@njit
+def unit(r):
+    """Return a uniform float in ``[0, 1)`` from the top 53 bits of ``r``."""
+    return np.float64(r >> _S11) * _TO_UNIT
+
+
+def _plan_days(
+    sample_values, sample_offsets, wip, capacity,
+    part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
+    team_parts, team_offsets, outcome_parts, outcome_offsets,
+    split_low, split_high, dependents, dependent_offsets, n_prereq,
+    risk_outcome, risk_prob, risk_kind, risk_low, risk_high, risk_part, risk_delay,
+    horizon, seed, trials,
+):
+    n_teams = wip.size
+    n_parts = part_team.size
+    n_outcomes = n_prereq.size
+    out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
+    sizes = np.zeros((trials, n_outcomes), dtype=np.int32)
+    key = mix64(np.uint64(seed))
+    max_wip = 1
+    for t in range(n_teams):
+        max_wip = max(max_wip, wip[t])
+    for trial in prange(trials):
+        s0, s1, s2, s3 = trial_state(key, trial)
+        remaining = np.empty(n_parts, dtype=np.int64)
+        parts_left = np.empty(n_outcomes, dtype=np.int64)
+        waiting = n_prereq.copy()
+        ready = np.zeros(n_outcomes, dtype=np.int64)
+        delay = np.zeros(n_outcomes, dtype=np.int64)
+        head = team_offsets[:-1].copy()
+        eligible = np.empty(max_wip, dtype=np.int64)
+        # 1. sizes
+        for p in range(n_parts):
+            if pool_count[p] > 0:
+                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                remaining[p] = pool_values[pool_offset[p] + below(r, pool_count[p])]
+            elif size_high[p] > size_low[p]:
+                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                remaining[p] = size_low[p] + below(r, size_high[p] - size_low[p] + 1)
+            else:
+                remaining[p] = size_low[p]
+        # 2. scope growth, one multiplier per outcome, stochastic rounding per part
+        for o in range(n_outcomes):
+            parts_left[o] = outcome_offsets[o + 1] - outcome_offsets[o]
+            if split_low[o] == 1.0 and split_high[o] == 1.0:
+                continue
+            m = split_low[o]
+            if split_high[o] > split_low[o]:
+                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                m = split_low[o] + unit(r) * (split_high[o] - split_low[o])
+            for k in range(outcome_offsets[o], outcome_offsets[o + 1]):
+                p = outcome_parts[k]
+                x = remaining[p] * m
+                whole = np.floor(x)
+                frac = x - whole
+                grown = np.int64(whole)
+                if frac > 0.0:
+                    r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                    if unit(r) < frac:
+                        grown += 1
+                remaining[p] = max(grown, 1)
+        # 3. risks
+        for q in range(risk_outcome.size):
+            prob = risk_prob[q]
+            if prob <= 0.0:
+                continue
+            if prob < 1.0:
+                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                if unit(r) >= prob:
+                    continue
+            o = risk_outcome[q]
+            if risk_kind[q] == 0:
+                extra = risk_low[q]
+                if risk_high[q] > risk_low[q]:
+                    r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                    extra += below(r, risk_high[q] - risk_low[q] + 1)
+                remaining[risk_part[q]] += extra
+            else:
+                delay[o] = max(delay[o], risk_delay[q])
+        for p in range(n_parts):
+            sizes[trial, part_outcome[p]] += remaining[p]
+        # 4. one shared timeline
+        n_done = 0
+        for day in range(horizon):
+            if n_done == n_outcomes:
+                break
+            for t in range(n_teams):
+                c = capacity[t, day]
+                if c == 0.0:
+                    continue
+                # the team's first `wip` unfinished, unblocked parts, in priority order
+                n_elig = 0
+                for k in range(head[t], team_offsets[t + 1]):
+                    p = team_parts[k]
+                    o = part_outcome[p]
+                    if remaining[p] > 0 and waiting[o] == 0 and ready[o] <= day and delay[o] <= day:
+                        eligible[n_elig] = p
+                        n_elig += 1
+                        if n_elig == wip[t]:
+                            break
+                if n_elig == 0:
+                    continue
+                lo = sample_offsets[t]
+                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                throughput = sample_values[lo + below(r, sample_offsets[t + 1] - lo)]
+                if c < 1.0:
+                    kept = 0
+                    for _ in range(throughput):
+                        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                        if unit(r) < c:
+                            kept += 1
+                    throughput = kept
+                elif c > 1.0:
+                    x = throughput * c
+                    whole = np.floor(x)
+                    frac = x - whole
+                    throughput = np.int64(whole)
+                    if frac > 0.0:
+                        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                        if unit(r) < frac:
+                            throughput += 1
+                for _ in range(throughput):
+                    if n_elig == 0:
+                        break
+                    pick = 0
+                    if n_elig > 1:
+                        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                        pick = below(r, n_elig)
+                    p = eligible[pick]
+                    remaining[p] -= 1
+                    if remaining[p] > 0:
+                        continue
+                    o = part_outcome[p]
+                    parts_left[o] -= 1
+                    if parts_left[o] == 0:
+                        out[trial, o] = day
+                        n_done += 1
+                        for k in range(dependent_offsets[o], dependent_offsets[o + 1]):
+                            d = dependents[k]
+                            waiting[d] -= 1
+                            if waiting[d] == 0:
+                                ready[d] = day + 1
+                    # a part finished: refill the eligible set (spill-over)
+                    while head[t] < team_offsets[t + 1] and remaining[team_parts[head[t]]] <= 0:
+                        head[t] += 1
+                    n_elig = 0
+                    for k in range(head[t], team_offsets[t + 1]):
+                        p = team_parts[k]
+                        o = part_outcome[p]
+                        if (remaining[p] > 0 and waiting[o] == 0 and ready[o] <= day
+                                and delay[o] <= day):
+                            eligible[n_elig] = p
+                            n_elig += 1
+                            if n_elig == wip[t]:
+                                break
+    return out, sizes
+
+
+plan_days = njit(parallel=True)(_twin(_plan_days, "plan_days"))
+"""Per trial and outcome: the completion day index (``horizon`` when not done) and
+the number of items simulated (after scope growth and risks)."""
+plan_days_serial = njit(_twin(_plan_days, "plan_days_serial"))
+"""The same as :func:`plan_days` on one thread."""

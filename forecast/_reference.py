@@ -8,6 +8,8 @@ arithmetic wraps.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 MASK = (1 << 64) - 1
@@ -78,3 +80,131 @@ def how_many_totals(counts: np.ndarray, days: int, seed: int, trials: int) -> np
         state = trial_state(key, t)
         out[t] = sum(values[below(next_u64(state), len(values))] for _ in range(days))
     return out
+
+
+def unit(r: int) -> float:
+    """Return a uniform float in ``[0, 1)`` from the top 53 bits of ``r``."""
+    return float(r >> 11) * (1.0 / 9007199254740992.0)
+
+
+def plan_days(
+    sample_values, sample_offsets, wip, capacity,
+    part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
+    team_parts, team_offsets, outcome_parts, outcome_offsets,
+    split_low, split_high, dependents, dependent_offsets, n_prereq,
+    risk_outcome, risk_prob, risk_kind, risk_low, risk_high, risk_part, risk_delay,
+    horizon, seed, trials,
+):  # noqa: D417 - the arguments are the kernel's, documented in forecast.simulate
+    """Completion day index of each outcome in each trial, as the plan kernel computes it.
+
+    Per trial: draw part sizes, scope growth and risks, then walk the shared
+    timeline day by day; each team with capacity that day and something
+    eligible draws its throughput and hands each item to one of its first
+    ``wip`` unfinished, unblocked parts (uniformly), spilling over to the next
+    part when one finishes.
+    """
+    n_teams, n_parts, n_outcomes = len(wip), len(part_team), len(n_prereq)
+    out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
+    sizes = np.zeros((trials, n_outcomes), dtype=np.int32)
+    key = mix64(seed & MASK)
+    for trial in range(trials):
+        state = trial_state(key, trial)
+
+        def draw() -> int:
+            return next_u64(state)  # noqa: B023 - the state of this trial
+
+        remaining = [0] * n_parts
+        parts_left = [int(outcome_offsets[o + 1] - outcome_offsets[o]) for o in range(n_outcomes)]
+        waiting = [int(v) for v in n_prereq]
+        ready = [0] * n_outcomes
+        delay = [0] * n_outcomes
+        head = [int(team_offsets[t]) for t in range(n_teams)]
+        for p in range(n_parts):
+            if pool_count[p] > 0:
+                remaining[p] = int(pool_values[pool_offset[p] + below(draw(), int(pool_count[p]))])
+            elif size_high[p] > size_low[p]:
+                span = int(size_high[p] - size_low[p] + 1)
+                remaining[p] = int(size_low[p]) + below(draw(), span)
+            else:
+                remaining[p] = int(size_low[p])
+        for o in range(n_outcomes):
+            low, high = float(split_low[o]), float(split_high[o])
+            if low == 1.0 and high == 1.0:
+                continue
+            m = low + unit(draw()) * (high - low) if high > low else low
+            for k in range(outcome_offsets[o], outcome_offsets[o + 1]):
+                p = int(outcome_parts[k])
+                x = remaining[p] * m
+                whole = math.floor(x)
+                frac = x - whole
+                grown = whole + (1 if frac > 0.0 and unit(draw()) < frac else 0)
+                remaining[p] = max(grown, 1)
+        for q in range(len(risk_outcome)):
+            prob = float(risk_prob[q])
+            if prob <= 0.0 or (prob < 1.0 and unit(draw()) >= prob):
+                continue
+            o = int(risk_outcome[q])
+            if risk_kind[q] == 0:
+                extra = int(risk_low[q])
+                if risk_high[q] > risk_low[q]:
+                    extra += below(draw(), int(risk_high[q] - risk_low[q] + 1))
+                remaining[int(risk_part[q])] += extra
+            else:
+                delay[o] = max(delay[o], int(risk_delay[q]))
+        for p in range(n_parts):
+            sizes[trial, int(part_outcome[p])] += remaining[p]
+
+        def eligible_parts(t: int, day: int) -> list[int]:
+            found = []
+            for k in range(head[t], int(team_offsets[t + 1])):  # noqa: B023
+                p = int(team_parts[k])
+                o = int(part_outcome[p])
+                if remaining[p] > 0 and waiting[o] == 0 and ready[o] <= day and delay[o] <= day:  # noqa: B023
+                    found.append(p)
+                    if len(found) == wip[t]:
+                        break
+            return found
+
+        n_done = 0
+        for day in range(horizon):
+            if n_done == n_outcomes:
+                break
+            for t in range(n_teams):
+                c = float(capacity[t, day])
+                if c == 0.0:
+                    continue
+                eligible = eligible_parts(t, day)
+                if not eligible:
+                    continue
+                lo, hi = int(sample_offsets[t]), int(sample_offsets[t + 1])
+                throughput = int(sample_values[lo + below(draw(), hi - lo)])
+                if c < 1.0:
+                    throughput = sum(1 for _ in range(throughput) if unit(draw()) < c)
+                elif c > 1.0:
+                    x = throughput * c
+                    whole = math.floor(x)
+                    frac = x - whole
+                    throughput = whole + (1 if frac > 0.0 and unit(draw()) < frac else 0)
+                for _ in range(throughput):
+                    if not eligible:
+                        break
+                    pick = below(draw(), len(eligible)) if len(eligible) > 1 else 0
+                    p = eligible[pick]
+                    remaining[p] -= 1
+                    if remaining[p] > 0:
+                        continue
+                    o = int(part_outcome[p])
+                    parts_left[o] -= 1
+                    if parts_left[o] == 0:
+                        out[trial, o] = day
+                        n_done += 1
+                        for k in range(dependent_offsets[o], dependent_offsets[o + 1]):
+                            d = int(dependents[k])
+                            waiting[d] -= 1
+                            if waiting[d] == 0:
+                                ready[d] = day + 1
+                    end = int(team_offsets[t + 1])
+                    while head[t] < end and remaining[int(team_parts[head[t]])] <= 0:
+                        head[t] += 1
+                    eligible = eligible_parts(t, day)
+    return out, sizes

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .calendar import Calendar, _as_date
-from .exceptions import EmptyWindowError, ParameterError
+from .exceptions import ColumnError, EmptyWindowError, ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -161,6 +161,43 @@ class History:
     def total(self) -> int:
         """Number of completed items in the whole history."""
         return int(self.counts.sum())
+
+    def outcome_sizes(self) -> np.ndarray:
+        """Return the sizes of completed outcomes: completed items per parent.
+
+        Needs a parent column (``parent``, ``epic link``, ``outcome``...).
+        When parents are rows of the history themselves, only those with a
+        done date count as completed outcomes.
+
+        Examples
+        --------
+        >>> import pandas as pd, forecast
+        >>> h = forecast.read_history(pd.DataFrame({
+        ...     "id": ["E1", "S1", "S2", "S3"], "parent": ["", "E1", "E1", "E2"],
+        ...     "done": ["2024-06-05", "2024-06-03", "2024-06-04", "2024-06-04"]}))
+        >>> h.outcome_sizes().tolist()   # E2 is not a done row: only E1 counts
+        [2]
+        """
+        if self.items is None or "parent" not in self.items:
+            raise ColumnError(
+                f"{self.source}: no parent column (looked for parent, epic link, outcome, "
+                "feature), so outcome sizes cannot be learned from it; give the outcome a size"
+            )
+        frame = self.items
+        done = frame[~frame["done"].isna()]
+        children = done[done["parent"].astype(str).str.len() > 0]
+        sizes = children.groupby("parent").size()
+        if "id" in frame:
+            finished = set(done["id"].astype(str))
+            listed = set(frame["id"].astype(str))
+            if listed & set(sizes.index):
+                sizes = sizes[[p in finished for p in sizes.index]]
+        if sizes.empty:
+            raise ColumnError(
+                f"{self.source}: no completed outcome (a done parent with done children) in "
+                "the history; give the outcome a size"
+            )
+        return np.sort(sizes.to_numpy(dtype=np.int64))
 
     def __repr__(self) -> str:
         return (

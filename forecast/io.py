@@ -69,6 +69,8 @@ _COUNT_NAMES = ("count", "throughput", "items", "completed items")
 _TYPE_NAMES = ("type", "item type", "issue type", "work item type", "issuetype", "kind")
 _START_NAMES = ("started", "started at", "start", "start date", "activated date", "activated")
 _ID_NAMES = ("id", "key", "issue key", "item id", "number")
+_PARENT_NAMES = ("parent", "parent id", "parent key", "parent link", "epic", "epic link",
+                 "epic key", "outcome", "feature")
 
 DATE_FORMATS: tuple[str, ...] = (
     "%d/%b/%y %I:%M %p",  # Jira: 12/Mar/24 3:15 PM
@@ -488,6 +490,9 @@ def read_history(
         items["id"] = frame[id_col].astype(str).to_numpy()
     if type_col is not None:
         items["type"] = frame[type_col].astype(str).str.strip().to_numpy()
+    parent_col = _find_column(columns, _PARENT_NAMES)
+    if parent_col is not None:
+        items["parent"] = frame[parent_col].astype(str).str.strip().to_numpy()
     if start_col is not None:
         try:
             items["started"] = dates_of(start_col)

@@ -76,3 +76,174 @@ def simulate_how_many(
     kernel = _kernels.how_many_totals if parallel else _kernels.how_many_totals_serial
     values = np.ascontiguousarray(counts, dtype=np.int64)
     return kernel(values, int(days), np.uint64(seed), int(trials))
+
+
+PLAN_HORIZON_YEARS = 10
+"""Default plan horizon, in years of calendar days after the start."""
+
+
+def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
+    """Turn a :class:`~forecast.model.Portfolio` into the plan kernel's arrays.
+
+    The timeline is calendar days ``0 .. horizon - 1`` from ``start``; each
+    team's capacity on a day is 0 on its non-working days, else its capacity
+    factor for that date (1 outside its ranges).
+
+    Returns
+    -------
+    dict
+        ``kernel``: the positional arguments of the kernel (less horizon,
+        seed and trials), and ``samples``: each team's history sample.
+
+    Examples
+    --------
+    >>> import datetime as dt, forecast
+    >>> from forecast.model import Outcome, Part, Portfolio, Size, Team
+    >>> h = forecast.History.from_counts(["2024-06-03"], [2])
+    >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(4, 4)),)),))
+    >>> arrays = plan_arrays(p, dt.date(2024, 6, 4), 10)
+    >>> arrays["kernel"][3].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
+    [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
+    """
+    import datetime as dt
+
+    from .exceptions import ForecastError
+
+    teams = {team.name: i for i, team in enumerate(portfolio.teams)}
+    outcomes = {o.name: i for i, o in enumerate(portfolio.outcomes)}
+    first = np.datetime64(start, "D")
+    dates = first + np.arange(horizon)
+    end = start + dt.timedelta(days=horizon)
+
+    samples, values, offsets = [], [], [0]
+    capacity = np.zeros((len(teams), horizon))
+    pools: dict[str, np.ndarray] = {}
+    for t, team in enumerate(portfolio.teams):
+        try:
+            sample = team.history.sample(start, window=team.window, since=team.since)
+        except ForecastError as exc:
+            raise type(exc)(f"team {team.name!r}: {exc}") from None
+        samples.append(sample)
+        values.append(sample.counts)
+        offsets.append(offsets[-1] + sample.counts.size)
+        cal = team.history.calendar
+        row = np.is_busday(dates, busdaycal=cal._cal(start, end)).astype(float)
+        for span in team.capacity:
+            inside = (dates >= np.datetime64(span.first, "D")) & (
+                dates <= np.datetime64(span.last, "D")
+            )
+            row[inside] *= span.factor
+        capacity[t] = row
+
+    part_team: list[int] = []
+    part_outcome: list[int] = []
+    size_low: list[int] = []
+    size_high: list[int] = []
+    pool_offset: list[int] = []
+    pool_count: list[int] = []
+    pool_values: list[int] = []
+    outcome_parts: list[list[int]] = [[] for _ in portfolio.outcomes]
+    for o, outcome in enumerate(portfolio.outcomes):
+        for part in outcome.parts:
+            p = len(part_team)
+            part_team.append(teams[part.team])
+            part_outcome.append(o)
+            outcome_parts[o].append(p)
+            if part.size.from_history:
+                if part.team not in pools:
+                    pools[part.team] = portfolio.teams[teams[part.team]].history.outcome_sizes()
+                pool = pools[part.team]
+                pool_offset.append(len(pool_values))
+                pool_count.append(pool.size)
+                pool_values.extend(int(v) for v in pool)
+                size_low.append(0)
+                size_high.append(0)
+            else:
+                pool_offset.append(0)
+                pool_count.append(0)
+                size_low.append(part.size.low)
+                size_high.append(part.size.high)
+
+    order = sorted(range(len(portfolio.outcomes)),
+                   key=lambda o: (portfolio.outcomes[o].priority, o))
+    team_parts: list[list[int]] = [[] for _ in portfolio.teams]
+    for o in order:
+        for p in outcome_parts[o]:
+            team_parts[part_team[p]].append(p)
+
+    dependents: list[list[int]] = [[] for _ in portfolio.outcomes]
+    n_prereq = []
+    for o, outcome in enumerate(portfolio.outcomes):
+        n_prereq.append(len(set(outcome.depends_on)))
+        for name in set(outcome.depends_on):
+            dependents[outcomes[name]].append(o)
+
+    risk_outcome, risk_prob, risk_kind, risk_low, risk_high, risk_part, risk_delay = (
+        [], [], [], [], [], [], []
+    )
+    for risk in portfolio.risks:
+        o = outcomes[risk.outcome]
+        outcome = portfolio.outcomes[o]
+        risk_outcome.append(o)
+        risk_prob.append(float(risk.probability))
+        if risk.items is not None:
+            team = risk.team or outcome.parts[0].team
+            part = next(p for p in outcome_parts[o] if part_team[p] == teams[team])
+            risk_kind.append(0)
+            risk_low.append(risk.items[0])
+            risk_high.append(risk.items[1])
+            risk_part.append(part)
+            risk_delay.append(0)
+        else:
+            cal = portfolio.teams[teams[outcome.parts[0].team]].history.calendar
+            free = cal.date_of_day(start, int(risk.delay_days) + 1)
+            risk_kind.append(1)
+            risk_low.append(0)
+            risk_high.append(0)
+            risk_part.append(0)
+            risk_delay.append((free - start).days)
+
+    def ints(seq: Any) -> np.ndarray:
+        return np.asarray(seq, dtype=np.int64).reshape(-1)
+
+    def flat(groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        bounds = np.cumsum([0] + [len(g) for g in groups])
+        return ints([v for g in groups for v in g]), ints(bounds)
+
+    team_flat, team_bounds = flat(team_parts)
+    outcome_flat, outcome_bounds = flat(outcome_parts)
+    dep_flat, dep_bounds = flat(dependents)
+    split_low = np.array([o.split[0] if o.split else 1.0 for o in portfolio.outcomes])
+    split_high = np.array([o.split[1] if o.split else 1.0 for o in portfolio.outcomes])
+    kernel = (
+        ints(np.concatenate(values)), ints(offsets),
+        ints([team.wip for team in portfolio.teams]), capacity,
+        ints(part_team), ints(part_outcome), ints(size_low), ints(size_high),
+        ints(pool_offset), ints(pool_count), ints(pool_values),
+        team_flat, team_bounds, outcome_flat, outcome_bounds,
+        split_low, split_high, dep_flat, dep_bounds, ints(n_prereq),
+        ints(risk_outcome), np.asarray(risk_prob, dtype=float), ints(risk_kind),
+        ints(risk_low), ints(risk_high), ints(risk_part), ints(risk_delay),
+    )
+    return {"kernel": kernel, "samples": samples}
+
+
+def simulate_plan(
+    arrays: dict[str, Any], horizon: int, trials: int, seed: int, parallel: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the plan kernel: ``(days, items)``, each of shape ``(trials, outcomes)``.
+
+    Examples
+    --------
+    >>> import datetime as dt, forecast
+    >>> from forecast.model import Outcome, Part, Portfolio, Size, Team
+    >>> h = forecast.History.from_counts(["2024-06-03"], [2], calendar="all")
+    >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(5, 5)),)),))
+    >>> days, items = simulate_plan(plan_arrays(p, dt.date(2024, 6, 4), 30), 30, 2, 1)
+    >>> days.tolist(), items.tolist()   # 2 + 2 + 1: done on day index 2
+    ([[2], [2]], [[5], [5]])
+    """
+    from . import _kernels
+
+    kernel = _kernels.plan_days if parallel else _kernels.plan_days_serial
+    return kernel(*arrays["kernel"], int(horizon), np.uint64(seed), int(trials))

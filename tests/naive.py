@@ -303,3 +303,270 @@ def naive_how_many_mc(counts, days, trials, seed):
             total += int(counts[int(rng.integers(n))])
         out[i] = total
     return out
+
+
+# ===========================================================================
+# Portfolio plan: several teams, several outcomes, dependencies, risks
+# ===========================================================================
+#
+# Per-trial day-by-day simulation, written literally from the decided
+# semantics (plain Python loops, one numpy Generator, no vectorisation):
+#
+# * Day indices i = 0 .. H-1 (calendar days from the start; H = horizon).
+# * Team t: "counts" (throughput per working day), "wip" (>= 1) and
+#   "capacity" (H floats: 0 = non-working day, else a capacity factor).
+# * Outcome o: "parts" {team: size spec}, "split" (None or (low, high)),
+#   "depends_on" (outcome indices), "priority" (ascending; ties by index).
+#   Size spec: int >= 1; tuple (low, high) = uniform integer in [low, high];
+#   list = pool, one element drawn uniformly.
+# * Risk: "outcome", "probability", and either "items" = (low, high) extra
+#   items (added to the part on "team" if given, else on the outcome's
+#   lowest-indexed team) or "delay_start" = day index before which the
+#   outcome receives no items (latest start wins).
+# * Before day 0 of each trial: draw part sizes; apply the split multiplier
+#   m ~ Uniform(low, high) (one m per outcome) as max(1, stochastic_round(
+#   size * m)); then draw and apply each risk.
+# * Each day, each team in index order: capacity 0 -> nothing. Otherwise draw
+#   k from counts; c < 1 -> keep each item with probability c; c > 1 ->
+#   stochastic_round(k * c). Then item by item: eligible = the first "wip" of
+#   the team's unfinished, unblocked parts in priority order; none -> the rest
+#   of the day is lost; else one eligible part, chosen uniformly, loses one
+#   item. A part reaching 0 is finished; an outcome whose parts are all
+#   finished completes on day i.
+# * Unblocked on day i: every dependency completed on a day < i (strictly),
+#   and i >= the outcome's delay start (if a delay risk happened).
+# * Not completed by day H-1 -> completion day H (sentinel).
+
+
+def _naive_stochastic_round(rng, x):
+    """floor(x) plus 1 with probability x - floor(x)."""
+    assert x >= 0
+    whole = int(np.floor(x))
+    fraction = x - whole
+    extra = 1 if rng.random() < fraction else 0
+    return whole + extra
+
+
+def _naive_draw_size(rng, spec):
+    """One draw of a part size from its spec (int, (low, high) tuple, or list pool)."""
+    if isinstance(spec, bool):
+        raise TypeError("a size spec cannot be a bool")
+    if isinstance(spec, (int, np.integer)):
+        assert spec >= 1, "a fixed size must be >= 1"
+        return int(spec)
+    if isinstance(spec, tuple):
+        assert len(spec) == 2, "a range is (low, high)"
+        low, high = int(spec[0]), int(spec[1])
+        assert 1 <= low <= high, "a range needs 1 <= low <= high"
+        return int(rng.integers(low, high + 1))  # inclusive of high
+    if isinstance(spec, list):
+        assert len(spec) >= 1, "empty pool"
+        for s in spec:
+            assert int(s) == s and s >= 1, "pool sizes must be integers >= 1"
+        return int(spec[int(rng.integers(len(spec)))])
+    raise TypeError(f"unknown size spec {spec!r}")
+
+
+def naive_day_throughput(rng, counts, c):
+    """Items a team can take off on one day with capacity factor ``c``.
+
+    c == 0: nothing (and no draw). Otherwise k is drawn uniformly from
+    ``counts``; c < 1 keeps each of the k items independently with probability
+    c (a Binomial(k, c) draw, done item by item); c == 1 keeps k; c > 1 gives
+    stochastic_round(k * c)."""
+    assert c >= 0
+    if c == 0:
+        return 0
+    k = int(counts[int(rng.integers(len(counts)))])
+    if c < 1:
+        kept = 0
+        for _item in range(k):
+            if rng.random() < c:
+                kept += 1
+        return kept
+    if c == 1:
+        return k
+    return _naive_stochastic_round(rng, k * c)
+
+
+def _naive_check_plan(teams, outcomes, risks, horizon):
+    assert horizon >= 0
+    assert len(teams) >= 1
+    for team in teams:
+        _check_counts(team["counts"])
+        assert int(team["wip"]) == team["wip"] and team["wip"] >= 1
+        assert len(team["capacity"]) == horizon, "one capacity value per day index"
+        for c in team["capacity"]:
+            assert c >= 0
+    for o, outcome in enumerate(outcomes):
+        assert len(outcome["parts"]) >= 1, f"outcome {o} has no part"
+        for t in outcome["parts"]:
+            assert 0 <= t < len(teams), f"outcome {o}: unknown team {t}"
+        split = outcome["split"]
+        if split is not None:
+            low, high = split
+            assert 0 < low <= high
+        for d in outcome["depends_on"]:
+            assert 0 <= d < len(outcomes), f"outcome {o}: unknown dependency {d}"
+        assert int(outcome["priority"]) == outcome["priority"]
+    for risk in risks:
+        assert 0 <= risk["outcome"] < len(outcomes)
+        assert 0 <= risk["probability"] <= 1
+        has_items = "items" in risk
+        has_delay = "delay_start" in risk
+        assert has_items != has_delay, "a risk has exactly one impact"
+        if has_items:
+            low, high = risk["items"]
+            assert 0 <= low <= high
+            if risk.get("team") is not None:
+                assert risk["team"] in outcomes[risk["outcome"]]["parts"], (
+                    "the risk's team has no part in its outcome"
+                )
+        else:
+            assert "team" not in risk, "'team' only goes with 'items'"
+            assert int(risk["delay_start"]) == risk["delay_start"]
+
+
+def _naive_draw_trial(rng, outcomes, risks):
+    """Steps 1-3 before day 0 of one trial.
+
+    Returns (remaining, delay): remaining[o] is a dict {team: items left} and
+    delay[o] is the outcome's delay start day index or None."""
+    remaining = []
+    for outcome in outcomes:
+        # 1. sizes, part by part in ascending team index
+        sizes = {}
+        for t in sorted(outcome["parts"]):
+            sizes[t] = _naive_draw_size(rng, outcome["parts"][t])
+        # 2. split: one multiplier for the whole outcome
+        if outcome["split"] is not None:
+            low, high = outcome["split"]
+            m = float(rng.uniform(low, high))
+            for t in sorted(sizes):
+                sizes[t] = max(1, _naive_stochastic_round(rng, sizes[t] * m))
+        remaining.append(sizes)
+
+    # 3. risks, each independently
+    delay = [None] * len(outcomes)
+    for risk in risks:
+        o = risk["outcome"]
+        happens = rng.random() < risk["probability"]
+        if not happens:
+            continue
+        if "items" in risk:
+            low, high = risk["items"]
+            extra = int(rng.integers(low, high + 1))  # inclusive of high
+            team = risk.get("team")
+            if team is None:
+                team = min(outcomes[o]["parts"])  # lowest-indexed team
+            remaining[o][team] += extra
+        else:
+            start = int(risk["delay_start"])
+            if delay[o] is None or start > delay[o]:
+                delay[o] = start  # latest start wins
+    return remaining, delay
+
+
+def _naive_unblocked(o, day, outcomes, completed, delay):
+    """True when outcome ``o`` may receive items on day index ``day``."""
+    for d in outcomes[o]["depends_on"]:
+        if completed[d] is None:
+            return False
+        if not completed[d] < day:  # strictly before
+            return False
+    if delay[o] is not None and day < delay[o]:
+        return False
+    return True
+
+
+def naive_plan_mc(teams, outcomes, risks, horizon, trials, seed):
+    """Completion day index of every outcome in every trial.
+
+    Returns a numpy int64 array of shape (trials, len(outcomes)); an outcome
+    not completed by day index horizon - 1 gets ``horizon``. See the section
+    comment above for the semantics. Uses numpy.random.default_rng(seed), so it
+    is only comparable statistically with another engine."""
+    _naive_check_plan(teams, outcomes, risks, horizon)
+    assert trials >= 1
+    rng = np.random.default_rng(seed)
+    n_teams = len(teams)
+    n_outcomes = len(outcomes)
+
+    # Each team's parts (given as outcome indices), in priority order.
+    team_order = []
+    for t in range(n_teams):
+        mine = [o for o in range(n_outcomes) if t in outcomes[o]["parts"]]
+        mine.sort(key=lambda o: (outcomes[o]["priority"], o))
+        team_order.append(mine)
+
+    out = np.empty((trials, n_outcomes), dtype=np.int64)
+    for trial in range(trials):
+        remaining, delay = _naive_draw_trial(rng, outcomes, risks)
+        completed = [None] * n_outcomes
+
+        for day in range(horizon):
+            if all(c is not None for c in completed):
+                break  # nothing left to do: later days cannot change the result
+            for t in range(n_teams):
+                team = teams[t]
+                c = team["capacity"][day]
+                if c == 0:
+                    continue
+                k = naive_day_throughput(rng, team["counts"], c)
+                for _item in range(k):
+                    candidates = []
+                    for o in team_order[t]:
+                        unfinished = remaining[o][t] > 0
+                        if unfinished and _naive_unblocked(o, day, outcomes, completed, delay):
+                            candidates.append(o)
+                    eligible = candidates[: int(team["wip"])]
+                    if not eligible:
+                        break  # the rest of today's items are lost
+                    o = eligible[int(rng.integers(len(eligible)))]
+                    remaining[o][t] -= 1
+                    if remaining[o][t] == 0:
+                        all_done = True
+                        for left in remaining[o].values():
+                            if left != 0:
+                                all_done = False
+                        if all_done:
+                            assert completed[o] is None
+                            completed[o] = day
+
+        for o in range(n_outcomes):
+            out[trial, o] = horizon if completed[o] is None else completed[o]
+    return out
+
+
+def naive_joint_probability(days, targets):
+    """Share of trials in which every outcome o with targets[o] not None has
+    days[trial, o] <= targets[o]. With no target at all the answer is 1."""
+    days = np.asarray(days)
+    assert days.ndim == 2 and days.shape[1] == len(targets)
+    n = days.shape[0]
+    assert n >= 1
+    hits = 0
+    for row in range(n):
+        ok = True
+        for o, target in enumerate(targets):
+            if target is not None and int(days[row, o]) > target:
+                ok = False
+        if ok:
+            hits += 1
+    return hits / n
+
+
+def naive_percentile_days(days_column, p, horizon):
+    """Smallest day index d in 0..horizon-1 with (share of trials with
+    completion <= d) >= p/100 - 1e-9, or None when no such d exists (the
+    sentinel ``horizon`` is never returned)."""
+    assert 0 < p <= 100
+    column = np.asarray(days_column)
+    n = len(column)
+    assert n >= 1
+    threshold = p / 100 - TOLERANCE
+    for d in range(horizon):
+        count = int(np.count_nonzero(column <= d))
+        if count / n >= threshold:
+            return d
+    return None
