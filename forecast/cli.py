@@ -188,7 +188,7 @@ def _outputs(opts: dict[str, Any]) -> None:
     """Check every output path and settle the format before any work is done."""
     from .io import check_output
 
-    protect = [p for p in (opts["history"], opts["holidays_file"]) if p is not None]
+    protect = [Path(p) for p in opts.get("protect", []) if p is not None]
     output, plot_path = opts["output"], opts["plot"]
     if output is not None and str(output) == "-":
         output = opts["output"] = None
@@ -204,7 +204,7 @@ def _outputs(opts: dict[str, Any]) -> None:
         opts["fmt"] = {".csv": "csv", ".json": "json"}.get(suffix, "table")
     opts["protect"] = protect
     ctx = click.get_current_context()
-    if opts["engine"] != "mc":
+    if opts.get("engine", "mc") != "mc":
         given = [f"--{name}" for name in ("trials", "seed")
                  if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
         if given:
@@ -288,6 +288,7 @@ def when(**opts: Any) -> None:
     """
     from .questions import when as ask
 
+    opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
     history = _read(opts)
     result = ask(history, opts["items"], target=opts["target"], **_window(opts))
@@ -314,10 +315,104 @@ def how_many(**opts: Any) -> None:
 
     if (opts["by"] is None) == (opts["days"] is None):
         raise click.UsageError("give exactly one of --by DATE or --days D")
+    opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
     history = _read(opts)
     result = ask(history, by=opts["by"], days=opts["days"], **_window(opts))
     _emit(result, opts, lambda plots, r: plots.how_many(r))
+
+
+def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
+    pairs: dict[str, Path] = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep:
+            if len(values) > 1:
+                raise click.BadParameter(
+                    f"{value!r}: with several teams write TEAM=PATH", param_hint="'--history'"
+                )
+            name, path = "", value
+        name = name.strip()
+        if name in pairs:
+            raise click.BadParameter(f"team {name!r} is given twice", param_hint="'--history'")
+        pairs[name] = Path(path.strip())
+    return pairs
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("portfolio", required=False, type=click.Path(path_type=Path))
+@click.option("--outcomes", type=click.Path(path_type=Path),
+              help="An outcomes CSV instead of a TOML portfolio (one row per outcome).")
+@click.option("--history", "histories", multiple=True, metavar="TEAM=PATH",
+              help="A team's history for --outcomes (repeatable; PATH alone for one team).")
+@click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
+              help="WIP limit of every team, with --outcomes.")
+@click.option("--window", type=click.IntRange(min=1), default=None,
+              help="With --outcomes: calendar days of history to sample [default: 90].")
+@click.option("--since", type=DATE, help="With --outcomes: sample the history from this date.")
+@click.option("--calendar", type=click.Choice(["weekdays", "all"]), default="weekdays",
+              show_default=True, help="With --outcomes: which days are working days.")
+@click.option("--holidays", "country", metavar="CC",
+              help="With --outcomes: country code of public holidays (e.g. GB).")
+@click.option("--start", type=DATE, help="First day [default: the file's start, else today].")
+@click.option("--trials", type=click.IntRange(min=1), default=None,
+              help="Monte Carlo trials [default: the file's, else 10000].")
+@click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
+              help="Seed [default: the file's, else fixed; shown in the output].")
+@click.option("--percentiles", default=None, callback=lambda c, p, v: None if v is None
+              else _percentiles(c, p, v), help="Levels to report [default: 50,70,85,95].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+              help="Output format [default: from the --output suffix, else table].")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the output to this file (atomically); '-' for stdout.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw one bar per outcome (P50..P95, P85, target) to .png or .svg.")
+def plan(**opts: Any) -> None:
+    """When does each outcome of a portfolio land, and will they all?
+
+    Simulates every team and outcome together on one timeline per trial,
+    with priorities, WIP limits, multi-team outcomes, dependencies, scope
+    growth, risks and capacity calendars. Prints each outcome's dates at the
+    percentiles, its chance of meeting its target and a status (on track at
+    85% or more, watch from 50%, at risk below), then the joint chance that
+    every target is met.
+
+    \b
+    Examples:
+      forecast plan examples/portfolio.toml
+      forecast plan examples/portfolio.toml --format csv -o out/plan.csv --plot out/plan.png
+      forecast plan --outcomes examples/outcomes.csv --history examples/team.csv \\
+          --start 2024-06-03
+    """
+    from .portfolio import plan as run
+    from .portfolio import read_outcomes_csv, read_portfolio
+
+    source, outcomes = opts["portfolio"], opts["outcomes"]
+    if (source is None) == (outcomes is None):
+        raise click.UsageError("give a portfolio TOML file, or --outcomes CSV with --history")
+    if outcomes is not None and not opts["histories"]:
+        raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
+    if source is not None and opts["histories"]:
+        raise click.UsageError("--history goes with --outcomes; a TOML file names its histories")
+    if opts["window"] is not None and opts["since"] is not None:
+        raise click.UsageError("give --window or --since, not both")
+    histories = _history_pairs(opts["histories"])
+    opts["protect"] = [source, outcomes, *histories.values()]
+    _outputs(opts)
+    if outcomes is not None:
+        if "" in histories:
+            histories = {"team": histories[""]}
+        portfolio = read_outcomes_csv(
+            outcomes, histories,
+            window=90 if opts["window"] is None else opts["window"], since=opts["since"],
+            wip=opts["wip"],
+            history_options={"calendar": opts["calendar"], "holidays": opts["country"]},
+        )
+    else:
+        portfolio = read_portfolio(source)
+    result = run(portfolio, start=opts["start"], trials=opts["trials"], rng=opts["seed"],
+                 percentiles=opts["percentiles"])
+    _emit(result, opts, lambda plots, r: plots.portfolio(r))
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .result import HowManyForecast, WhenForecast
+    from .result import HowManyForecast, PlanResult, WhenForecast
 
-__all__ = ["when", "how_many"]
+__all__ = ["when", "how_many", "portfolio"]
 
 _LINE_COLOURS = {50: "#2b8cbe", 70: "#7b3294", 85: "#d7301f", 95: "#525252"}
 
@@ -125,4 +125,91 @@ def how_many(result: HowManyForecast, ax: Axes | None = None) -> Axes:
     end = result.end.isoformat() if isinstance(result.end, dt.date) else result.end
     ax.set_title(f"How many items by {end}? ({result.days} working days)")
     ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+_STATUS_COLOURS = {"on track": "#1a9850", "watch": "#fdae61", "at risk": "#d73027",
+                   "no target": "#969696"}
+
+
+def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
+    """One horizontal bar per outcome from P50 to P95, P85 marked, target drawn.
+
+    Bars are coloured by status (on track, watch, at risk, no target) and
+    listed in priority order from the top; dependencies are drawn as arrows
+    from the prerequisite's P85 to the dependent's bar.
+
+    Parameters
+    ----------
+    result : PlanResult
+        From :func:`forecast.plan`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import forecast, forecast.plot
+    >>> from forecast.model import Outcome, Part, Portfolio, Size, Team
+    >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
+    >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(9, 9)),)),))
+    >>> ax = forecast.plot.portfolio(forecast.plan(p, start="2024-06-05", trials=200))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['a']
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.dates import date2num
+    from matplotlib.patches import Patch
+
+    outcomes = result.to_dict()["outcomes"]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.55 * len(outcomes) + 1.6))
+    names = [o["name"] for o in outcomes]
+    rows = {name: len(names) - 1 - i for i, name in enumerate(names)}
+    horizon_end = float(date2num(result.start)) + result.horizon
+
+    def num(value: object) -> float | None:
+        return None if value is None else float(date2num(dt.date.fromisoformat(str(value))))
+
+    def level(item: dict[str, Any], p: float) -> float | None:
+        found = [pc["date"] for pc in item["percentiles"] if pc["p"] == p]
+        return num(found[0]) if found else None
+
+    low_p, high_p = min(result.levels), max(result.levels)
+    by_name = {}
+    for item in outcomes:
+        y = rows[item["name"]]
+        left = level(item, low_p) or horizon_end
+        right = level(item, high_p) or horizon_end
+        mark = level(item, 85)
+        by_name[item["name"]] = (left, mark)
+        colour = _STATUS_COLOURS.get(item["status"], "#969696")
+        ax.barh(y, max(right - left, 0.8), left=left, height=0.5, color=colour, alpha=0.75)
+        if mark is not None:
+            ax.plot([mark, mark], [y - 0.3, y + 0.3], color="black", linewidth=2.2)
+        target = num(item["target"])
+        if target is not None:
+            ax.plot([target], [y], marker="D", color="black", markersize=6,
+                    markerfacecolor="white")
+    for outcome in result.portfolio.outcomes:
+        for dep in outcome.depends_on:
+            start, end = by_name[dep][1], by_name[outcome.name][0]
+            if start is None:
+                continue
+            ax.annotate("", xy=(end, rows[outcome.name]), xytext=(start, rows[dep]),
+                        arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 1.0})
+    ax.set_yticks(list(range(len(names))), labels=list(reversed(names)))
+    ax.xaxis_date()
+    ax.set_xlabel(f"date (bar: P{low_p:g} to P{high_p:g}; black tick: P85; diamond: target)")
+    ax.set_title(f"Portfolio forecast from {result.start.isoformat()} "
+                 f"({result.trials:,} trials)")
+    present = {o["status"] for o in outcomes}
+    handles = [Patch(color=c, alpha=0.75, label=s) for s, c in _STATUS_COLOURS.items()
+               if s in present]
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    ax.figure.autofmt_xdate()
     return ax

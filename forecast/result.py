@@ -21,7 +21,6 @@ import datetime as dt
 import html
 import json
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -611,6 +610,10 @@ ON_TRACK, WATCH = 0.85, 0.50
 """Status thresholds: on track at 85% or more, watch from 50%, else at risk."""
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _status(probability: float | None) -> str:
     if probability is None:
         return "no target"
@@ -904,25 +907,23 @@ class PlanResult:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     def __str__(self) -> str:
-        frame = self.outcomes()
         doc = self.to_dict()
         lines = [
-            f"Plan: {self.portfolio.source}: {len(self.names)} outcomes, "
-            f"{len(self.portfolio.teams)} teams, start {self.start.isoformat()}",
+            f"Plan: {self.portfolio.source}: {_count(len(self.names), 'outcome')}, "
+            f"{_count(len(self.portfolio.teams), 'team')}, start {self.start.isoformat()}",
             f"  engine: Monte Carlo on one shared timeline, {self.trials:,} trials, "
             f"seed {self.seed}",
             "",
         ]
-        pcols = [c for c in frame.columns if re.fullmatch(r"p[\d.]+", c)]
-        header = ["outcome", "teams", "items", *[c.upper() for c in pcols], "target",
+        header = ["outcome", "teams", "items", *[f"P{p:g}" for p in self.levels], "target",
                   "chance", "status"]
         table = []
-        for _, row in frame.iterrows():
-            prob = row["probability"]
+        for item in doc["outcomes"]:
+            prob = item["probability"]
             table.append([
-                str(row["outcome"]), str(row["teams"]).replace(";", "+"), str(row["items"]),
-                *[row[c] or "not within horizon" for c in pcols],
-                row["target"] or "—", "—" if pd_isna(prob) else f"{prob:.0%}", row["status"],
+                str(item["name"]), "+".join(item["teams"]), str(item["items"]),
+                *[pc["date"] or "not within horizon" for pc in item["percentiles"]],
+                item["target"] or "—", "—" if prob is None else f"{prob:.0%}", item["status"],
             ])
         widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(header)]
         right = {2, len(header) - 2}
@@ -957,7 +958,7 @@ class PlanResult:
                 f"    {team.name}: {sample.source}, {sample.first.isoformat()} .. "
                 f"{sample.last.isoformat()}, {sample.items} items in {sample.working_days} "
                 f"working days ({sample.mean:.2f}/day), WIP {team.wip}"
-                + (f", {len(team.capacity)} capacity ranges" if team.capacity else "")
+                + (f", {_count(len(team.capacity), 'capacity range')}" if team.capacity else "")
             )
         if self.warnings:
             lines.append("")
