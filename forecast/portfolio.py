@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -194,7 +195,11 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
     try:
         doc = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"'{file}': TOML syntax error {exc}; fix the file") from None
+        text = str(exc)
+        found = re.search(r"\(at line (\d+), column (\d+)\)", text)
+        what = re.sub(r"\s*\(at line.*\)", "", text).strip().lower() or "invalid TOML"
+        place = f" at line {found.group(1)}, column {found.group(2)}" if found else ""
+        raise DataError(f"'{file}': TOML syntax error{place}: {what}; fix the file") from None
     except UnicodeDecodeError:
         raise InputFileError(f"portfolio file '{file}' is not UTF-8 text") from None
     where = _Where(f"'{file}'")
