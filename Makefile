@@ -31,7 +31,10 @@ demo: $(VENV)/.installed-run
 	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --format csv --output out/when.csv
 	$(BIN)/forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03 --format json --output out/how-many.json
 	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --engine mc --trials 100000 --format csv --output out/when-mc.csv
-	@echo "demo outputs are in out/: when.png how-many.png when.csv how-many.json when-mc.csv"
+	$(BIN)/forecast plan examples/portfolio.toml --plot out/plan.png
+	$(BIN)/forecast plan examples/portfolio.toml --format csv --output out/plan.csv
+	$(BIN)/forecast plan examples/portfolio.toml --format json --output out/plan.json
+	@echo "demo outputs are in out/: when.png how-many.png when.csv how-many.json when-mc.csv plan.png plan.csv plan.json"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -32,7 +32,7 @@ def test_console_examples_match_the_program():
         else:
             assert got == expected
         checked += 1
-    assert checked == 2
+    assert checked == 3
 
 
 def test_python_example_values():
@@ -43,3 +43,14 @@ def test_python_example_values():
     assert "datetime.date(2024, 7, 15)" in README
     assert f.percentile(85).date.isoformat() == "2024-07-15"
     assert "0.852..." in README and f"{f.likelihood('2024-07-15'):.3f}" == "0.852"
+
+
+def test_portfolio_joint_claim():
+    import numpy as np
+
+    import forecast
+
+    r = forecast.plan("examples/portfolio.toml")
+    product = np.prod([r.probability(n) for n in r.names if r.probability(n) is not None])
+    assert f"would give {product:.1%}" in README
+    assert f"The joint {r.joint_probability():.1%} is read" in README
