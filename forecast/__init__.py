@@ -47,6 +47,8 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "plot":  # the plotting module, so that forecast.plot.when(...) works
+        return importlib.import_module("forecast.plot")
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value

@@ -309,7 +309,7 @@ def how_many(**opts: Any) -> None:
     \b
     Example:
       forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03
-      forecast how-many examples/team.csv --days 20 --format csv -o out/count.csv
+      forecast how-many examples/team.csv --days 20 --start 2024-06-03 -o out/count.csv
     """
     from .questions import how_many as ask
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .calendar import Calendar
-from .exceptions import ColumnError, DataError, InputFileError, OutputError
+from .exceptions import ColumnError, DataError, InputFileError, OutputError, ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -257,6 +257,14 @@ def parse_dates(
         hint = f"it does not match the date format {date_format!r}"
     parsed = try_format(chosen, texts)
     bad = np.flatnonzero(np.isnat(parsed))
+    if bad.size and date_format is None:
+        # The sample misled us (e.g. day/month with days above 12 only outside it):
+        # take the first format that reads the whole column.
+        for fmt in ("ISO8601", *DATE_FORMATS):
+            whole = try_format(fmt, texts)
+            if not np.isnat(whole).any():
+                chosen, parsed, bad = fmt, whole, np.array([], dtype=np.int64)
+                break
     if bad.size:
         raise fail(int(bad[0]), hint)
     out[filled] = parsed
@@ -318,7 +326,8 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as exc:
         raise DataError(f"{what} file '{path}' is not a readable CSV file: {exc}") from None
-    numbered = [(n + 1 + offset, r) for n, r in enumerate(records) if any(c.strip() for c in r)]
+    # Rows are numbered as a spreadsheet shows them: Excel hides a sep= line.
+    numbered = [(n + 1, r) for n, r in enumerate(records) if any(c.strip() for c in r)]
     if not numbered:
         raise InputFileError(f"{what} file '{path}' is empty; it needs a header row")
     header = [c.strip() for c in numbered[0][1]]
@@ -405,10 +414,15 @@ def read_history(
         where = "history DataFrame"
         if len(frame) == 0:
             raise InputFileError("history DataFrame has no rows; it needs one row per item")
-    else:
+    elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         frame = _read_csv(path, "history")
         where = f"'{path}'"
+    else:
+        raise ParameterError(
+            f"history source {type(source).__name__} is not supported; give a CSV file path "
+            "or a pandas DataFrame"
+        )
     rows = list(frame.index)
     notes: list[str] = []
 
@@ -516,9 +530,9 @@ def read_history(
                 f"{', '.join(present[:15])}{' …' if len(present) > 15 else ''}"
             )
         if drop.any():
+            given = sorted({t.strip() for t in exclude_types if t.strip()})
             notes.append(
-                f"{_plural(int(drop.sum()), 'item')} of type "
-                f"{', '.join(sorted(excluded))} left out"
+                f"{_plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out"
             )
         items = items.loc[~drop].reset_index(drop=True)
 

@@ -56,6 +56,14 @@ def when(result: WhenForecast, ax: Axes | None = None) -> Axes:
     ax = _axes(ax)
     pmf = result.pmf
     days = np.flatnonzero(pmf > 0)
+    if days.size == 0:
+        ax.text(0.5, 0.5, f"{result.items:,} items: not done within the horizon\n"
+                f"of {result.horizon:,} working days in any outcome",
+                ha="center", va="center", transform=ax.transAxes)
+        ax.set_xlabel("completion date")
+        ax.set_title(f"When will {result.items:,} items be done? "
+                     f"(start {result.start.isoformat()})")
+        return ax
     cdf = np.cumsum(pmf)
     # Show the body of the distribution: from the 0.1% to the 99.9% point.
     lo = int(days[np.searchsorted(cdf[days], 0.001)]) if days.size else 1

@@ -293,19 +293,22 @@ def how_many(
             f"{begin.isoformat()}); ask about a shorter span"
         )
     counts = sample.counts
-    size = span * float(counts.max())  # largest possible count: the pmf's length
-    if size > MAX_COUNT:
-        raise ParameterError(
-            f"the window has a day of {int(counts.max()):,} completions; over {span} working "
-            f"days that allows {size:,.0f} items, too many to tabulate; check the history "
-            "for a bulk close, or use a window without it"
-        )
+    size = span * float(counts.max())  # largest possible count: the exact pmf's length
     notes = list(hist.notes)
     if chosen == "auto":
         chosen = "exact"
         if size > EXACT_SIZE:
             chosen = "mc"
-            notes.append("engine auto chose Monte Carlo: the exact distribution would be huge")
+            notes.append(
+                f"engine auto chose Monte Carlo: with a day of {int(counts.max()):,} "
+                "completions in the window the exact distribution would be huge"
+            )
+    if chosen == "exact" and size > MAX_COUNT:
+        raise ParameterError(
+            f"the window has a day of {int(counts.max()):,} completions; over {span} working "
+            f"days the exact distribution would hold {size:,.0f} counts; use --engine mc, "
+            "or check the history for a bulk close"
+        )
     if chosen == "exact":
         from .exact import how_many_pmf
 
@@ -318,6 +321,11 @@ def how_many(
     seed = normalise_seed(rng)
     draws = simulate_how_many(counts, span, trials, seed,
                               parallel=_parallel(parallel, float(trials) * span))
+    if int(draws.max()) > MAX_COUNT:
+        raise ParameterError(
+            f"outcomes of up to {int(draws.max()):,} items are too many to tabulate; check "
+            "the history for a bulk close, or use a window without it"
+        )
     return HowManyForecast(
         start=begin, calendar=cal, sample=sample, engine="mc", levels=levels,
         pmf=np.bincount(draws) / trials, trials=trials, seed=seed, draws=draws,
@@ -328,5 +336,5 @@ def how_many(
 MAX_COUNT = 5e7
 """Largest item count a How-many distribution is tabulated up to (400 MB)."""
 
-EXACT_SIZE = 2e7
+EXACT_SIZE = 2e6
 """Above this many possible counts, ``engine="auto"`` prefers Monte Carlo."""

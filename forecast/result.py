@@ -44,6 +44,9 @@ computed as 0.8499999999 still counts as reaching 85%."""
 Z_99 = 2.5758293035489004
 """Normal quantile of 0.995: the reported Monte Carlo intervals are 99%."""
 
+MIN_TAIL_TRIALS = 10
+"""Fewer trials than this beyond a percentile (n * (1 - q)) leave its interval open."""
+
 
 @dataclass(frozen=True)
 class Percentile:
@@ -73,6 +76,10 @@ class Percentile:
 
 
 def _check_levels(levels: Any) -> tuple[float, ...]:
+    if isinstance(levels, str):
+        levels = [v for v in levels.replace(" ", "").split(",") if v]
+    elif isinstance(levels, (int, float)):
+        levels = [levels]
     try:
         values = tuple(float(p) for p in levels)
     except (TypeError, ValueError):
@@ -103,7 +110,7 @@ def _bound(value: int | None) -> str:
 
 
 def _pct_label(p: float) -> str:
-    return f"{p:g}%"
+    return f"{p:.10g}%"
 
 
 def _first_reaching(cdf: np.ndarray, level: float) -> int | None:
@@ -143,6 +150,10 @@ class _Forecast:
         trials to pin that percentile down, and the standard error is NaN.
         """
         n = self._sorted.size
+        if n * min(q, 1.0 - q) < MIN_TAIL_TRIALS:
+            # The normal approximation of the rank's spread needs trials in the
+            # tail beyond the percentile; P100 (or P99.99 of 1000 trials) has none.
+            return None, None, math.nan
         half = Z_99 * math.sqrt(n * q * (1.0 - q))
         lo, hi = int(math.floor(rank - half)), int(math.ceil(rank + half))
         low = int(self._sorted[lo - 1]) if lo >= 1 else None
@@ -157,10 +168,10 @@ class _Forecast:
         loose = [p for p in self.percentiles() if p.value is not None and math.isnan(p.se)]
         if not loose:
             return []
-        levels = ", ".join(f"P{p.p:g}" for p in loose)
+        levels = ", ".join(f"P{p.p:.10g}" for p in loose)
         return [
-            f"{self.trials:,} trials cannot pin down {levels}: the 99% interval reaches past "
-            "the simulated outcomes; use more --trials"
+            f"{self.trials:,} trials cannot pin down {levels}: too few outcomes lie beyond it "
+            "for a 99% interval; use more trials (--trials)"
         ]
 
     def percentiles(self) -> tuple[Percentile, ...]:
@@ -184,7 +195,8 @@ class _Forecast:
     def _engine_text(self) -> str:
         if self.engine == "exact":
             return f"exact ({self.method} bootstrap, convolution)"
-        return f"Monte Carlo ({self.method} bootstrap, {self.trials:,} trials, seed {self.seed})"
+        trials = f"{self.trials:,} trial{'s' if self.trials != 1 else ''}"
+        return f"Monte Carlo ({self.method} bootstrap, {trials}, seed {self.seed})"
 
     def _head(self, title: str) -> list[str]:
         return [
@@ -413,7 +425,7 @@ class WhenForecast(_Forecast):
         return out
 
     def __str__(self) -> str:
-        lines = self._head(f"When will {self.items} items be done?")
+        lines = self._head(f"When will {self.items:,} items be done?")
         mc = self.draws is not None
         header = "  chance  done on or before   working days"
         if mc:
@@ -525,6 +537,12 @@ class HowManyForecast(_Forecast):
         if n >= self.survival.size:
             return 0.0
         return float(self.survival[n])
+
+    def likelihood_se(self, items: int) -> float:
+        """Return the Monte Carlo standard error of :meth:`likelihood` (0 for exact)."""
+        if self.draws is None:
+            return 0.0
+        return _binomial_se(self.likelihood(items), self.draws.size)
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per percentile with stable columns.

@@ -255,3 +255,11 @@ def test_absurd_throughput_count(tmp_path):
     path = write_csv(tmp_path / "t.csv", ["date", "count"], [["2024-06-03", 3_000_000_000]])
     with pytest.raises(DataError, match="beyond belief"):
         forecast.read_history(path)
+
+
+def test_format_detection_reads_the_whole_column_when_the_sample_misleads():
+    # 900 day-first dates with days <= 12 (they also read month-first), then one with 20.
+    cells = [f"{d:02d}/{m:02d}/2015" for m in range(1, 13) for d in range(1, 13)] * 6
+    cells = cells[:900] + ["20/05/2015"]
+    got = parse_dates(cells)
+    assert got[-1].astype(str) == "2015-05-20" and got[0].astype(str) == "2015-01-01"

@@ -130,3 +130,45 @@ def test_how_many_refuses_absurd_spans_of_counts():
     h = daily("2024-06-03", [1, 0, 900_000])
     with pytest.raises(ParameterError, match="too many to tabulate"):
         forecast.how_many(h, days=200, start="2024-06-06", window=3)
+
+
+def test_monte_carlo_cannot_pin_down_p100(ado_history):
+    f = forecast.when(ado_history, 40, start=START, engine="mc", trials=10_000,
+                      percentiles=(50, 100))
+    top = f.percentile(100)
+    assert top.low is None and top.high is None and math.isnan(top.se)
+    assert any("cannot pin down P100" in w for w in f.warnings)
+    g = forecast.how_many(ado_history, days=20, start=START, engine="mc", trials=20,
+                          percentiles=(100,))
+    assert math.isnan(g.percentile(100).se)
+
+
+def test_percentiles_as_text(ado_history):
+    f = forecast.when(ado_history, 40, start=START, percentiles="85")
+    assert [p.p for p in f.percentiles()] == [85.0]
+    g = forecast.when(ado_history, 40, start=START, percentiles="50, 85")
+    assert [p.p for p in g.percentiles()] == [50.0, 85.0]
+
+
+def test_plot_module_is_an_attribute():
+    import forecast as fresh
+
+    assert fresh.plot.when is not None
+
+
+def test_how_many_outlier_switches_to_monte_carlo():
+    h = daily("2024-06-03", [1, 2, 0, 20000, 3, 1, 0, 2])
+    f = forecast.how_many(h, days=1000, start="2024-06-11", window=8, trials=200)
+    assert f.engine == "mc" and any("auto chose Monte Carlo" in w for w in f.warnings)
+
+
+def test_plot_of_a_backlog_beyond_the_horizon():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import forecast.plot
+
+    h = daily("2024-06-03", [1, 0, 0])
+    f = forecast.when(h, 10**7, start="2024-06-06", window=3)
+    ax = forecast.plot.when(f)
+    assert "not done within the horizon" in ax.texts[0].get_text()
