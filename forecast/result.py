@@ -886,14 +886,17 @@ class PlanResult:
                 ],
                 "target": outcome.target.isoformat() if outcome.target else None,
                 "probability": prob,
+                "probability_se": None if prob is None else _binomial_se(prob, self.trials),
                 "status": _status(prob),
                 "not_within_horizon": float(
                     np.count_nonzero(self.day_index[:, o] >= self.horizon) / self.trials
                 ),
             })
         targets = [o.target for o in self.portfolio.outcomes if o.target is not None]
+        joint_p = self.joint_probability() if targets else None
         joint: dict[str, Any] = {
-            "probability": self.joint_probability() if targets else None,
+            "probability": joint_p,
+            "se": None if joint_p is None else _binomial_se(joint_p, self.trials),
             "outcomes_with_target": len(targets),
             "all_done_p85": (lambda d: d.isoformat() if d else None)(self.all_done_percentile()),
             "all_done_by_latest_target": (
@@ -958,7 +961,7 @@ class PlanResult:
         lines.append("")
         if joint["probability"] is not None:
             lines.append(
-                f"  Joint: {joint['probability']:.1%} chance that all "
+                f"  Joint: {joint['probability']:.1%} (± {joint['se']:.1%}) chance that all "
                 f"{joint['outcomes_with_target']} outcomes with a target meet it "
                 "(read from the same trials, no independence assumed)."
             )
