@@ -8,6 +8,7 @@ are instant and never load numba.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -320,6 +321,54 @@ def how_many(**opts: Any) -> None:
     history = _read(opts)
     result = ask(history, by=opts["by"], days=opts["days"], **_window(opts))
     _emit(result, opts, lambda plots, r: plots.how_many(r))
+
+
+@cli.command(context_settings=CONTEXT)
+@history_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
+              help="Output format [default: from the --output suffix, else table].")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the report to this file (atomically); '-' for stdout.")
+@click.option("--strict", is_flag=True,
+              help="Exit with status 1 when any warning fires (for scheduled jobs).")
+def check(**opts: Any) -> None:
+    """Can this history be trusted? Data quality, drift, and aging work.
+
+    Reports the window's size and active days, long runs without a
+    completion, outlier days, whether the window's halves agree, changes in
+    weekly throughput over the whole history (with the --since that samples
+    only the current regime), and items in progress older than the team's
+    85th percentile cycle time (needs a start column and rows without a done
+    date). Exit status 0, or 1 with --strict when a warning fires.
+
+    \b
+    Example:
+      forecast check examples/team.csv --start 2024-06-03
+      forecast check history.csv --strict --format json -o out/check.json
+    """
+    from .signals import check as run
+
+    opts["protect"] = [opts["history"], opts["holidays_file"]]
+    opts["plot"] = None
+    _outputs(opts)
+    history = _read(opts)
+    result = run(history, start=opts["start"],
+                 window=90 if opts["window"] is None else opts["window"], since=opts["since"])
+    text = json.dumps(result.to_dict(), indent=2) + "\n" if opts["fmt"] == "json" else (
+        str(result) + "\n")
+    _write_text(text, opts)
+    if opts["strict"] and result.warnings:
+        sys.exit(1)
+
+
+def _write_text(text: str, opts: dict[str, Any]) -> None:
+    from .io import write_atomic
+
+    if opts["output"] is not None:
+        write_atomic(opts["output"], text, protect=opts["protect"])
+        click.echo(f"wrote {opts['output']}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:

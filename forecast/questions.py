@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -95,6 +96,11 @@ def _prepare(
     hist = _history(history)
     begin = _start(start)
     sample = hist.sample(begin, window=window, since=since)
+    from .signals import window_drift
+
+    changes = window_drift(hist, sample)
+    if changes:
+        sample = replace(sample, warnings=sample.warnings + tuple(changes))
     return hist, begin, sample, chosen, levels, trials
 
 

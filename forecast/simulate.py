@@ -106,8 +106,10 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     import datetime as dt
+    from dataclasses import replace
 
     from .exceptions import ForecastError
+    from .signals import window_drift
 
     teams = {team.name: i for i, team in enumerate(portfolio.teams)}
     outcomes = {o.name: i for i, o in enumerate(portfolio.outcomes)}
@@ -123,6 +125,9 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
             sample = team.history.sample(start, window=team.window, since=team.since)
         except ForecastError as exc:
             raise type(exc)(f"team {team.name!r}: {exc}") from None
+        changes = window_drift(team.history, sample)
+        if changes:
+            sample = replace(sample, warnings=sample.warnings + tuple(changes))
         samples.append(sample)
         values.append(sample.counts)
         offsets.append(offsets[-1] + sample.counts.size)

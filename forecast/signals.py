@@ -1,0 +1,424 @@
+"""Signals that warn early: data quality, drift in throughput, aging work in progress.
+
+Everything here reads a :class:`~forecast.history.History` and returns plain
+data classes with a readable ``__str__``; :func:`check` gathers them for the
+``forecast check`` command, and :func:`drift` is also consulted by the
+forecasts, which warn when their window spans a detected change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .history import MIN_ACTIVE_DAYS, History, Sample
+
+__all__ = ["Change", "Quality", "AgingItem", "CheckResult", "drift", "quality", "aging",
+           "check"]
+
+MIN_SEGMENT_WEEKS = 4
+"""A change point needs at least this many weeks on either side."""
+
+DRIFT_P_VALUE = 0.01
+"""A split is a change when a permutation test rejects 'no change' at this level."""
+
+_PERMUTATIONS = 400
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change point in weekly throughput.
+
+    Attributes
+    ----------
+    date : datetime.date
+        The Monday of the first week of the new regime.
+    before, after : float
+        Mean items per week before and after (within the segment tested).
+    p_value : float
+        Permutation p-value of the split.
+    """
+
+    date: dt.date
+    before: float
+    after: float
+    p_value: float
+
+    def __str__(self) -> str:
+        ratio = self.after / self.before if self.before > 0 else math.inf
+        return (
+            f"throughput changed in the week of {self.date.isoformat()}: "
+            f"{self.before:.1f} -> {self.after:.1f} items a week ({ratio:.2g}x)"
+        )
+
+
+def weekly_counts(history: History, first: dt.date | None = None,
+                  last: dt.date | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(mondays, counts)``: items completed per calendar week.
+
+    Weeks run Monday to Sunday, zeros included. Over the whole history the
+    first and last weeks may be partial; given ``first`` or ``last``, only
+    the whole weeks inside ``[first, last]`` are counted.
+
+    Examples
+    --------
+    >>> h = History.from_counts(["2024-06-03", "2024-06-05", "2024-06-12"], [1, 2, 4])
+    >>> mondays, counts = weekly_counts(h)
+    >>> mondays.astype(str).tolist(), counts.tolist()
+    (['2024-06-03', '2024-06-10'], [3, 4])
+    """
+    whole = first is not None or last is not None
+    start = np.datetime64(first or history.first, "D")
+    end = np.datetime64(last or history.last, "D")
+    back = int((start.view("int64") - 4) % 7)  # days since Monday (1970-01-05 was one)
+    # Given a span, keep whole weeks only: a partial week would look like a slump.
+    start = start + (7 - back) % 7 if whole else start - back
+    if whole:
+        end = end - int((end.view("int64") - 4 + 1) % 7)  # back to a Sunday
+    weeks = max(int((end - start).astype(int) // 7) + 1, 0)
+    mondays = start + 7 * np.arange(weeks)
+    if weeks == 0:
+        return mondays, np.zeros(0, dtype=np.int64)
+    keep = (history.dates >= start) & (history.dates <= end)
+    index = ((history.dates[keep] - start).astype(int) // 7)
+    counts = np.bincount(index, weights=history.counts[keep], minlength=weeks).astype(np.int64)
+    return mondays, counts
+
+
+def _cusum(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised CUSUM of each row of ``x``: (split positions, statistics per row)."""
+    m = x.shape[-1]
+    k = np.arange(MIN_SEGMENT_WEEKS, m - MIN_SEGMENT_WEEKS + 1)
+    csum = np.cumsum(x, axis=-1)
+    left = csum[..., k - 1]
+    total = csum[..., -1:]
+    return k, np.abs(left - k / m * total) / np.sqrt(k * (m - k) / m)
+
+
+def _split(x: np.ndarray, rng: np.random.Generator) -> tuple[int, float] | None:
+    if x.size < 2 * MIN_SEGMENT_WEEKS or np.all(x == x[0]):
+        return None
+    k, stat = _cusum(x)
+    best = int(np.argmax(stat))
+    shuffled = rng.permuted(np.tile(x, (_PERMUTATIONS, 1)), axis=1)
+    null = _cusum(shuffled)[1].max(axis=1)
+    p_value = (int(np.count_nonzero(null >= stat[best])) + 1) / (_PERMUTATIONS + 1)
+    return (int(k[best]), p_value) if p_value <= DRIFT_P_VALUE else None
+
+
+def drift(history: History, first: dt.date | None = None,
+          last: dt.date | None = None) -> tuple[Change, ...]:
+    """Find change points in weekly throughput by binary segmentation.
+
+    Each segment's best split (the largest standardised CUSUM) is a change
+    when a permutation test of the weekly counts rejects "no change" at
+    :data:`DRIFT_P_VALUE`; segments are then split again. The test has a
+    fixed seed, so the answer is reproducible.
+
+    Parameters
+    ----------
+    history : History
+        Completed items.
+    first, last : datetime.date, optional
+        The span to examine (default: the whole history).
+
+    Returns
+    -------
+    tuple of Change
+        In date order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> days = np.datetime64("2024-01-01") + np.arange(140)
+    >>> counts = np.r_[np.full(70, 1), np.full(70, 4)]   # 7 -> 28 items a week
+    >>> [c.date.isoformat() for c in drift(History.from_counts(days, counts))]
+    ['2024-03-11']
+    """
+    mondays, counts = weekly_counts(history, first, last)
+    rng = np.random.default_rng(20240603)
+    found: list[Change] = []
+    stack = [(0, counts.size)]
+    while stack and len(found) < 10:
+        lo, hi = stack.pop()
+        result = _split(counts[lo:hi].astype(float), rng)
+        if result is None:
+            continue
+        where, p_value = result
+        cut = lo + where
+        found.append(Change(
+            date=mondays[cut].astype(dt.date), before=float(counts[lo:cut].mean()),
+            after=float(counts[cut:hi].mean()), p_value=p_value,
+        ))
+        stack.extend([(lo, cut), (cut, hi)])
+    return tuple(sorted(found, key=lambda c: c.date))
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Data-quality figures of a sample window, with the warnings they raise."""
+
+    working_days: int
+    items: int
+    active_days: int
+    longest_zero_streak: int
+    outlier_days: tuple[tuple[dt.date, int], ...]
+    halves: tuple[float, float]
+    warnings: tuple[str, ...]
+
+
+def quality(sample: Sample) -> Quality:
+    """Measure a window: size, active days, zero streaks, outliers, split-half stability.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> h = History.from_counts(["2024-06-03", "2024-06-04"], [1, 30])
+    >>> q = quality(h.sample(dt.date(2024, 6, 5), window=2))
+    >>> q.active_days, q.warnings[0][:39]
+    (2, 'only 2 working days with completions in')
+    """
+    counts = sample.counts
+    notes: list[str] = []
+    active = int(np.count_nonzero(counts))
+    if active < MIN_ACTIVE_DAYS:
+        notes.append(
+            f"only {active} working days with completions in the window; at least "
+            f"{MIN_ACTIVE_DAYS} are needed: widen the window"
+        )
+    streak = longest = 0
+    for c in counts:
+        streak = streak + 1 if c == 0 else 0
+        longest = max(longest, streak)
+    mean = float(counts.mean())
+    if mean > 0 and longest >= 10 and longest > 3 / max(mean, 1e-9):
+        notes.append(
+            f"{longest} working days in a row without a completion: "
+            "the team may have stopped, or items were closed in bulk later"
+        )
+    nonzero = counts[counts > 0]
+    outliers: list[tuple[dt.date, int]] = []
+    if nonzero.size >= 5:
+        q1, q3 = np.percentile(nonzero, [25, 75])
+        limit = max(q3 + 3 * (q3 - q1), 3 * float(np.median(nonzero)), 3.0)
+        for day, c in zip(sample.dates, counts, strict=True):
+            if c > limit:
+                outliers.append((day.astype(dt.date), int(c)))
+    if outliers:
+        listed = ", ".join(f"{d.isoformat()} ({c})" for d, c in outliers[:5])
+        notes.append(
+            f"{len(outliers)} outlier days (bulk closes?): {listed}; check whether they are "
+            "real deliveries"
+        )
+    half = counts.size // 2
+    first_half = float(counts[:half].mean()) if half else mean
+    second_half = float(counts[half:].mean()) if counts.size - half else mean
+    if half >= 10 and min(first_half, second_half) > 0:
+        # Poisson-style test of equal rates: difference over its standard error.
+        se = math.sqrt(first_half / half + second_half / (counts.size - half))
+        z = abs(first_half - second_half) / se if se > 0 else 0.0
+        ratio = max(first_half, second_half) / min(first_half, second_half)
+        if z > 3 and ratio > 1.5:
+            notes.append(
+                f"the window's halves differ: {first_half:.2f} vs {second_half:.2f} items a "
+                "day; throughput is not stable over the window"
+            )
+    return Quality(
+        working_days=int(counts.size), items=int(counts.sum()), active_days=active,
+        longest_zero_streak=longest, outlier_days=tuple(outliers),
+        halves=(first_half, second_half), warnings=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class AgingItem:
+    """A work item started but not done, older than the team's usual cycle time."""
+
+    id: str
+    started: dt.date
+    age_days: int
+
+
+def aging(history: History, today: dt.date, level: float = 85) -> tuple[
+        tuple[AgingItem, ...], float | None]:
+    """List items in progress whose age exceeds the ``level`` percentile cycle time.
+
+    Cycle time is ``done - started + 1`` calendar days of completed items; age
+    is ``today - started + 1``. Needs a start column and rows without a done
+    date.
+
+    Returns
+    -------
+    (items, threshold)
+        The aging items, oldest first, and the cycle-time percentile in days
+        (None when cycle times cannot be measured).
+
+    Examples
+    --------
+    >>> import datetime as dt, pandas as pd, forecast
+    >>> h = forecast.read_history(pd.DataFrame({
+    ...     "id": ["a", "b", "c", "d"],
+    ...     "started": ["2024-06-01", "2024-06-02", "2024-05-01", "2024-06-10"],
+    ...     "done": ["2024-06-03", "2024-06-04", "", ""]}))
+    >>> items, p85 = aging(h, dt.date(2024, 6, 12))
+    >>> [(i.id, i.age_days) for i in items], p85
+    ([('c', 43)], 3.0)
+    """
+    frame = history.items
+    if frame is None or "started" not in frame:
+        return (), None
+    started = frame["started"].to_numpy().astype("datetime64[D]")
+    done = frame["done"].to_numpy().astype("datetime64[D]")
+    finished = ~np.isnat(done) & ~np.isnat(started)
+    if not finished.any():
+        return (), None
+    cycle = (done[finished] - started[finished]).astype(int) + 1
+    threshold = float(np.percentile(cycle[cycle > 0], level)) if (cycle > 0).any() else None
+    if threshold is None:
+        return (), None
+    open_items = np.isnat(done) & ~np.isnat(started)
+    ages = (np.datetime64(today, "D") - started).astype(int) + 1
+    ids = frame["id"].astype(str).to_numpy() if "id" in frame else np.arange(len(frame)).astype(str)
+    found = [
+        AgingItem(str(ids[i]), started[i].astype(dt.date), int(ages[i]))
+        for i in np.flatnonzero(open_items & (ages > threshold))
+    ]
+    found.sort(key=lambda item: -item.age_days)
+    return tuple(found), threshold
+
+
+@dataclass(frozen=True, eq=False)
+class CheckResult:
+    """Everything ``forecast check`` reports about a history and its window."""
+
+    sample: Sample
+    quality: Quality
+    changes: tuple[Change, ...]
+    aging: tuple[AgingItem, ...]
+    cycle_p85: float | None
+    today: dt.date
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning, as sentences."""
+        out = list(self.sample.warnings) + [
+            w for w in self.quality.warnings if w not in self.sample.warnings
+        ]
+        out.extend(drift_warnings(self.changes, self.sample))
+        if self.aging:
+            out.append(
+                f"{len(self.aging)} items in progress are older than the 85th percentile "
+                f"cycle time ({self.cycle_p85:.0f} days); oldest: {self.aging[0].id} "
+                f"({self.aging[0].age_days} days)"
+            )
+        out.extend(self.notes)
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the check as JSON-ready values."""
+        q = self.quality
+        return {
+            "question": "check",
+            "sample": self.sample.summary(),
+            "quality": {
+                "working_days": q.working_days, "items": q.items,
+                "active_days": q.active_days, "longest_zero_streak": q.longest_zero_streak,
+                "outlier_days": [{"date": d.isoformat(), "items": c} for d, c in q.outlier_days],
+                "halves_per_day": list(q.halves),
+            },
+            "changes": [
+                {"date": c.date.isoformat(), "before_per_week": c.before,
+                 "after_per_week": c.after, "p_value": c.p_value}
+                for c in self.changes
+            ],
+            "suggested_since": self.changes[-1].date.isoformat() if self.changes else None,
+            "aging": [
+                {"id": a.id, "started": a.started.isoformat(), "age_days": a.age_days}
+                for a in self.aging
+            ],
+            "cycle_time_p85_days": self.cycle_p85,
+            "warnings": list(self.warnings),
+        }
+
+    def __str__(self) -> str:
+        s, q = self.sample, self.quality
+        lines = [
+            f"Check of {s.source} (window {s.first.isoformat()} .. {s.last.isoformat()})",
+            f"  sample: {q.working_days} working days, {q.items} items, {q.active_days} active "
+            f"days, longest run without a completion {q.longest_zero_streak} days",
+            f"  halves of the window: {q.halves[0]:.2f} then {q.halves[1]:.2f} items a day",
+        ]
+        if self.changes:
+            lines.append("  changes in weekly throughput (whole history):")
+            lines.extend(f"    {c}" for c in self.changes)
+            lines.append(f"  suggestion: --since {self.changes[-1].date.isoformat()} samples "
+                         "only the current regime")
+        else:
+            lines.append("  no change in weekly throughput detected")
+        if self.cycle_p85 is not None:
+            lines.append(f"  85th percentile cycle time: {self.cycle_p85:.0f} days; "
+                         f"{len(self.aging)} items in progress are older")
+            lines.extend(f"    {a.id}: started {a.started.isoformat()}, {a.age_days} days"
+                         for a in self.aging[:20])
+        if self.warnings:
+            lines.append("")
+            lines.extend(f"  warning: {w}" for w in self.warnings)
+        else:
+            lines.append("")
+            lines.append("  no warnings")
+        return "\n".join(lines)
+
+
+def window_drift(history: History, sample: Sample) -> list[str]:
+    """Warnings when the sample's window spans a change in weekly throughput.
+
+    Only the window's whole weeks are tested, so this is cheap enough to run
+    with every forecast.
+    """
+    return drift_warnings(drift(history, sample.first, sample.last), sample)
+
+
+def drift_warnings(changes: tuple[Change, ...], sample: Sample) -> list[str]:
+    """Warnings for changes that fall inside a sample's window."""
+    inside = [c for c in changes if sample.first < c.date <= sample.last]
+    if not inside:
+        return []
+    last = inside[-1]
+    return [f"the window spans a change: {last}; consider --since {last.date.isoformat()}"]
+
+
+def check(history: History, *, start: Any = None, window: int | None = 90,
+          since: Any = None) -> CheckResult:
+    """Check a history: data quality of the window, drift, and aging work.
+
+    Parameters
+    ----------
+    history : History
+        Completed items (and, for aging, rows with a start and no done date).
+    start, window, since
+        The window, as for :func:`forecast.when`; ``start`` is also "today"
+        for the age of items in progress.
+
+    Returns
+    -------
+    CheckResult
+
+    Examples
+    --------
+    >>> import forecast
+    >>> h = forecast.read_history("examples/team.csv")  # doctest: +SKIP
+    >>> print(check(h, start="2024-06-03"))              # doctest: +SKIP
+    """
+    from .questions import _start
+
+    begin = _start(start)
+    sample = history.sample(begin, window=window, since=since)
+    changes = drift(history, last=begin - dt.timedelta(days=1))
+    items, threshold = aging(history, begin)
+    return CheckResult(sample=sample, quality=quality(sample), changes=changes, aging=items,
+                       cycle_p85=threshold, today=begin)
