@@ -125,6 +125,9 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Write the output to this file (atomically); '-' for stdout."),
         click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
                      help="Also draw the distribution to this .png or .svg file."),
+        click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Append this forecast to a record CSV (see 'forecast trend')."),
+        click.option("--name", help="The outcome's name in the --record file."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -200,6 +203,15 @@ def _outputs(opts: dict[str, Any]) -> None:
     for path in (output, plot_path):
         if path is not None:
             check_output(path, protect=protect)
+    if opts.get("record") is not None:
+        rec = opts["record"]
+        if any(Path(p).exists() and rec.exists() and rec.resolve() == Path(p).resolve()
+               for p in protect):
+            raise click.BadParameter("is an input file; give a record file",
+                                     param_hint="'--record'")
+        if not rec.parent.is_dir():
+            raise click.BadParameter(f"directory '{rec.parent}' does not exist",
+                                     param_hint="'--record'")
     if opts["fmt"] is None:
         suffix = output.suffix.lower() if output is not None else ""
         opts["fmt"] = {".csv": "csv", ".json": "json"}.get(suffix, "table")
@@ -253,6 +265,12 @@ def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
     if image is not None:
         write_atomic(plot_path, image, protect=protect)
         click.echo(f"wrote {plot_path}", err=True)
+    if opts.get("record") is not None:
+        from .records import record
+
+        rows = record(result, opts["record"], name=opts.get("name"))
+        click.echo(f"recorded {rows} row{'s' if rows != 1 else ''} in {opts['record']}",
+                   err=True)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -371,6 +389,37 @@ def _write_text(text: str, opts: dict[str, Any]) -> None:
         click.echo(text, nl=False)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("records", type=click.Path(path_type=Path))
+@click.option("--slip-days", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Flag a P85 that moves later by more than this many days.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
+              help="Output format [default: from the --output suffix, else table].")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the report to this file (atomically); '-' for stdout.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Draw each outcome's P85 date over time against its target.")
+def trend(**opts: Any) -> None:
+    """How did the forecasts move? P85 dates and chances across records.
+
+    Reads a record file written with --record by when, how-many or plan, and
+    shows per outcome how its P85 date and its chance of meeting the target
+    moved between records, flagging slips larger than --slip-days. A row cut
+    short by an interrupted write is reported and skipped.
+
+    \b
+    Example:
+      forecast plan examples/portfolio.toml --record out/record.csv
+      forecast trend out/record.csv --plot out/trend.png
+    """
+    from .records import trend as run
+
+    opts["protect"] = [opts["records"]]
+    _outputs(opts)
+    result = run(opts["records"], slip_days=opts["slip_days"])
+    _emit(result, opts, lambda plots, r: plots.trend(r))
+
+
 def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
     pairs: dict[str, Path] = {}
     for value in values:
@@ -416,6 +465,8 @@ def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
               help="Write the output to this file (atomically); '-' for stdout.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw one bar per outcome (P50..P95, P85, target) to .png or .svg.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append each outcome's forecast to a record CSV (see 'forecast trend').")
 def plan(**opts: Any) -> None:
     """When does each outcome of a portfolio land, and will they all?
 

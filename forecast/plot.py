@@ -15,9 +15,10 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .records import TrendResult
     from .result import HowManyForecast, PlanResult, WhenForecast
 
-__all__ = ["when", "how_many", "portfolio"]
+__all__ = ["when", "how_many", "portfolio", "trend"]
 
 _LINE_COLOURS = {50: "#2b8cbe", 70: "#7b3294", 85: "#d7301f", 95: "#525252"}
 
@@ -219,5 +220,58 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
                if s in present]
     ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
+    ax.figure.autofmt_xdate()
+    return ax
+
+
+def trend(result: TrendResult, ax: Axes | None = None) -> Axes:
+    """Each outcome's P85 date over time (one line each), with its target.
+
+    Parameters
+    ----------
+    result : TrendResult
+        From :func:`forecast.trend`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import forecast, forecast.plot, tempfile, pathlib
+    >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "record.csv"
+    >>> for n in (10, 12):
+    ...     _ = forecast.record(forecast.when(h, n, start="2024-06-05"), log, name="r")
+    >>> len(forecast.plot.trend(forecast.trend(log)).get_lines())
+    1
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.dates import date2num
+
+    from .records import _is_date as _is_iso
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.2))
+    for name in result.outcomes:
+        rows = [r for r in result.history(name) if _is_iso(r["p85"])]
+        if not rows:
+            continue
+        x = [float(date2num(dt.datetime.fromisoformat(r["recorded_at"]))) for r in rows]
+        y = [float(date2num(dt.date.fromisoformat(r["p85"]))) for r in rows]
+        (line,) = ax.plot(x, y, marker="o", label=f"{name} P85")
+        target = rows[-1]["target"]
+        if _is_iso(target):
+            ax.axhline(float(date2num(dt.date.fromisoformat(target))), color=line.get_color(),
+                       linestyle=":", linewidth=1.2)
+    ax.xaxis_date()
+    ax.yaxis_date()
+    ax.set_xlabel("recorded at")
+    ax.set_ylabel("P85 date (dotted: target)")
+    ax.set_title(f"How the forecasts moved ({result.source})")
+    if ax.get_lines():
+        ax.legend(fontsize=8)
     ax.figure.autofmt_xdate()
     return ax

@@ -1,0 +1,316 @@
+"""A record of forecasts over time, and how they moved.
+
+``--record FILE.csv`` appends one row per outcome to a record file and never
+rewrites earlier rows; :func:`trend` reads it back and shows, per outcome,
+how its P85 date and its chance of meeting the target moved, flagging slips.
+A row cut short by an interrupted write is detected, reported and skipped;
+the rows before it are intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .exceptions import DataError, InputFileError
+
+__all__ = ["RECORD_COLUMNS", "record", "trend", "TrendResult", "Slip"]
+
+RECORD_COLUMNS = ("recorded_at", "question", "outcome", "fingerprint", "start", "p50", "p70",
+                  "p85", "p95", "target", "probability", "engine", "trials", "seed")
+"""Columns of a record file, in order. ``pNN`` are ISO dates (When, plan) or
+item counts (How many); ``probability`` is the chance of meeting ``target``."""
+
+
+def _fingerprint(result: Any) -> str:
+    digest = hashlib.sha256()
+    samples = getattr(result, "samples", None) or (result.sample,)
+    for sample in samples:
+        digest.update(sample.counts.tobytes())
+        digest.update(f"{sample.first}{sample.last}{sample.calendar.describe()}".encode())
+    if hasattr(result, "portfolio"):
+        for o in result.portfolio.outcomes:
+            digest.update(repr((o.name, o.parts, o.split, o.depends_on, o.priority)).encode())
+        for r in result.portfolio.risks:
+            digest.update(repr(r).encode())
+    else:
+        digest.update(repr((getattr(result, "items", None), getattr(result, "days", None),
+                            result.method)).encode())
+    return digest.hexdigest()[:12]
+
+
+def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
+    from .result import HowManyForecast, PlanResult, WhenForecast
+
+    def levels(values: dict[float, Any]) -> dict[str, Any]:
+        return {f"p{p}": values.get(float(p)) for p in (50, 70, 85, 95)}
+
+    fingerprint = _fingerprint(result)
+    base = {"recorded_at": now, "fingerprint": fingerprint, "start": result.start.isoformat(),
+            "trials": result.trials, "seed": result.seed}
+    if isinstance(result, PlanResult):
+        rows = []
+        for item in result.to_dict()["outcomes"]:
+            values = {pc["p"]: pc["date"] for pc in item["percentiles"]}
+            rows.append({**base, "question": "plan", "outcome": item["name"], **levels(values),
+                         "target": item["target"], "probability": item["probability"],
+                         "engine": "mc"})
+        return rows
+    if isinstance(result, WhenForecast):
+        values = {pc.p: pc.date.isoformat() if pc.date else None
+                  for pc in (result.percentile(p) for p in (50, 70, 85, 95))}
+        prob = result.likelihood(result.target) if result.target else None
+        return [{**base, "question": "when", "outcome": name or f"{result.items} items",
+                 **levels(values), "target": result.target.isoformat() if result.target else None,
+                 "probability": prob, "engine": result.engine}]
+    if isinstance(result, HowManyForecast):
+        values = {pc.p: pc.value for pc in (result.percentile(p) for p in (50, 70, 85, 95))}
+        return [{**base, "question": "how-many", "outcome": name or f"by {result.end}",
+                 **levels(values), "target": result.end.isoformat(), "probability": None,
+                 "engine": result.engine}]
+    raise TypeError(f"cannot record a {type(result).__name__}")
+
+
+def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None,
+           now: dt.datetime | None = None) -> int:
+    """Append ``result`` to a record file, one row per outcome; return the rows written.
+
+    The file is created with a header when missing. Earlier rows are never
+    rewritten: the new rows are appended in one write and flushed to disk. If
+    the file ends in a row cut short (an interrupted write), the new rows
+    start on a fresh line and the broken row is left for :func:`trend` to
+    report.
+
+    Parameters
+    ----------
+    result : WhenForecast, HowManyForecast or PlanResult
+        What to record (P50, P70, P85 and P95 are recorded whatever was asked).
+    path : path
+        The record CSV.
+    name : str, optional
+        The outcome's name for a single question (default: "40 items",
+        "by 2024-06-28").
+    now : datetime, optional
+        The time written in ``recorded_at`` (default: now, UTC).
+
+    Examples
+    --------
+    >>> import forecast, tempfile, pathlib
+    >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
+    >>> f = forecast.when(h, 10, start="2024-06-05", target="2024-06-14")
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "record.csv"
+    >>> record(f, log, name="release 1")
+    1
+    """
+    from .io import spreadsheet_safe
+
+    target = Path(path)
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
+    rows = _rows(result, name, stamp)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=RECORD_COLUMNS, lineterminator="\n")
+    prefix = ""
+    if not target.exists() or target.stat().st_size == 0:
+        writer.writeheader()
+    else:
+        with open(target, "rb") as handle:
+            head = handle.readline().decode("utf-8-sig").strip()
+            handle.seek(-1, os.SEEK_END)
+            last = handle.read(1)
+        if head.split(",") != list(RECORD_COLUMNS):
+            raise DataError(
+                f"'{target}' is not a forecast record file (its header is {head[:60]!r}); "
+                "give a new file name to --record"
+            )
+        if last != b"\n":
+            prefix = "\n"
+    for row in rows:
+        writer.writerow({k: ("" if v is None else spreadsheet_safe(v)) for k, v in row.items()})
+    with open(target, "a", encoding="utf-8", newline="") as handle:
+        handle.write(prefix + buffer.getvalue())
+        handle.flush()
+        os.fsync(handle.fileno())
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A move of an outcome's P85 between two consecutive records."""
+
+    outcome: str
+    recorded_at: str
+    before: str
+    after: str
+    days: int
+
+
+@dataclass(frozen=True, eq=False)
+class TrendResult:
+    """Records per outcome, the moves of P85 and probability, and the slips."""
+
+    source: str
+    rows: tuple[dict[str, str], ...]
+    slips: tuple[Slip, ...]
+    threshold: int
+    skipped: tuple[str, ...] = field(default=())
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Outcome names in order of first appearance."""
+        seen: dict[str, None] = {}
+        for row in self.rows:
+            seen.setdefault(row["outcome"], None)
+        return list(seen)
+
+    def history(self, outcome: str) -> list[dict[str, str]]:
+        """Return the records of one outcome, oldest first."""
+        return [r for r in self.rows if r["outcome"] == outcome]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Broken rows and slips, as sentences."""
+        out = list(self.skipped)
+        out.extend(
+            f"{s.outcome}: P85 slipped {s.days} days ({s.before} -> {s.after}) at {s.recorded_at}"
+            for s in self.slips
+        )
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the trend as JSON-ready values."""
+        return {
+            "question": "trend",
+            "source": self.source,
+            "outcomes": [
+                {"name": name,
+                 "records": [{"recorded_at": r["recorded_at"], "p85": r["p85"] or None,
+                              "target": r["target"] or None,
+                              "probability": float(r["probability"]) if r["probability"]
+                              else None, "fingerprint": r["fingerprint"]}
+                             for r in self.history(name)]}
+                for name in self.outcomes
+            ],
+            "slips": [s.__dict__ for s in self.slips],
+            "slip_threshold_days": self.threshold,
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as indented JSON text."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def __str__(self) -> str:
+        lines = [f"Trend of {self.source}: {len(self.rows)} records, "
+                 f"{len(self.outcomes)} outcomes"]
+        for name in self.outcomes:
+            rows = self.history(name)
+            first, last = rows[0], rows[-1]
+            lines.append("")
+            lines.append(f"  {name}  (target {last['target'] or '—'})")
+            lines.append("    recorded at                 P85         chance   moved")
+            previous = None
+            for r in rows:
+                moved = ""
+                if previous is not None and _is_date(r["p85"]) and _is_date(previous):
+                    delta = (dt.date.fromisoformat(r["p85"])
+                             - dt.date.fromisoformat(previous)).days
+                    moved = f"{delta:+d} days" + ("  SLIP" if delta > self.threshold else "")
+                chance = f"{float(r['probability']):.0%}" if r["probability"] else "—"
+                lines.append(f"    {r['recorded_at']:<26}  {r['p85'] or '—':<10}  {chance:>6}"
+                             f"   {moved}")
+                previous = r["p85"]
+            if len(rows) > 1 and first["probability"] and last["probability"]:
+                change = float(last["probability"]) - float(first["probability"])
+                lines.append(f"    chance of meeting the target moved {change:+.0%} over "
+                             f"{len(rows)} records")
+        if self.warnings:
+            lines.append("")
+            lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def trend(path: str | os.PathLike[str], *, slip_days: int = 5) -> TrendResult:
+    """Read a record file and find how each outcome's P85 moved.
+
+    Parameters
+    ----------
+    path : path
+        A file written by :func:`record` (``--record``).
+    slip_days : int
+        A move of P85 later by more than this many calendar days between
+        two consecutive records is flagged as a slip.
+
+    Returns
+    -------
+    TrendResult
+
+    Examples
+    --------
+    >>> import forecast, tempfile, pathlib, datetime as dt
+    >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "record.csv"
+    >>> for items in (10, 20):
+    ...     _ = record(forecast.when(h, items, start="2024-06-05"), log, name="r1")
+    >>> [s.days for s in trend(log).slips]
+    [11]
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputFileError(f"record file '{file}' does not exist; write one with --record")
+    text = file.read_bytes().decode("utf-8-sig")
+    lines = text.split("\n")
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header != list(RECORD_COLUMNS):
+        raise DataError(f"'{file}' is not a forecast record file; its header should be "
+                        f"{','.join(RECORD_COLUMNS)}")
+    rows: list[dict[str, str]] = []
+    skipped: list[str] = []
+    complete = text.endswith("\n")
+    for number, cells in enumerate(reader, start=2):
+        if not cells:
+            continue
+        last_line = number == len(lines) and not complete
+        if len(cells) != len(RECORD_COLUMNS) or last_line or not _is_row(cells):
+            skipped.append(f"row {number} of '{file}' is incomplete (an interrupted write?) "
+                           "and was skipped; the rows before it are intact")
+            continue
+        rows.append(dict(zip(RECORD_COLUMNS, cells, strict=True)))
+    if not rows:
+        raise DataError(f"'{file}' has no complete record yet")
+    slips = []
+    by_outcome: dict[str, str] = {}
+    for row in rows:
+        before = by_outcome.get(row["outcome"])
+        if before and _is_date(before) and _is_date(row["p85"]):
+            delta = (dt.date.fromisoformat(row["p85"]) - dt.date.fromisoformat(before)).days
+            if delta > slip_days:
+                slips.append(Slip(row["outcome"], row["recorded_at"], before, row["p85"], delta))
+        by_outcome[row["outcome"]] = row["p85"]
+    return TrendResult(source=str(file), rows=tuple(rows), slips=tuple(slips),
+                       threshold=slip_days, skipped=tuple(skipped))
+
+
+def _is_row(cells: list[str]) -> bool:
+    try:
+        dt.datetime.fromisoformat(cells[0])
+    except ValueError:
+        return False
+    return cells[1] in ("when", "how-many", "plan")
+
+

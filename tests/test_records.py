@@ -1,0 +1,78 @@
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+from conftest import daily
+
+import forecast
+from forecast.cli import cli
+from forecast.exceptions import DataError
+from forecast.records import RECORD_COLUMNS, record, trend
+
+ADO = "tests/data/ado-flowmetrics.csv"
+
+
+def test_record_appends_and_never_rewrites(tmp_path):
+    log = tmp_path / "r.csv"
+    h = daily("2024-06-03", [1, 2, 0, 3])
+    first = forecast.when(h, 10, start="2024-06-07", window=4, target="2024-06-20")
+    assert record(first, log, name="rel", now=dt.datetime(2024, 6, 7, 9)) == 1
+    before = log.read_bytes()
+    later = forecast.when(h, 20, start="2024-06-07", window=4, target="2024-06-20")
+    record(later, log, name="rel", now=dt.datetime(2024, 6, 14, 9))
+    after = log.read_bytes()
+    assert after.startswith(before)  # earlier rows untouched
+    lines = after.decode().splitlines()
+    assert lines[0] == ",".join(RECORD_COLUMNS) and len(lines) == 3
+    result = trend(log, slip_days=3)
+    assert [s.outcome for s in result.slips] == ["rel"]
+    assert result.slips[0].days > 3
+
+
+def test_half_written_row_is_detected_and_earlier_rows_survive(tmp_path):
+    log = tmp_path / "r.csv"
+    h = daily("2024-06-03", [1, 2, 0, 3])
+    record(forecast.when(h, 10, start="2024-06-07", window=4), log, name="a")
+    intact = log.read_text()
+    with open(log, "a") as handle:  # an interrupted write: half a row, no newline
+        handle.write("2024-06-10T09:00:00+00:00,when,a,abc123,2024-06")
+    result = trend(log)
+    assert len(result.rows) == 1
+    assert any("row 3" in w and "incomplete" in w for w in result.warnings)
+    record(forecast.when(h, 12, start="2024-06-07", window=4), log, name="a")
+    text = log.read_text()
+    assert text.startswith(intact)
+    again = trend(log)
+    assert len(again.rows) == 2 and any("row 3" in w for w in again.warnings)
+
+
+def test_record_refuses_a_foreign_file(tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    h = daily("2024-06-03", [1, 2])
+    with pytest.raises(DataError, match="is not a forecast record file"):
+        record(forecast.when(h, 3, start="2024-06-05", window=2), other)
+    assert other.read_text() == "a,b\n1,2\n"
+
+
+def test_cli_record_and_trend(tmp_path):
+    log = tmp_path / "record.csv"
+    runner = CliRunner()
+    for start in ("2024-05-06", "2024-05-20", "2024-06-03"):
+        r = runner.invoke(cli, ["when", ADO, "-n", "40", "--start", start, "--target",
+                                "2024-07-31", "--record", str(log), "--name", "release"])
+        assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["plan", "examples/portfolio.toml", "--trials", "500",
+                            "--record", str(log)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["trend", str(log), "--plot", str(tmp_path / "t.png")])
+    assert r.exit_code == 0, r.output
+    assert "release" in r.stdout and "Payments API" in r.stdout
+    assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
+    r = runner.invoke(cli, ["trend", str(log), "--format", "json"])
+    assert '"question": "trend"' in r.stdout
+
+
+def test_trend_of_a_missing_file():
+    r = CliRunner().invoke(cli, ["trend", "nope.csv"])
+    assert r.exit_code == 2 and "does not exist" in r.stderr
