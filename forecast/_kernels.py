@@ -224,7 +224,7 @@ def _plan_days(
     n_parts = part_team.size
     n_outcomes = n_prereq.size
     out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
-    sizes = np.zeros((trials, n_outcomes), dtype=np.int32)
+    sizes = np.zeros((trials, n_outcomes), dtype=np.int64)
     key = mix64(np.uint64(seed))
     max_wip = 1
     for t in range(n_teams):
@@ -305,7 +305,7 @@ def _plan_days(
                     if remaining[p] > 0 and waiting[o] == 0 and ready[o] <= day and delay[o] <= day:
                         eligible[n_elig] = p
                         n_elig += 1
-                        if n_elig == wip[t]:
+                        if n_elig >= wip[t] or n_elig == max_wip:
                             break
                 if n_elig == 0:
                     continue
@@ -360,7 +360,7 @@ def _plan_days(
                                 and delay[o] <= day):
                             eligible[n_elig] = p
                             n_elig += 1
-                            if n_elig == wip[t]:
+                            if n_elig >= wip[t] or n_elig == max_wip:
                                 break
     return out, sizes
 

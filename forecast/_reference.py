@@ -105,7 +105,7 @@ def plan_days(
     """
     n_teams, n_parts, n_outcomes = len(wip), len(part_team), len(n_prereq)
     out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
-    sizes = np.zeros((trials, n_outcomes), dtype=np.int32)
+    sizes = np.zeros((trials, n_outcomes), dtype=np.int64)
     key = mix64(seed & MASK)
     for trial in range(trials):
         state = trial_state(key, trial)
@@ -161,7 +161,7 @@ def plan_days(
                 o = int(part_outcome[p])
                 if remaining[p] > 0 and waiting[o] == 0 and ready[o] <= day and delay[o] <= day:  # noqa: B023
                     found.append(p)
-                    if len(found) == wip[t]:
+                    if len(found) >= wip[t]:
                         break
             return found
 

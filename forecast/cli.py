@@ -233,10 +233,12 @@ def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
     if fmt == "json":
         text = result.to_json()
     elif fmt == "csv":
+        import pandas as pd
+
         frame = result.to_frame()
         for col in frame.columns:
-            if frame[col].dtype == object:
-                frame[col] = frame[col].map(spreadsheet_safe)
+            if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+                frame[col] = frame[col].astype(object).map(spreadsheet_safe)
         text = frame.to_csv(index=False, lineterminator="\n")
     else:
         text = str(result) + "\n"
@@ -492,13 +494,20 @@ def plan(**opts: Any) -> None:
         raise click.UsageError("give a portfolio TOML file, or --outcomes CSV with --history")
     if outcomes is not None and not opts["histories"]:
         raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
-    if source is not None and opts["histories"]:
-        raise click.UsageError("--history goes with --outcomes; a TOML file names its histories")
+    if source is not None:
+        ctx = click.get_current_context()
+        given = [f"--{name.replace('_', '-')}" for name in
+                 ("histories", "wip", "window", "since", "calendar", "country")
+                 if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+        if given:
+            shown = ", ".join(g.replace("--histories", "--history")
+                              .replace("--country", "--holidays") for g in given)
+            raise click.UsageError(f"{shown} go with --outcomes; a TOML file sets them per team")
     if opts["window"] is not None and opts["since"] is not None:
         raise click.UsageError("give --window or --since, not both")
     histories = _history_pairs(opts["histories"])
     opts["protect"] = [source, outcomes, *histories.values()]
-    _outputs(opts)
+    _outputs(opts)  # cheap checks first: a wrong --output path fails before any reading
     if outcomes is not None:
         if "" in histories:
             histories = {"team": histories[""]}
@@ -510,6 +519,8 @@ def plan(**opts: Any) -> None:
         )
     else:
         portfolio = read_portfolio(source)
+        opts["protect"] += [team.history.source for team in portfolio.teams]
+        _outputs(opts)  # again, now that the histories the file names are known
     result = run(portfolio, start=opts["start"], trials=opts["trials"], rng=opts["seed"],
                  percentiles=opts["percentiles"])
     _emit(result, opts, lambda plots, r: plots.portfolio(r))

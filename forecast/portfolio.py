@@ -9,6 +9,7 @@ of several commitments come straight out of the same trials.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import tomllib
@@ -41,27 +42,64 @@ class _Where:
         return cls(f"{self.source}, {entry}: {message}")
 
 
-def _whole(where: _Where, entry: str, key: str, value: Any, minimum: int) -> int:
+MAX_ITEMS = 10_000_000
+"""Largest item count of an outcome part or a risk (a typo guard)."""
+
+MAX_FACTOR = 10.0
+"""Largest capacity factor or scope multiplier."""
+
+
+def _whole(where: _Where, entry: str, key: str, value: Any, minimum: int,
+           maximum: int = MAX_ITEMS) -> int:
+    rule = f"must be a whole number from {minimum} to {maximum:,}"
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise where.error(entry, f"{key} = {value!r} must be a whole number >= {minimum}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise where.error(
-            entry, f"{key} = {value!r} must be a whole number >= {minimum}"
-        ) from None
-    if not number.is_integer() or number < minimum:
-        raise where.error(entry, f"{key} = {value!r} must be a whole number >= {minimum}")
+        raise where.error(entry, f"{key} = {value!r} {rule}")
+    if isinstance(value, int):
+        number: float = value
+    else:
+        try:
+            number = float(value)
+        except ValueError:
+            raise where.error(entry, f"{key} = {value!r} {rule}") from None
+        if not math.isfinite(number) or not number.is_integer():
+            raise where.error(entry, f"{key} = {value!r} {rule}")
+    if not minimum <= number <= maximum:
+        raise where.error(entry, f"{key} = {value!r} {rule}")
     return int(number)
 
 
-def _number(where: _Where, entry: str, key: str, value: Any) -> float:
+def _number(where: _Where, entry: str, key: str, value: Any, low: float = 0.0,
+            high: float = MAX_FACTOR) -> float:
     try:
         if isinstance(value, bool):
             raise ValueError
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise where.error(entry, f"{key} = {value!r} must be a number") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise where.error(entry, f"{key} = {value!r} must be a number from {low:g} to {high:g}")
+    return number
+
+
+def _text(where: _Where, entry: str, key: str, value: Any) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise where.error(entry, f"{key} = {value!r} must be text")
+    return str(value).strip()
+
+
+def _names(where: _Where, entry: str, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise where.error(entry, f"{key} = {value!r} must be a name or a list of names")
+    return list(value)
+
+
+def _tables(where: _Where, doc: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    value = doc.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise where.error("top level", f"{key} must be [[{key}]] tables")
+    return value
 
 
 def _date(where: _Where, entry: str, key: str, value: Any) -> dt.date:
@@ -114,13 +152,12 @@ def _capacity(where: _Where, entry: str, spans: Any) -> tuple[CapacityRange, ...
         if not isinstance(span, dict) or not {"from", "to", "factor"} <= set(span):
             raise where.error(here, "needs from, to and factor, e.g. "
                               "{from = 2024-08-01, to = 2024-08-14, factor = 0.5}")
+        _unknown(where, here, span, {"from", "to", "factor"})
         first = _date(where, here, "from", span["from"])
         last = _date(where, here, "to", span["to"])
-        factor = _number(where, here, "factor", span["factor"])
-        if last < first:
+        if _date(where, here, "to", span["to"]) < first:
             raise where.error(here, f"from {first} is after to {last}; swap them")
-        if factor < 0:
-            raise where.error(here, f"factor = {factor:g} must be >= 0")
+        factor = _number(where, here, "factor", span["factor"])
         ranges.append(CapacityRange(first, last, factor))
     ranges.sort(key=lambda r: r.first)
     for before, after in zip(ranges, ranges[1:], strict=False):
@@ -146,18 +183,22 @@ def _read_team_history(
     from .io import read_history
 
     if "history" not in table:
-        raise where.error(entry, "needs history = \"path/to/history.csv\"")
+        raise DataError("needs history = \"path/to/history.csv\"")
     path = Path(str(table["history"]))
     if not path.is_absolute():
         path = base / path
     holidays = table.get("holidays")
+    if holidays is not None and not isinstance(holidays, (str, list)):
+        raise DataError(f"holidays = {holidays!r} must be a country code or a list of dates")
+    exclude = table.get("exclude_types", ())
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    if not isinstance(exclude, (list, tuple)) or not all(isinstance(t, str) for t in exclude):
+        raise DataError(f"exclude_types = {exclude!r} must be a list of type names")
     key = (str(path), table.get("done_column"), table.get("date_format"),
            str(table.get("calendar", "weekdays")), str(holidays),
-           tuple(table.get("exclude_types", ())))
+           tuple(exclude))
     if key not in cache:
-        exclude = table.get("exclude_types", ())
-        if isinstance(exclude, str):
-            exclude = [exclude]
         cache[key] = read_history(
             path, done_column=table.get("done_column"), date_format=table.get("date_format"),
             calendar=str(table.get("calendar", "weekdays")), holidays=holidays,
@@ -190,6 +231,8 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
     ['web', 'api', 'data']
     """
     file = Path(path)
+    if file.is_dir():
+        raise InputFileError(f"portfolio '{file}' is a directory; give a TOML file")
     if not file.is_file():
         raise InputFileError(f"portfolio file '{file}' does not exist; check the path")
     try:
@@ -205,12 +248,12 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
     where = _Where(f"'{file}'")
     _unknown(where, "top level", doc, _TOP_KEYS)
     cache: dict[Any, History] = {}
-    teams_raw = doc.get("team", [])
-    if not isinstance(teams_raw, list) or not teams_raw:
+    teams_raw = _tables(where, doc, "team")
+    if not teams_raw:
         raise where.error("top level", "no [[team]] entries; add at least one team")
     teams = []
     for i, table in enumerate(teams_raw, 1):
-        name = str(table.get("name", "")).strip()
+        name = _text(where, f"team {i}", "name", table.get("name", ""))
         entry = f"team {name!r}" if name else f"team {i}"
         if not name:
             raise where.error(entry, "needs a name")
@@ -220,6 +263,8 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
         except (InputFileError, ColumnError, DataError, ParameterError) as exc:
             raise type(exc)(f"{where.source}, {entry}: {exc}") from None
         since = table.get("since")
+        if since is not None and "window" in table:
+            raise where.error(entry, "give window or since, not both")
         teams.append(Team(
             name=name, history=history,
             window=_whole(where, entry, "window", table.get("window", 90), 1),
@@ -228,8 +273,8 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
             capacity=_capacity(where, entry, table.get("capacity")),
         ))
     outcomes = []
-    for i, table in enumerate(doc.get("outcome", []), 1):
-        name = str(table.get("name", "")).strip()
+    for i, table in enumerate(_tables(where, doc, "outcome"), 1):
+        name = _text(where, f"outcome {i}", "name", table.get("name", ""))
         entry = f"outcome {name!r}" if name else f"outcome {i}"
         if not name:
             raise where.error(entry, "needs a name")
@@ -249,25 +294,23 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
                     raise where.error(entry, "needs team = \"NAME\" (or parts = {...})")
                 team_name = teams[0].name
             else:
-                team_name = str(table["team"])
+                team_name = _text(where, entry, "team", table["team"])
             size = _size(where, entry, table.get("items"), table.get("items_low"),
                          table.get("items_high"))
             parts = [Part(team_name, size or Size(0, 0, True))]
-        depends = table.get("depends_on", [])
-        if isinstance(depends, str):
-            depends = [depends]
+        depends = _names(where, entry, "depends_on", table.get("depends_on", []))
         target = table.get("target")
         outcomes.append(Outcome(
             name=name, parts=tuple(parts),
             split=_split(where, entry, table.get("split_low"), table.get("split_high")),
             depends_on=tuple(str(d) for d in depends),
             target=None if target is None else _date(where, entry, "target", target),
-            priority=(_whole(where, entry, "priority", table["priority"], -10**9)
-                      if "priority" in table else i - 1),
+            priority=(_whole(where, entry, "priority", table["priority"], -10**9, 10**9)
+                      if "priority" in table else i),
         ))
     risks = []
-    for i, table in enumerate(doc.get("risk", []), 1):
-        name = str(table.get("name", "")).strip() or f"risk {i}"
+    for i, table in enumerate(_tables(where, doc, "risk"), 1):
+        name = _text(where, f"risk {i}", "name", table.get("name", "")) or f"risk {i}"
         entry = f"risk {name!r}"
         _unknown(where, entry, table, _RISK_KEYS)
         risks.append(_risk(where, entry, name, table))
@@ -281,9 +324,12 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
 def _risk(where: _Where, entry: str, name: str, table: Mapping[str, Any]) -> Risk:
     if "outcome" not in table:
         raise where.error(entry, "needs outcome = \"NAME\"")
-    prob = _number(where, entry, "probability", table.get("probability"))
+    prob = _number(where, entry, "probability", table.get("probability"), 0.0, 1e9)
     if not 0.0 <= prob <= 1.0:
         raise where.error(entry, f"probability = {prob:g} is outside [0, 1]")
+    if "delay_days" in table and "team" in table:
+        raise where.error(entry, "team goes with items_low/items_high; a delay holds the "
+                          "whole outcome")
     has_items = "items_low" in table or "items_high" in table
     if has_items == ("delay_days" in table):
         raise where.error(entry, "give either items_low/items_high or delay_days as the impact")
@@ -295,8 +341,8 @@ def _risk(where: _Where, entry: str, name: str, table: Mapping[str, Any]) -> Ris
         team = table.get("team")
         return Risk(name, prob, str(table["outcome"]), items=(low, high),
                     team=None if team is None else str(team))
-    return Risk(name, prob, str(table["outcome"]),
-                delay_days=_whole(where, entry, "delay_days", table["delay_days"], 0))
+    return Risk(name, prob, _text(where, entry, "outcome", table["outcome"]),
+                delay_days=_whole(where, entry, "delay_days", table["delay_days"], 0, 2600))
 
 
 def _settings(where: _Where, doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -304,9 +350,9 @@ def _settings(where: _Where, doc: Mapping[str, Any]) -> dict[str, Any]:
     if "start" in doc:
         out["start"] = _date(where, "top level", "start", doc["start"])
     if "trials" in doc:
-        out["trials"] = _whole(where, "top level", "trials", doc["trials"], 1)
+        out["trials"] = _whole(where, "top level", "trials", doc["trials"], 1, 100_000_000)
     if "seed" in doc:
-        out["seed"] = _whole(where, "top level", "seed", doc["seed"], 0)
+        out["seed"] = _whole(where, "top level", "seed", doc["seed"], 0, 2**64 - 1)
     if "percentiles" in doc:
         from .result import _check_levels
 
@@ -339,9 +385,22 @@ def check_portfolio(portfolio: Portfolio, where: _Where | None = None) -> None:
     where = where or _Where(portfolio.source)
     teams: dict[str, Team] = {}
     for team in portfolio.teams:
+        entry = f"team {team.name!r}"
         if team.name in teams:
-            raise where.error(f"team {team.name!r}", "duplicate team name; names must be unique")
+            raise where.error(entry, "duplicate team name; names must be unique")
         teams[team.name] = team
+        if isinstance(team.wip, bool) or not isinstance(team.wip, int) or team.wip < 1:
+            raise where.error(entry, f"wip = {team.wip!r} must be a whole number >= 1")
+        spans = sorted(team.capacity, key=lambda r: r.first)
+        for span in spans:
+            if span.last < span.first or not 0 <= span.factor <= MAX_FACTOR:
+                raise where.error(entry, f"capacity range {span.first}..{span.last} with factor "
+                                  f"{span.factor}: need from <= to and 0 <= factor <= "
+                                  f"{MAX_FACTOR:g}")
+        for before, after in zip(spans, spans[1:], strict=False):
+            if after.first <= before.last:
+                raise where.error(entry, f"capacity ranges {before.first}..{before.last} and "
+                                  f"{after.first}..{after.last} overlap; merge them")
     names: set[str] = set()
     for outcome in portfolio.outcomes:
         entry = f"outcome {outcome.name!r}"
@@ -355,6 +414,10 @@ def check_portfolio(portfolio: Portfolio, where: _Where | None = None) -> None:
                                   f"{', '.join(teams)}")
             if part.team in seen_teams:
                 raise where.error(entry, f"team {part.team!r} has two parts; give one")
+            size = part.size
+            if not size.from_history and not 1 <= size.low <= size.high <= MAX_ITEMS:
+                raise where.error(entry, f"part {part.team!r}: items {size.low}..{size.high} "
+                                  f"must satisfy 1 <= low <= high <= {MAX_ITEMS:,}")
             seen_teams.add(part.team)
             if part.size.from_history:
                 try:
@@ -368,6 +431,14 @@ def check_portfolio(portfolio: Portfolio, where: _Where | None = None) -> None:
     if not portfolio.outcomes:
         raise where.error("top level", "no [[outcome]] entries; add at least one outcome")
     for outcome in portfolio.outcomes:
+        if not outcome.parts:
+            raise where.error(f"outcome {outcome.name!r}", "has no part; give a team and items")
+        if outcome.split is not None:
+            low, high = outcome.split
+            if not (math.isfinite(low) and math.isfinite(high) and 0 < low <= high <= MAX_FACTOR):
+                raise where.error(f"outcome {outcome.name!r}", f"split {low}..{high} must "
+                                  f"satisfy 0 < low <= high <= {MAX_FACTOR:g}")
+    for outcome in portfolio.outcomes:
         for dep in outcome.depends_on:
             if dep not in names:
                 raise where.error(f"outcome {outcome.name!r}",
@@ -378,8 +449,20 @@ def check_portfolio(portfolio: Portfolio, where: _Where | None = None) -> None:
     if cycle:
         raise where.error("outcomes", f"dependency cycle: {' -> '.join(cycle)}; "
                           "remove one of these dependencies")
+    risk_names: set[str] = set()
     for risk in portfolio.risks:
         entry = f"risk {risk.name!r}"
+        if risk.name in risk_names:
+            raise where.error(entry, "duplicate risk name; names must be unique")
+        risk_names.add(risk.name)
+        if not (math.isfinite(risk.probability) and 0 <= risk.probability <= 1):
+            raise where.error(entry, f"probability = {risk.probability} is outside [0, 1]")
+        if (risk.items is None) == (risk.delay_days is None):
+            raise where.error(entry, "give either items or delay_days as the impact")
+        if risk.items is not None and not 0 <= risk.items[0] <= risk.items[1] <= MAX_ITEMS:
+            raise where.error(entry, f"items {risk.items} must satisfy 0 <= low <= high")
+        if risk.delay_days is not None and not 0 <= risk.delay_days <= 2600:
+            raise where.error(entry, f"delay_days = {risk.delay_days} must be 0 to 2600")
         match = [o for o in portfolio.outcomes if o.name == risk.outcome]
         if not match:
             raise where.error(entry, f"unknown outcome {risk.outcome!r}")

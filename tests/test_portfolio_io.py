@@ -82,7 +82,7 @@ def test_read_portfolio(folder):
     assert p.teams[0].history is p.teams[1].history  # one read per file and options
     b = p.outcomes[1]
     assert b.teams == ("web", "api") and b.parts[1].size.low == 4 and b.parts[1].size.high == 8
-    assert b.depends_on == ("A",) and b.split == (1.0, 1.2) and b.priority == 1
+    assert b.depends_on == ("A",) and b.split == (1.0, 1.2) and b.priority == 2
     assert p.risks[0].delay_days == 5 and p.trials == 500 and p.seed == 3
 
 
@@ -151,9 +151,9 @@ def test_outcomes_csv_single_history(folder):
          '[[outcome]]\nname = "C"\nteam = "web"\nitems = 3\ndepends_on = ["B"]\n',
          ["dependency cycle: A -> C -> B -> A"]),
         ('[[outcome]]\nname = "A"\nteam = "web"\nitems = -3\n',
-         ["outcome 'A': items = -3 must be a whole number >= 1"]),
+         ["outcome 'A': items = -3 must be a whole number from 1 to 10,000,000"]),
         ('[[outcome]]\nname = "A"\nteam = "web"\nitems = 2.5\n',
-         ["outcome 'A': items = 2.5 must be a whole number >= 1"]),
+         ["outcome 'A': items = 2.5 must be a whole number from 1 to 10,000,000"]),
         ('[[outcome]]\nname = "A"\nteam = "web"\nitems_low = 9\nitems_high = 4\n',
          ["outcome 'A': items_low = 9 > items_high = 4"]),
         ('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3\n'
@@ -174,7 +174,8 @@ def test_bad_portfolios(folder, body, fragments):
     [('[{from = 2024-08-10, to = 2024-08-01, factor = 0.5}]', "is after to 2024-08-01"),
      ('[{from = 2024-08-01, to = 2024-08-10, factor = 0.5}, '
       '{from = 2024-08-05, to = 2024-08-20, factor = 0.8}]', "overlap"),
-     ('[{from = 2024-08-01, to = 2024-08-10, factor = -1}]', "factor = -1 must be >= 0")],
+     ('[{from = 2024-08-01, to = 2024-08-10, factor = -1}]',
+      "factor = -1 must be a number from 0 to 10")],
 )
 def test_bad_capacity(folder, capacity, fragment):
     path = folder / "c.toml"
@@ -220,3 +221,61 @@ def test_plan_usage_errors(folder):
 def test_unknown_key_is_reported(folder):
     path = write(folder, '[[outcome]]\nname = "A"\nteam = "web"\nitem = 3\n')
     one_line_error(run("plan", path), "outcome 'A': unknown key 'item'")
+
+
+def test_plan_never_overwrites_a_history_named_in_the_toml(folder):
+    path = write(folder, GOOD)
+    before = (folder / "team.csv").read_bytes()
+    one_line_error(run("plan", path, "--format", "csv", "--output", folder / "team.csv"),
+                   "is an input file")
+    assert (folder / "team.csv").read_bytes() == before
+
+
+def test_plan_csv_cells_are_spreadsheet_safe(folder):
+    path = write(folder, '[[outcome]]\nname = "=HYPERLINK(1)"\nteam = "web"\nitems = 3\n')
+    r = run("plan", path, "--format", "csv")
+    assert "\n'=HYPERLINK(1)," in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3\ndepends_on = 5\n',
+      "depends_on = 5 must be a name or a list of names"),
+     ('outcome = "A"\n', "team 'api': unknown key 'outcome'"),
+     ('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3\nsplit_low = nan\n',
+      "split_low = nan must be a number"),
+     ('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3000000000\n',
+      "items = 3000000000 must be a whole number from 1 to 10,000,000"),
+     ('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3\n'
+      '[[risk]]\nname = "r"\noutcome = "A"\nprobability = 0.5\ndelay_days = 3000000\n',
+      "delay_days = 3000000 must be a whole number from 0 to 2,600"),
+     ('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3\n'
+      '[[risk]]\nname = "r"\noutcome = "A"\nprobability = 0.5\ndelay_days = 3\n'
+      '[[risk]]\nname = "r"\noutcome = "A"\nprobability = 0.5\ndelay_days = 4\n',
+      "duplicate risk name")],
+)
+def test_more_bad_portfolios(folder, body, fragment):
+    one_line_error(run("plan", write(folder, body)), fragment)
+
+
+def test_model_objects_are_checked_too():
+    from forecast.exceptions import DataError
+    from forecast.model import Outcome, Part, Portfolio, Size, Team
+
+    h = forecast.History.from_counts(["2024-06-03"], [2])
+    bad = Portfolio((Team("x", h, wip=0),), (Outcome("a", (Part("x", Size(3, 3)),)),))
+    with pytest.raises(DataError, match="wip = 0 must be a whole number >= 1"):
+        forecast.plan(bad, start="2024-06-04")
+    bad = Portfolio((Team("x", h),), (Outcome("a", (Part("x", Size(5, 3)),)),))
+    with pytest.raises(DataError, match="items 5..3 must satisfy"):
+        forecast.plan(bad, start="2024-06-04")
+
+
+def test_toml_options_on_the_command_line_are_refused(folder):
+    one_line_error(run("plan", write(folder, GOOD), "--wip", 3), "--wip go with --outcomes")
+
+
+def test_top_level_entries_must_be_tables(folder):
+    path = folder / "t.toml"
+    path.write_text('outcome = "A"\n' + HEAD)
+    one_line_error(run("plan", path), "outcome must be [[outcome]] tables")
