@@ -162,12 +162,14 @@ class History:
         """Number of completed items in the whole history."""
         return int(self.counts.sum())
 
-    def outcome_sizes(self) -> np.ndarray:
+    def outcome_sizes(self, before: dt.date | None = None) -> np.ndarray:
         """Return the sizes of completed outcomes: completed items per parent.
 
         Needs a parent column (``parent``, ``epic link``, ``outcome``...).
-        When parents are rows of the history themselves, only those with a
-        done date count as completed outcomes.
+        When parents are rows of the history themselves (even rows left out
+        with ``exclude_types``), only those with a done date count as
+        completed outcomes; otherwise every parent of completed items does.
+        With ``before``, only outcomes completed before that date count.
 
         Examples
         --------
@@ -184,14 +186,22 @@ class History:
                 "feature), so outcome sizes cannot be learned from it; give the outcome a size"
             )
         frame = self.items
-        done = frame[~frame["done"].isna()]
-        children = done[done["parent"].astype(str).str.len() > 0]
+        done = frame["done"].to_numpy().astype("datetime64[D]")
+        limit = np.datetime64(before, "D") if before is not None else None
+        finished = ~np.isnat(done) & ((done < limit) if limit is not None else True)
+        excluded = (frame["excluded"].to_numpy(dtype=bool) if "excluded" in frame
+                    else np.zeros(len(frame), dtype=bool))
+        counted = finished & ~excluded
+        children = frame[counted & (frame["parent"].astype(str).str.len() > 0).to_numpy()]
         sizes = children.groupby("parent").size()
         if "id" in frame:
-            finished = set(done["id"].astype(str))
             listed = set(frame["id"].astype(str))
             if listed & set(sizes.index):
-                sizes = sizes[[p in finished for p in sizes.index]]
+                closed = set(frame.loc[finished, "id"].astype(str))
+                sizes = sizes[[p in closed for p in sizes.index]]
+            else:
+                last = children.groupby("parent")["done"].max()
+                sizes = sizes[last.reindex(sizes.index).notna().to_numpy()]
         if sizes.empty:
             raise ColumnError(
                 f"{self.source}: no completed outcome (a done parent with done children) in "

@@ -534,9 +534,13 @@ def read_history(
             notes.append(
                 f"{_plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out"
             )
-        items = items.loc[~drop].reset_index(drop=True)
+        items["excluded"] = drop  # kept: an excluded Epic still tells which outcomes finished
+    else:
+        items["excluded"] = False
 
     done_array = items["done"].to_numpy().astype("datetime64[D]")
+    counted = ~items["excluded"].to_numpy(dtype=bool)
+    done_array = done_array[counted]
     has_done = ~np.isnat(done_array)
     skipped = int((~has_done).sum())
     if skipped:

@@ -196,6 +196,10 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
         mark = level(item, 85)
         by_name[item["name"]] = (left, mark)
         colour = _STATUS_COLOURS.get(item["status"], "#969696")
+        if level(item, low_p) is None:  # not even P50 within the horizon
+            ax.text(0.99, y, "not within horizon ", transform=ax.get_yaxis_transform(),
+                    ha="right", va="center", fontsize=8, color="#d73027")
+            continue
         ax.barh(y, max(right - left, 0.8), left=left, height=0.5, color=colour, alpha=0.75)
         if mark is not None:
             ax.plot([mark, mark], [y - 0.3, y + 0.3], color="black", linewidth=2.2)
@@ -218,7 +222,8 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
     present = {o["status"] for o in outcomes}
     handles = [Patch(color=c, alpha=0.75, label=s) for s, c in _STATUS_COLOURS.items()
                if s in present]
-    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28),
+              ncol=len(handles), frameon=False)
     ax.grid(axis="x", alpha=0.3)
     ax.figure.autofmt_xdate()
     return ax

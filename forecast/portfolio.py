@@ -691,7 +691,11 @@ def plan(
     team_days = float(count) * horizon * len(portfolio.teams) / 10
     days, items = simulate_plan(arrays, horizon, count, seed,
                                 parallel=_parallel(parallel, team_days))
-    notes = list(portfolio.notes)
+    notes = list(portfolio.notes) + arrays["notes"]
+    for outcome in portfolio.outcomes:
+        if outcome.target is not None and outcome.target < begin:
+            notes.append(f"outcome {outcome.name!r}: its target {outcome.target} is before the "
+                         f"start {begin}; it can only be missed")
     for team, sample in zip(portfolio.teams, arrays["samples"], strict=True):
         notes.extend(f"team {team.name!r}: {w}" for w in sample.warnings)
         notes.extend(f"team {team.name!r}: {w}" for w in team.history.notes)

@@ -833,7 +833,7 @@ class PlanResult:
             row: dict[str, Any] = {
                 "outcome": outcome.name,
                 "teams": ";".join(outcome.teams),
-                "items": int(np.median(self.items[:, o])),
+                "items": int(round(float(np.median(self.items[:, o])))),
             }
             for pc in self.percentiles(outcome.name):
                 row[f"p{pc.p:g}"] = pc.date.isoformat() if pc.date else None
@@ -858,6 +858,11 @@ class PlanResult:
     def warnings(self) -> tuple[str, ...]:
         """Warnings about the inputs and the result."""
         notes = list(self.notes)
+        loose = [p for p in self.levels if self.trials * (1 - p / 100) < MIN_TAIL_TRIALS]
+        if loose:
+            levels = ", ".join(f"P{p:.10g}" for p in loose)
+            notes.append(f"{self.trials:,} trials cannot pin down {levels}: too few trials lie "
+                         "beyond it; use more trials (--trials)")
         late = [self.names[o] for o in range(len(self.names))
                 if np.count_nonzero(self.day_index[:, o] >= self.horizon) > 0.001 * self.trials]
         if late:
@@ -876,7 +881,7 @@ class PlanResult:
             outcomes.append({
                 "name": outcome.name,
                 "teams": list(outcome.teams),
-                "items": int(np.median(self.items[:, o])),
+                "items": int(round(float(np.median(self.items[:, o])))),
                 "priority": outcome.priority,
                 "depends_on": list(outcome.depends_on),
                 "percentiles": [

@@ -156,7 +156,8 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
             outcome_parts[o].append(p)
             if part.size.from_history:
                 if part.team not in pools:
-                    pools[part.team] = portfolio.teams[teams[part.team]].history.outcome_sizes()
+                    history = portfolio.teams[teams[part.team]].history
+                    pools[part.team] = history.outcome_sizes(before=start)
                 pool = pools[part.team]
                 pool_offset.append(len(pool_values))
                 pool_count.append(pool.size)
@@ -230,7 +231,12 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
         ints(risk_outcome), np.asarray(risk_prob, dtype=float), ints(risk_kind),
         ints(risk_low), ints(risk_high), ints(risk_part), ints(risk_delay),
     )
-    return {"kernel": kernel, "samples": samples}
+    notes = [
+        f"team {name!r}: outcome sizes drawn from {pool.size} completed outcomes "
+        f"({int(pool.min())} to {int(pool.max())} items, median {int(np.median(pool))})"
+        for name, pool in pools.items()
+    ]
+    return {"kernel": kernel, "samples": samples, "notes": notes}
 
 
 def simulate_plan(
