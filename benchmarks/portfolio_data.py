@@ -26,7 +26,7 @@ over 1,000 trials.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -55,7 +55,7 @@ def _history(rng: np.random.Generator) -> forecast.History:
                                         source="synthetic Poisson(2)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def build(n_teams: int, n_outcomes: int) -> Portfolio:
     """Return the synthetic portfolio of ``n_teams`` teams and ``n_outcomes`` outcomes."""
     rng = np.random.default_rng([DATA_SEED, n_teams, n_outcomes])

@@ -35,6 +35,17 @@ LABELS = {
     "when_default": "`forecast.when` default (auto = exact), end to end",
     "when_mc": "`forecast.when(engine='mc')`, end to end",
     "peer": "peer `montecarlo_swe.forecast_date`",
+    "plan_arrays_20x200": "`plan_arrays` 20 teams x 200 outcomes",
+    "plan_arrays_50x1000": "`plan_arrays` 50 teams x 1000 outcomes",
+    "plan_parallel_20x200": "plan kernel `plan_days` (parallel), 20x200, 730 days",
+    "plan_serial_20x200": "plan kernel `plan_days_serial`, 20x200, 730 days",
+    "plan_parallel_50x1000": "plan kernel `plan_days` (parallel), 50x1000, 730 days",
+    "plan_serial_50x1000": "plan kernel `plan_days_serial`, 50x1000, 730 days",
+    "when_portfolio_parallel": "MC kernel `when_days` (parallel), portfolio team sample",
+    "when_portfolio_serial": "MC kernel `when_days_serial`, portfolio team sample",
+    "plan_memory_baseline": "peak-memory subprocess: baseline (wall time)",
+    "plan_memory_kernel": "peak-memory subprocess: 50x1000 kernel (wall time)",
+    "plan_memory_plan": "peak-memory subprocess: 50x1000 `forecast.plan` (wall time)",
 }
 ORDER = list(LABELS)
 
@@ -245,6 +256,178 @@ def peer_agreement_check(run: Run) -> str:
     )
 
 
+# --------------------------------------------------------------------------- portfolio scale
+
+PORTFOLIO_CASES = (("20x200", "20 teams x 200 outcomes"), ("50x1000", "50 teams x 1000 outcomes"))
+PLAN_RATIO_TARGET = 3.0  # plan kernel time per team-day / single-team kernel's, at most
+MEMORY_TARGET = 1e9  # bytes: peak memory of the 50 x 1000 case, under
+
+
+def fmt_ns(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{seconds * 1e9:,.2f} ns"
+
+
+def fmt_bytes(value: float | None) -> str:
+    return "—" if value is None else f"{value / 1e6:,.0f} MB"
+
+
+def fmt_count(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value / 1e6:,.1f}M" if value >= 1e6 else f"{value:,.0f}"
+
+
+def at_most(values: list[float | None], target: float) -> str:
+    """Verdict for figures that must not exceed ``target`` (one per case)."""
+    got = [v for v in values if v is not None]
+    if not got:
+        return "not run"
+    if len(got) < len(values):
+        return "incomplete run"
+    worst = max(got)
+    if worst <= target:
+        return "met"
+    return f"**MISSED**: {worst / target:.3g}x the target"
+
+
+def per_day(row: dict[str, Any] | None, key: str = "median",
+            days: str = "team_days") -> float | None:
+    """Seconds per team-day of a benchmark row (by its median or min time)."""
+    if row is None:
+        return None
+    count = row["team_days"] if days == "team_days" else row["info"].get(days)
+    return row[key] / count if count else None
+
+
+def portfolio_table(run: Run) -> list[str]:
+    plan = {(c, m): run.get(f"plan_{m}_{c}", 10_000) for c, _ in PORTFOLIO_CASES
+            for m in ("parallel", "serial")}
+    build = {c: run.get(f"plan_arrays_{c}", None) for c, _ in PORTFOLIO_CASES}
+    when = {m: run.get(f"when_portfolio_{m}", 10_000) for m in ("parallel", "serial")}
+    memory = {w: run.get(f"plan_memory_{w}", None if w == "baseline" else 10_000)
+              for w in ("baseline", "kernel", "plan")}
+    if not any(plan.values()) and not any(build.values()) and not any(memory.values()):
+        return ["(no portfolio-scale benchmarks in this run)"]
+    cases = [c for c, _ in PORTFOLIO_CASES]
+    lines = [
+        "| figure | " + " | ".join(name for _, name in PORTFOLIO_CASES) + " | target | verdict |",
+        "| --- | " + " | ".join("---:" for _ in cases) + " | ---: | --- |",
+    ]
+
+    def row(label: str, cells: list[str], target: str = "—", verdict_: str = "(info)") -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} | {verdict_} |")
+
+    def info(c: str, key: str) -> Any:
+        r = plan[(c, "parallel")] or plan[(c, "serial")]
+        return None if r is None else r["info"].get(key)
+
+    def facts(c: str) -> str:
+        r = build[c]
+        if r is None:
+            return "—"
+        i = r["info"]
+        return (f"{i['parts']:,} parts; {i['multi_team_outcomes']} multi-team, "
+                f"{i['dependent_outcomes']} dependent ({i['dependencies']} deps), "
+                f"{i['risks']} risks; mean part {i['mean_part_items']:.0f} items")
+
+    row("portfolio", [facts(c) for c in cases])
+
+    def span(c: str) -> str:
+        if info(c, "span_p50") is None:
+            return "—"
+        return (f"{info(c, 'span_p50'):.0f} / {info(c, 'span_p95'):.0f} / "
+                f"{info(c, 'span_max')} ({100 * info(c, 'all_done_share'):.2f}% all done)")
+
+    row("calendar days to the last outcome: P50 / P95 / max (of 730)", [span(c) for c in cases])
+
+    def timing(r: dict[str, Any] | None) -> str:
+        if r is None:
+            return "—"
+        return f"{fmt_time(r['median'])} ({fmt_time(r['min'])}, {r['rounds']} rounds)"
+
+    row("build kernel inputs, `plan_arrays`: median (min, rounds)",
+        [timing(build[c]) for c in cases])
+    row("`plan_arrays` first call (cold)",
+        [fmt_time(build[c]["info"].get("cold_first_call_s")) if build[c] else "—"
+         for c in cases])
+
+    def days(c: str) -> str:
+        if info(c, "calendar_team_days") is None:
+            return "—"
+        return (f"{fmt_count(info(c, 'calendar_team_days'))} "
+                f"({fmt_count(info(c, 'working_team_days'))} working)")
+
+    row("team-days per 10k-trial call: calendar (working)", [days(c) for c in cases])
+    for mode, name in (("parallel", "`plan_days` (parallel)"), ("serial", "`plan_days_serial`")):
+        row(f"plan kernel {name}, 10k trials: median (min, rounds)",
+            [timing(plan[(c, mode)]) for c in cases])
+        row(f"plan kernel {name}: time per team-day, median (min)",
+            [f"{fmt_ns(per_day(plan[(c, mode)]))} ({fmt_ns(per_day(plan[(c, mode)], 'min'))})"
+             for c in cases])
+    for mode, name in (("parallel", "`when_days` (parallel)"), ("serial", "`when_days_serial`")):
+        r = when[mode]
+        cell = "—"
+        if r is not None:
+            cell = f"{fmt_ns(per_day(r))} ({fmt_ns(per_day(r, 'min'))})"
+        row(f"single-team {name}, same run (¹): time per team-day, median (min)",
+            [cell for _ in cases])
+
+    def ratios(mode: str, key: str = "median", plan_days: str = "team_days") -> list[float | None]:
+        return [ratio(per_day(plan[(c, mode)], key, plan_days), per_day(when[mode], key))
+                for c in cases]
+
+    by_median, by_min = ratios("parallel"), ratios("parallel", "min")
+    row("**plan / single-team time per team-day, parallel** (by medians; by mins)",
+        [f"**{fmt_ratio(a)}** ({fmt_ratio(b)})" for a, b in zip(by_median, by_min, strict=True)],
+        f"<= {fmt_ratio(PLAN_RATIO_TARGET)}", at_most(by_median, PLAN_RATIO_TARGET))
+    ser, ser_min = ratios("serial"), ratios("serial", "min")
+    row("plan / single-team time per team-day, serial (by medians; by mins)",
+        [f"{fmt_ratio(a)} ({fmt_ratio(b)})" for a, b in zip(ser, ser_min, strict=True)])
+    work = ratios("parallel", plan_days="working_team_days")
+    row("plan / single-team, parallel, counting only working team-days (by medians)",
+        [fmt_ratio(v) for v in work])
+    row("plan kernel parallel / serial speed-up (by medians)",
+        [fmt_ratio(ratio(plan[(c, "serial")]["median"], plan[(c, "parallel")]["median"]))
+         if plan[(c, "serial")] and plan[(c, "parallel")] else "—" for c in cases])
+    row("plan kernel (parallel) time / `plan_arrays` time (by medians)",
+        [fmt_ratio(ratio(plan[(c, "parallel")]["median"], build[c]["median"]))
+         if plan[(c, "parallel")] and build[c] else "—" for c in cases])
+
+    def peak(w: str) -> float | None:
+        r = memory[w]
+        return None if r is None else r["info"].get("peak_rss_bytes")
+
+    base, kern, end = peak("baseline"), peak("kernel"), peak("plan")
+    source = next((memory[w]["info"].get("peak_from") for w in memory if memory[w]), None)
+    row(f"peak memory ({source or 'not measured'}), baseline process (²)",
+        ["—", fmt_bytes(base)])
+    row("**peak memory, 50x1000: build + `plan_arrays` + parallel kernel, 10k trials** "
+        "(whole process)", ["—", f"**{fmt_bytes(kern)}**"], f"< {fmt_bytes(MEMORY_TARGET)}",
+        at_most([kern], MEMORY_TARGET - 1) if kern is not None else "not run")
+    row("the same, above the baseline", ["—", fmt_bytes(kern - base if kern and base else None)],
+        f"< {fmt_bytes(MEMORY_TARGET)}",
+        at_most([kern - base], MEMORY_TARGET - 1) if kern and base else "not run")
+    row("peak memory, 50x1000: `forecast.plan` end to end + `outcomes()` (whole process; "
+        "above baseline)",
+        ["—", f"{fmt_bytes(end)}; {fmt_bytes(end - base if end and base else None)}"])
+    lines.append("")
+    r = when["parallel"] or when["serial"]
+    if r is not None:
+        i = r["info"]
+        lines.append(
+            f"(¹) `when_days` on the {i.get('sample')} sample ({i.get('sample_days')} working "
+            f"days), {i.get('items')} items (that team's expected load), horizon "
+            f"{i.get('horizon_working_days')} working days; median "
+            f"{i.get('median_days', 0):.0f} working days per trial."
+        )
+    lines.append(
+        "(²) a fresh `python -c` process that imports forecast and numba and runs the plan "
+        "kernel (parallel) once on a 2-team portfolio, so the compiled kernel is loaded and "
+        "numba's threads are started. Each memory figure is from its own fresh process."
+    )
+    return lines
+
+
 def main(argv: list[str]) -> int:
     path = Path(argv[1]) if len(argv) > 1 else newest()
     data = json.loads(path.read_text())
@@ -297,6 +480,18 @@ def main(argv: list[str]) -> int:
     print("## Agreement with the exact engine (working days or items, engine minus exact)")
     print()
     print("\n".join(agreement_lines(run)))
+    print()
+    print("## Portfolio scale")
+    print()
+    print(
+        "Synthetic portfolios (`benchmarks/portfolio_data.py`): Poisson(2) histories, "
+        "weekday calendar, WIP 2, 10% multi-team and 10% dependent outcomes, a few risks; "
+        "10,000 trials, horizon 730 calendar days. A plan call's team-days: sum over trials "
+        "of teams x calendar days until its last outcome was done (or the horizon); the "
+        "single-team kernel's: working days, as above."
+    )
+    print()
+    print("\n".join(portfolio_table(run)))
     return 0
 
 
