@@ -123,6 +123,84 @@ def _how_many_totals(counts, days, seed, trials):
     return out
 
 
+@njit
+def dirichlet_cdf(n, s0, s1, s2, s3):
+    """Cumulative Bayesian-bootstrap weights of ``n`` blocks (unnormalised).
+
+    The weights are independent Exp(1) draws (a Dirichlet(1, ..., 1) vector
+    once normalised); returns ``(cdf, s0, s1, s2, s3)``.
+    """
+    cdf = np.empty(n)
+    acc = 0.0
+    for i in range(n):
+        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+        acc += -np.log(1.0 - unit(r))
+        cdf[i] = acc
+    return cdf, s0, s1, s2, s3
+
+
+@njit
+def weighted_index(cdf, x):
+    """Smallest ``i`` with ``cdf[i] > x`` (binary search)."""
+    lo = 0
+    hi = cdf.size - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cdf[mid] > x:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _when_days_blocks(blocks, items, horizon, seed, trials, bayes):
+    out = np.empty(trials, dtype=np.int32)
+    n = blocks.shape[0]
+    width = blocks.shape[1]
+    key = mix64(np.uint64(seed))
+    for t in prange(trials):
+        s0, s1, s2, s3 = trial_state(key, t)
+        cdf = np.empty(1)
+        if bayes:
+            cdf, s0, s1, s2, s3 = dirichlet_cdf(n, s0, s1, s2, s3)
+        total = 0
+        day = 0
+        while total < items and day < horizon:
+            r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+            b = weighted_index(cdf, unit(r) * cdf[n - 1]) if bayes else below(r, n)
+            for j in range(width):
+                total += blocks[b, j]
+                day += 1
+                if total >= items or day >= horizon:
+                    break
+        out[t] = day if total >= items else horizon + 1
+    return out
+
+
+def _how_many_blocks(blocks, days, seed, trials, bayes):
+    out = np.empty(trials, dtype=np.int64)
+    n = blocks.shape[0]
+    width = blocks.shape[1]
+    key = mix64(np.uint64(seed))
+    for t in prange(trials):
+        s0, s1, s2, s3 = trial_state(key, t)
+        cdf = np.empty(1)
+        if bayes:
+            cdf, s0, s1, s2, s3 = dirichlet_cdf(n, s0, s1, s2, s3)
+        total = 0
+        day = 0
+        while day < days:
+            r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+            b = weighted_index(cdf, unit(r) * cdf[n - 1]) if bayes else below(r, n)
+            for j in range(width):
+                total += blocks[b, j]
+                day += 1
+                if day >= days:
+                    break
+        out[t] = total
+    return out
+
+
 def _twin(func, name):
     """Return a copy of ``func`` under another name.
 
@@ -142,6 +220,15 @@ how_many_totals = njit(parallel=True)(_twin(_how_many_totals, "how_many_totals")
 """Items completed in ``days`` working days, per trial, parallel over trials."""
 how_many_totals_serial = njit(_twin(_how_many_totals, "how_many_totals_serial"))
 """The same as :func:`how_many_totals` on one thread."""
+when_days_blocks = njit(parallel=True)(_twin(_when_days_blocks, "when_days_blocks"))
+"""Completion day per trial, drawing whole blocks of days (weekly) and, with
+``bayes``, with per-trial Dirichlet weights over the blocks."""
+when_days_blocks_serial = njit(_twin(_when_days_blocks, "when_days_blocks_serial"))
+"""The same as :func:`when_days_blocks` on one thread."""
+how_many_blocks = njit(parallel=True)(_twin(_how_many_blocks, "how_many_blocks"))
+"""Items completed in ``days`` working days per trial, drawing blocks as above."""
+how_many_blocks_serial = njit(_twin(_how_many_blocks, "how_many_blocks_serial"))
+"""The same as :func:`how_many_blocks` on one thread."""
 
 
 @njit

@@ -208,3 +208,64 @@ def plan_days(
                         head[t] += 1
                     eligible = eligible_parts(t, day)
     return out, sizes
+
+
+def dirichlet_cdf(n: int, state: list[int]) -> list[float]:
+    """Cumulative Exp(1) weights of ``n`` blocks, drawn from ``state``."""
+    cdf, acc = [], 0.0
+    for _ in range(n):
+        acc += -math.log(1.0 - unit(next_u64(state)))
+        cdf.append(acc)
+    return cdf
+
+
+def weighted_index(cdf: list[float], x: float) -> int:
+    """Smallest ``i`` with ``cdf[i] > x``."""
+    return next(i for i, c in enumerate(cdf) if c > x) if x < cdf[-1] else len(cdf) - 1
+
+
+def _pick(blocks: np.ndarray, cdf: list[float] | None, state: list[int]) -> int:
+    r = next_u64(state)
+    if cdf is None:
+        return below(r, blocks.shape[0])
+    return weighted_index(cdf, unit(r) * cdf[-1])
+
+
+def when_days_blocks(blocks: np.ndarray, items: int, horizon: int, seed: int, trials: int,
+                     bayes: bool) -> np.ndarray:
+    """Completion day per trial, drawing whole blocks of days (and Dirichlet weights)."""
+    key = mix64(seed & MASK)
+    out = np.empty(trials, dtype=np.int32)
+    rows = [[int(v) for v in row] for row in blocks]
+    for t in range(trials):
+        state = trial_state(key, t)
+        cdf = dirichlet_cdf(len(rows), state) if bayes else None
+        total = day = 0
+        while total < items and day < horizon:
+            for value in rows[_pick(blocks, cdf, state)]:
+                total += value
+                day += 1
+                if total >= items or day >= horizon:
+                    break
+        out[t] = day if total >= items else horizon + 1
+    return out
+
+
+def how_many_blocks(blocks: np.ndarray, days: int, seed: int, trials: int,
+                    bayes: bool) -> np.ndarray:
+    """Items completed in ``days`` working days per trial, drawing blocks as above."""
+    key = mix64(seed & MASK)
+    out = np.empty(trials, dtype=np.int64)
+    rows = [[int(v) for v in row] for row in blocks]
+    for t in range(trials):
+        state = trial_state(key, t)
+        cdf = dirichlet_cdf(len(rows), state) if bayes else None
+        total = day = 0
+        while day < days:
+            for value in rows[_pick(blocks, cdf, state)]:
+                total += value
+                day += 1
+                if day >= days:
+                    break
+        out[t] = total
+    return out

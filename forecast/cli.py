@@ -111,6 +111,10 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--percentiles", default="50,70,85,95", show_default=True,
                      callback=_percentiles, help="Levels to report."),
+        click.option("--method", type=click.Choice(["daily", "weekly", "bayes"]),
+                     default="daily", show_default=True,
+                     help="Sample single working days, whole weeks (keeps batching), or "
+                     "days with Bayesian-bootstrap weights (wider on thin data)."),
         click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
                      show_default=True,
                      help="exact: convolution, no noise; mc: numba Monte Carlo."),
@@ -185,6 +189,7 @@ def _window(opts: dict[str, Any]) -> dict[str, Any]:
         "engine": opts["engine"],
         "trials": opts["trials"],
         "rng": opts["seed"],
+        "method": opts["method"],
     }
 
 

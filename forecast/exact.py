@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["daily_pmf", "when_pmf", "how_many_pmf"]
+__all__ = ["daily_pmf", "when_pmf", "how_many_pmf", "when_pmf_blocks", "how_many_pmf_blocks"]
 
 _NEGLIGIBLE = 1e-15
 """Mass still unfinished below which the day-by-day When recursion stops."""
@@ -118,12 +118,100 @@ def how_many_pmf(counts: np.ndarray, days: int) -> np.ndarray:
         np.clip(out, 0.0, None, out=out)
         return out
 
+    return _power(daily_pmf(counts), days)
+
+
+def _conv(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Convolve two pmfs: directly when small, by FFT (clipped at 0) when large."""
+    if min(a.size, b.size) <= 64 or a.size * b.size <= 1_000_000:
+        return np.convolve(a, b)
+    size = a.size + b.size - 1
+    nfft = 1 << (size - 1).bit_length()
+    out = np.fft.irfft(np.fft.rfft(a, nfft) * np.fft.rfft(b, nfft), nfft)[:size]
+    np.clip(out, 0.0, None, out=out)
+    return out
+
+
+def _power(pmf: np.ndarray, n: int) -> np.ndarray:
+    """Return the ``n``-fold convolution of ``pmf`` with itself, by binary powering."""
     result = np.ones(1)
-    base = daily_pmf(counts)
-    while days:
-        if days & 1:
-            result = conv(result, base)
-        days >>= 1
-        if days:
-            base = conv(base, base)
+    base = pmf
+    while n:
+        if n & 1:
+            result = _conv(result, base)
+        n >>= 1
+        if n:
+            base = _conv(base, base)
     return result
+
+
+def _block_pmfs(blocks: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Pmf of a block's total and of the sum of its first ``j`` days, j = 0..width."""
+    blocks = np.asarray(blocks, dtype=np.int64)
+    prefix = np.concatenate([np.zeros((blocks.shape[0], 1), dtype=np.int64),
+                             np.cumsum(blocks, axis=1)], axis=1)
+    pmfs = [np.bincount(prefix[:, j]) / blocks.shape[0] for j in range(prefix.shape[1])]
+    return pmfs[-1], pmfs
+
+
+def when_pmf_blocks(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.ndarray, float]:
+    """Completion-day distribution when whole blocks of days are drawn (weekly).
+
+    Each future block of ``width`` working days is a copy of a past block
+    drawn uniformly. With ``S_k`` the total of ``k`` blocks and ``P_j`` the
+    sum of a block's first ``j`` days, ``P(T <= k * width + j) =
+    P(S_k + P_j >= items)``: the recursion keeps the distribution of ``S_k``
+    below ``items`` and reads each day's probability from ``P_j``.
+
+    Examples
+    --------
+    >>> pmf, beyond = when_pmf_blocks(np.array([[1, 0], [0, 2]]), items=2, horizon=4)
+    >>> pmf.round(4).tolist()     # [0, 2] first: day 2; else [1, 0] then day 3 or 4
+    [0.0, 0.0, 0.5, 0.25, 0.25]
+    """
+    blocks = np.asarray(blocks, dtype=np.int64)
+    width = blocks.shape[1]
+    total_pmf, prefix_pmfs = _block_pmfs(blocks)
+    # survival[j][m] = P(P_j >= m) for m = 0 .. items
+    survival = []
+    for pmf in prefix_pmfs:
+        padded = np.zeros(items + 1)
+        upto = min(pmf.size, items + 1)
+        padded[:upto] = pmf[:upto]
+        tail = 1.0 - np.concatenate([[0.0], np.cumsum(padded)[:-1]])
+        survival.append(np.clip(tail, 0.0, 1.0))
+    need = items - np.arange(items)  # items still missing for each running total s
+    cdf = np.zeros(horizon + 1)
+    running = np.zeros(items)
+    running[0] = 1.0
+    day = 0
+    while day < horizon:
+        alive = running.sum()
+        for j in range(1, width + 1):
+            day += 1
+            if day > horizon:
+                break
+            cdf[day] = (1.0 - alive) + float(running @ survival[j][need])
+        running = np.convolve(running, total_pmf)[:items]
+        if running.sum() < _NEGLIGIBLE:
+            cdf[day + 1:] = 1.0
+            break
+    cdf = np.maximum.accumulate(np.clip(cdf, 0.0, 1.0))
+    pmf = np.diff(cdf, prepend=0.0)
+    beyond = 1.0 - cdf[horizon]
+    return pmf, (beyond if beyond >= _NEGLIGIBLE else 0.0)
+
+
+def how_many_pmf_blocks(blocks: np.ndarray, days: int) -> np.ndarray:
+    """Distribution of items in ``days`` working days when whole blocks are drawn.
+
+    Examples
+    --------
+    >>> how_many_pmf_blocks(np.array([[1, 0], [0, 2]]), 3).round(3).tolist()
+    [0.0, 0.25, 0.5, 0.25]
+    """
+    blocks = np.asarray(blocks, dtype=np.int64)
+    width = blocks.shape[1]
+    total_pmf, prefix_pmfs = _block_pmfs(blocks)
+    whole, rest = divmod(int(days), width)
+    return _conv(_power(total_pmf, whole), prefix_pmfs[rest])

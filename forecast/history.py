@@ -82,6 +82,27 @@ class Sample:
         """Mean items per working day."""
         return float(self.counts.mean())
 
+    def blocks(self, width: int) -> np.ndarray:
+        """Cut the throughput into consecutive blocks of ``width`` working days.
+
+        Blocks are counted back from the window's end, so the most recent days
+        are always used; an incomplete block at the window's start is left
+        out. Returns an array of shape ``(blocks, width)``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> s = Sample(dt.date(2024, 6, 3), dt.date(2024, 6, 7),
+        ...            np.array(["2024-06-03"], dtype="datetime64[D]"),
+        ...            np.array([9, 1, 2, 3, 4]), "demo", False, Calendar())
+        >>> s.blocks(2).tolist()
+        [[1, 2], [3, 4]]
+        """
+        n = self.counts.size // width
+        if n == 0:
+            return np.zeros((0, width), dtype=np.int64)
+        return self.counts[self.counts.size - n * width:].reshape(n, width)
+
     def summary(self) -> dict[str, Any]:
         """Return the window's description as plain JSON-ready values.
 

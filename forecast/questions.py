@@ -66,6 +66,33 @@ def _engine(engine: str) -> str:
     return key
 
 
+METHODS = ("daily", "weekly", "bayes")
+"""Ways to sample the past: single working days, whole weeks, or a Bayesian bootstrap."""
+
+
+def _method(method: str, sample: Sample) -> tuple[str, np.ndarray, bool]:
+    """Return ``(method, blocks, bayes)`` for the kernels and exact engines."""
+    key = str(method).strip().lower()
+    if key not in METHODS:
+        raise ParameterError(
+            f"method = {method!r} is not known; use one of {', '.join(METHODS)}"
+        )
+    if key == "weekly":
+        width = sample.calendar.working_days_per_week
+        blocks = sample.blocks(width)
+        if blocks.shape[0] < 2:
+            raise ParameterError(
+                f"method 'weekly' needs at least 2 whole weeks ({2 * width} working days) in "
+                f"the window, which has {sample.working_days}; widen --window"
+            )
+        if not blocks.any():
+            raise ParameterError(
+                "method 'weekly': the window's whole weeks hold no completion; widen --window"
+            )
+        return key, blocks, False
+    return key, sample.counts.reshape(-1, 1), key == "bayes"
+
+
 def _when_cost(counts: np.ndarray, items: int, horizon: int) -> float:
     """Rough multiply-add count of the exact When recursion."""
     top, mean = int(counts.max()), float(counts.mean())
@@ -118,6 +145,7 @@ def when(
     rng: Any = None,
     horizon: int | None = None,
     parallel: bool | None = None,
+    method: str = "daily",
 ) -> WhenForecast:
     """Forecast when ``items`` items will be done.
 
@@ -156,6 +184,11 @@ def when(
     parallel : bool, optional
         Run the Monte Carlo trials on all cores (results are identical).
         By default, threads are used when the run is large enough to gain.
+    method : {"daily", "weekly", "bayes"}
+        How the past is sampled: independent working days; whole weeks of
+        working days (a block bootstrap that keeps a team's batching); or
+        days with Bayesian-bootstrap weights drawn per trial, which widens
+        the forecast honestly when the window is short (Monte Carlo only).
 
     Returns
     -------
@@ -186,9 +219,12 @@ def when(
             )
     notes: list[str] = list(hist.notes)
     counts = sample.counts
+    kind, blocks, bayes = _method(method, sample)
+    if chosen == "exact" and bayes:
+        raise ParameterError("method 'bayes' has no exact engine; use --engine mc or auto")
     if chosen == "auto":
-        chosen = "exact"
-        if _when_cost(counts, items, limit) > EXACT_BUDGET:
+        chosen = "mc" if bayes else "exact"
+        if not bayes and _when_cost(counts, items, limit) > EXACT_BUDGET:
             chosen = "mc"
             notes.append(
                 "engine auto chose Monte Carlo: the exact engine would be slow for "
@@ -197,11 +233,14 @@ def when(
     draws = seed = None
     used_trials: int | None = None
     if chosen == "exact":
-        from .exact import when_pmf
+        from .exact import when_pmf, when_pmf_blocks
 
-        pmf, beyond = when_pmf(counts, items, limit)
+        if kind == "daily":
+            pmf, beyond = when_pmf(counts, items, limit)
+        else:
+            pmf, beyond = when_pmf_blocks(blocks, items, limit)
     else:
-        from .simulate import normalise_seed, simulate_when
+        from .simulate import normalise_seed, simulate_when, simulate_when_blocks
 
         seed = normalise_seed(rng)
         used_trials = trials
@@ -209,8 +248,12 @@ def when(
             draws = np.full(trials, limit + 1, dtype=np.int32)
         else:
             team_days = trials * min(float(limit), items / float(counts.mean()))
-            draws = simulate_when(counts, items, limit, trials, seed,
-                                  parallel=_parallel(parallel, team_days))
+            if kind == "daily":
+                draws = simulate_when(counts, items, limit, trials, seed,
+                                      parallel=_parallel(parallel, team_days))
+            else:
+                draws = simulate_when_blocks(blocks, items, limit, trials, seed, bayes,
+                                             parallel=_parallel(parallel, team_days))
         pmf = np.bincount(draws, minlength=limit + 2)[: limit + 1] / trials
         beyond = float(np.count_nonzero(draws > limit) / trials)
     if beyond > 0.001:
@@ -221,7 +264,7 @@ def when(
     return WhenForecast(
         start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels, pmf=pmf,
         trials=used_trials, seed=seed, draws=draws, items=items, horizon=limit, beyond=beyond,
-        target=goal, notes=tuple(notes),
+        target=goal, notes=tuple(notes), method=kind,
     )
 
 
@@ -238,6 +281,7 @@ def how_many(
     trials: int = 10_000,
     rng: Any = None,
     parallel: bool | None = None,
+    method: str = "daily",
 ) -> HowManyForecast:
     """Forecast how many items will be done by a date, or in ``days`` working days.
 
@@ -253,7 +297,7 @@ def how_many(
     days : int, optional
         Or give the number of working days directly. Exactly one of ``by``
         and ``days`` is needed.
-    start, window, since, percentiles, engine, trials, rng, parallel
+    start, window, since, percentiles, engine, trials, rng, parallel, method
         As for :func:`when`.
 
     Returns
@@ -301,9 +345,12 @@ def how_many(
     counts = sample.counts
     size = span * float(counts.max())  # largest possible count: the exact pmf's length
     notes = list(hist.notes)
+    kind, blocks, bayes = _method(method, sample)
+    if chosen == "exact" and bayes:
+        raise ParameterError("method 'bayes' has no exact engine; use --engine mc or auto")
     if chosen == "auto":
-        chosen = "exact"
-        if size > EXACT_SIZE:
+        chosen = "mc" if bayes else "exact"
+        if not bayes and size > EXACT_SIZE:
             chosen = "mc"
             notes.append(
                 f"engine auto chose Monte Carlo: with a day of {int(counts.max()):,} "
@@ -316,17 +363,22 @@ def how_many(
             "or check the history for a bulk close"
         )
     if chosen == "exact":
-        from .exact import how_many_pmf
+        from .exact import how_many_pmf, how_many_pmf_blocks
 
+        pmf = how_many_pmf(counts, span) if kind == "daily" else how_many_pmf_blocks(blocks, span)
         return HowManyForecast(
             start=begin, calendar=cal, sample=sample, engine="exact", levels=levels,
-            pmf=how_many_pmf(counts, span), days=span, by=end_date, notes=tuple(notes),
+            pmf=pmf, days=span, by=end_date, notes=tuple(notes), method=kind,
         )
-    from .simulate import normalise_seed, simulate_how_many
+    from .simulate import normalise_seed, simulate_how_many, simulate_how_many_blocks
 
     seed = normalise_seed(rng)
-    draws = simulate_how_many(counts, span, trials, seed,
-                              parallel=_parallel(parallel, float(trials) * span))
+    use_threads = _parallel(parallel, float(trials) * span)
+    if kind == "daily":
+        draws = simulate_how_many(counts, span, trials, seed, parallel=use_threads)
+    else:
+        draws = simulate_how_many_blocks(blocks, span, trials, seed, bayes,
+                                         parallel=use_threads)
     if int(draws.max()) > MAX_COUNT:
         raise ParameterError(
             f"outcomes of up to {int(draws.max()):,} items are too many to tabulate; check "
@@ -335,7 +387,7 @@ def how_many(
     return HowManyForecast(
         start=begin, calendar=cal, sample=sample, engine="mc", levels=levels,
         pmf=np.bincount(draws) / trials, trials=trials, seed=seed, draws=draws,
-        days=span, by=end_date, notes=tuple(notes),
+        days=span, by=end_date, notes=tuple(notes), method=kind,
     )
 
 

@@ -61,6 +61,41 @@ def simulate_when(
     return kernel(values, int(items), int(horizon), np.uint64(seed), int(trials))
 
 
+def simulate_when_blocks(
+    blocks: np.ndarray, items: int, horizon: int, trials: int, seed: int, bayes: bool,
+    parallel: bool = True,
+) -> np.ndarray:
+    """Like :func:`simulate_when`, drawing whole blocks of days (and Dirichlet weights).
+
+    Examples
+    --------
+    >>> simulate_when_blocks(np.array([[1, 1]]), 3, 10, 2, 1, bayes=True).tolist()
+    [3, 3]
+    """
+    from . import _kernels
+
+    kernel = _kernels.when_days_blocks if parallel else _kernels.when_days_blocks_serial
+    values = np.ascontiguousarray(blocks, dtype=np.int64)
+    return kernel(values, int(items), int(horizon), np.uint64(seed), int(trials), bool(bayes))
+
+
+def simulate_how_many_blocks(
+    blocks: np.ndarray, days: int, trials: int, seed: int, bayes: bool, parallel: bool = True
+) -> np.ndarray:
+    """Like :func:`simulate_how_many`, drawing whole blocks of days (and weights).
+
+    Examples
+    --------
+    >>> simulate_how_many_blocks(np.array([[1, 2]]), 3, 2, 1, bayes=False).tolist()
+    [4, 4]
+    """
+    from . import _kernels
+
+    kernel = _kernels.how_many_blocks if parallel else _kernels.how_many_blocks_serial
+    values = np.ascontiguousarray(blocks, dtype=np.int64)
+    return kernel(values, int(days), np.uint64(seed), int(trials), bool(bayes))
+
+
 def simulate_how_many(
     counts: np.ndarray, days: int, trials: int, seed: int, parallel: bool = True
 ) -> np.ndarray:
