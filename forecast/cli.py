@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -111,10 +112,11 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--percentiles", default="50,70,85,95", show_default=True,
                      callback=_percentiles, help="Levels to report."),
-        click.option("--method", type=click.Choice(["daily", "weekly", "bayes"]),
+        click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
                      default="daily", show_default=True,
-                     help="Sample single working days, whole weeks (keeps batching), or "
-                     "days with Bayesian-bootstrap weights (wider on thin data)."),
+                     help="Sample single working days, whole weeks (keeps batching), days "
+                     "with Bayesian-bootstrap weights (wider on thin data), or auto: the best "
+                     "method and window in the team's own backtest."),
         click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
                      show_default=True,
                      help="exact: convolution, no noise; mc: numba Monte Carlo."),
@@ -384,6 +386,71 @@ def check(**opts: Any) -> None:
     _write_text(text, opts)
     if opts["strict"] and result.warnings:
         sys.exit(1)
+
+
+def _ints(ctx: Any, param: Any, value: str) -> tuple[int, ...]:
+    try:
+        numbers = tuple(int(v) for v in value.replace(" ", "").split(",") if v)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} must be whole numbers separated by commas") from None
+    if not numbers or min(numbers) <= 0:
+        raise click.BadParameter(f"{value!r}: each must be a whole number >= 1")
+    return numbers
+
+
+@cli.command(context_settings=CONTEXT)
+@history_options
+@click.option("--methods", default="daily,weekly,bayes", show_default=True,
+              help="Sampling methods to score.")
+@click.option("--windows", default="30,60,90,180", show_default=True, callback=_ints,
+              help="Window lengths to score, in calendar days.")
+@click.option("--horizons", default="10,20,40", show_default=True, callback=_ints,
+              help="How-many horizons, in working days.")
+@click.option("--step", type=click.IntRange(min=1), default=7, show_default=True,
+              help="Calendar days between origins.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
+              help="Output format [default: from the --output suffix, else table].")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the report to this file (atomically); '-' for stdout.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Draw a reliability diagram (stated vs observed coverage) to .png/.svg.")
+def backtest(**opts: Any) -> None:
+    """How often did the forecast's "85%" really hold on this team's past?
+
+    At origins every --step days, each method and window forecasts from the
+    data before the origin only, for each horizon, and is compared with what
+    happened. Prints the ranking (relative CRPS), the recommended
+    configuration, and the share of origins where the P85 statements held in
+    both directions beside the standard forecast (daily, 30 days).
+
+    \b
+    Example:
+      forecast backtest examples/team.csv
+      forecast backtest history.csv --windows 30,90 --horizons 20 --plot out/reliability.png
+    """
+    from .backtest import backtest as run
+
+    opts["protect"] = [opts["history"], opts["holidays_file"]]
+    _outputs(opts)
+    history = _read(opts)
+    methods = tuple(m.strip() for m in opts["methods"].split(",") if m.strip())
+    show = sys.stderr.isatty() and not os.environ.get("CI")
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="backtest", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    result = run(history, start=opts["start"], methods=methods, windows=opts["windows"],
+                 horizons=opts["horizons"], step=opts["step"], progress=progress)
+    _emit(result, opts, lambda plots, r: plots.reliability(r))
 
 
 def _write_text(text: str, opts: dict[str, Any]) -> None:

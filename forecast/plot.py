@@ -15,10 +15,11 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .backtest import BacktestResult
     from .records import TrendResult
     from .result import HowManyForecast, PlanResult, WhenForecast
 
-__all__ = ["when", "how_many", "portfolio", "trend"]
+__all__ = ["when", "how_many", "portfolio", "trend", "reliability"]
 
 _LINE_COLOURS = {50: "#2b8cbe", 70: "#7b3294", 85: "#d7301f", 95: "#525252"}
 
@@ -279,4 +280,62 @@ def trend(result: TrendResult, ax: Axes | None = None) -> Axes:
     if ax.get_lines():
         ax.legend(fontsize=8)
     ax.figure.autofmt_xdate()
+    return ax
+
+
+def reliability(result: BacktestResult, ax: Axes | None = None, horizon: int | None = None,
+                ) -> Axes:
+    """Reliability diagram: stated level against observed coverage, per method.
+
+    One line per sampling method (at its best window), for the "N or more"
+    statements at one How-many horizon (default: the middle one); a
+    calibrated forecast lies on the diagonal.
+
+    Parameters
+    ----------
+    result : BacktestResult
+        From :func:`forecast.backtest.backtest`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    horizon : int, optional
+        The How-many horizon to show.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import forecast, forecast.plot
+    >>> from forecast.backtest import backtest
+    >>> h = forecast.read_history("examples/team.csv")                  # doctest: +SKIP
+    >>> ax = forecast.plot.reliability(backtest(h, methods=("daily",)))  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5.5))
+    h = horizon or result.horizons[len(result.horizons) // 2]
+    ranking = result.ranking()
+    seen = set()
+    for method, window, _ in ranking:
+        if method in seen:
+            continue
+        seen.add(method)
+        score = result.score(method, window, h)
+        levels = sorted(score.at_least)
+        ax.plot(levels, [100 * score.at_least[p] for p in levels], marker="o",
+                label=f"{method} {window}d")
+    if (h and result.horizons) and ("daily", 30) in {(m, w) for m, w, _ in ranking}:
+        standard = result.score("daily", 30, h)
+        levels = sorted(standard.at_least)
+        ax.plot(levels, [100 * standard.at_least[p] for p in levels], marker="x",
+                linestyle="--", color="black", label="standard: daily 30d")
+    ax.plot([0, 100], [0, 100], color="#999999", linewidth=1)
+    ax.set_xlim(40, 100)
+    ax.set_ylim(40, 100)
+    ax.set_xlabel("stated chance of 'N or more' (%)")
+    ax.set_ylabel("observed share of origins where it held (%)")
+    ax.set_title(f"Calibration, {h} working days ({len(result.origins)} origins)")
+    ax.legend(fontsize=8)
     return ax

@@ -69,6 +69,35 @@ def _engine(engine: str) -> str:
 METHODS = ("daily", "weekly", "bayes")
 """Ways to sample the past: single working days, whole weeks, or a Bayesian bootstrap."""
 
+ALL_METHODS = (*METHODS, "auto")
+
+
+AUTO_ORIGINS = 52
+"""``method="auto"`` scores configurations on the last year of weekly origins."""
+
+
+def _auto(hist: History, begin: dt.date, window: int | None, since: Any
+          ) -> tuple[str, int | None, str]:
+    """Choose ``(method, window, note)`` by the team's own backtest before ``begin``."""
+    from .backtest import DEFAULT_METHODS, DEFAULT_WINDOWS, backtest
+
+    windows: tuple[int, ...] = DEFAULT_WINDOWS
+    if since is not None:
+        windows = (max(7, (begin - _as_date(since, "since")).days),)
+    try:
+        result = backtest(hist, start=begin, methods=DEFAULT_METHODS, windows=windows,
+                          max_origins=AUTO_ORIGINS, trials=500)
+    except ParameterError as exc:
+        reason = str(exc).split(": ", 1)[-1].split(";")[0]
+        return "daily", window, f"method auto fell back to daily: {reason}"
+    method, chosen = result.best
+    score = result.score(method, chosen, 20) if 20 in result.horizons else None
+    detail = (f"; its 85% held {score.at_least[85]:.0%} (N or more) and {score.at_most[85]:.0%}"
+              " (at most) at 20 working days") if score and 85 in score.at_least else ""
+    note = (f"method auto chose {method} with a {chosen}-day window: lowest CRPS over "
+            f"{len(result.origins)} weekly origins of the team's own past{detail}")
+    return method, (None if since is not None else chosen), note
+
 
 def _method(method: str, sample: Sample) -> tuple[str, np.ndarray, bool]:
     """Return ``(method, blocks, bayes)`` for the kernels and exact engines."""
@@ -110,8 +139,8 @@ def _parallel(parallel: bool | None, team_days: float) -> bool:
 
 def _prepare(
     history: Any, start: Any, window: int | None, since: Any, trials: int, engine: str,
-    percentiles: Iterable[float],
-) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int]:
+    percentiles: Iterable[float], method: str = "daily",
+) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int, str]:
     chosen = _engine(engine)
     levels = _check_levels(percentiles)
     trials = _check_whole("trials", trials, 1)
@@ -122,13 +151,18 @@ def _prepare(
         )
     hist = _history(history)
     begin = _start(start)
+    auto_note = None
+    if str(method).strip().lower() == "auto":
+        method, window, auto_note = _auto(hist, begin, window, since)
     sample = hist.sample(begin, window=window, since=since)
+    if auto_note:
+        sample = replace(sample, warnings=(*sample.warnings, auto_note))
     from .signals import window_drift
 
     changes = window_drift(hist, sample)
     if changes:
         sample = replace(sample, warnings=sample.warnings + tuple(changes))
-    return hist, begin, sample, chosen, levels, trials
+    return hist, begin, sample, chosen, levels, trials, method
 
 
 def when(
@@ -184,11 +218,14 @@ def when(
     parallel : bool, optional
         Run the Monte Carlo trials on all cores (results are identical).
         By default, threads are used when the run is large enough to gain.
-    method : {"daily", "weekly", "bayes"}
+    method : {"daily", "weekly", "bayes", "auto"}
         How the past is sampled: independent working days; whole weeks of
-        working days (a block bootstrap that keeps a team's batching); or
-        days with Bayesian-bootstrap weights drawn per trial, which widens
-        the forecast honestly when the window is short (Monte Carlo only).
+        working days (a block bootstrap that keeps a team's batching); days
+        with Bayesian-bootstrap weights drawn per trial, which widens the
+        forecast honestly when the window is short (Monte Carlo only); or
+        ``auto``: the method and window with the lowest CRPS in the team's
+        own backtest over the last year before ``start`` (the choice is
+        stated in the warnings).
 
     Returns
     -------
@@ -204,8 +241,8 @@ def when(
     datetime.date(2024, 6, 24)
     """
     items = _check_whole("items", items, 1)
-    hist, begin, sample, chosen, levels, trials = _prepare(
-        history, start, window, since, trials, engine, percentiles
+    hist, begin, sample, chosen, levels, trials, method = _prepare(
+        history, start, window, since, trials, engine, percentiles, method
     )
     cal = hist.calendar
     limit = cal.horizon(begin) if horizon is None else _check_whole("horizon", horizon, 1)
@@ -315,8 +352,8 @@ def how_many(
     """
     if (by is None) == (days is None):
         raise ParameterError("give exactly one of by (a date) or days (working days)")
-    hist, begin, sample, chosen, levels, trials = _prepare(
-        history, start, window, since, trials, engine, percentiles
+    hist, begin, sample, chosen, levels, trials, method = _prepare(
+        history, start, window, since, trials, engine, percentiles, method
     )
     cal = hist.calendar
     end_date = None

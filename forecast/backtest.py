@@ -1,0 +1,485 @@
+"""Rolling-origin backtests: how often did "85%" really hold on the team's own past?
+
+At many past dates (origins), each configuration (sampling method x window)
+forecasts from the data before the origin only, and the forecast is compared
+with what happened next: How many items in each horizon of working days, and
+When a batch of items was done. The scores per configuration and horizon are
+the coverage of every percentile statement in both directions, the
+probability integral transform (PIT) histogram, the pinball loss and the
+continuous ranked probability score (CRPS, exact from the distribution). The
+configuration with the lowest CRPS, which rewards calibration and sharpness
+together, is what ``method="auto"`` uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .exceptions import EmptyWindowError, ForecastError, ParameterError
+from .history import History
+
+__all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "DEFAULT_HORIZONS",
+           "DEFAULT_WINDOWS", "DEFAULT_METHODS"]
+
+DEFAULT_HORIZONS = (10, 20, 40)
+DEFAULT_WINDOWS = (30, 60, 90, 180)
+DEFAULT_METHODS = ("daily", "weekly", "bayes")
+DEFAULT_LEVELS = (50, 70, 85, 95)
+STANDARD = ("daily", 30)
+"""The industry's usual forecast: independent working days from the last 30 days."""
+
+MIN_ORIGINS = 10
+"""Fewer origins than this is too little history to score a configuration."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """Scores of one configuration at one horizon (How many) or for the batch (When).
+
+    Attributes
+    ----------
+    method, window : str, int
+        The configuration.
+    question : {"how-many", "when"}
+    horizon : int
+        Working days (How many) or the batch size in items (When).
+    origins : int
+        How many forecasts were compared with what happened.
+    at_least, at_most : dict
+        For each level p, the share of origins where "p% chance of N or
+        more" (When: "done by that date") and "p% chance of at most N" held.
+    crps, pinball : float
+        Mean CRPS (items or days) and mean pinball loss over the levels.
+    pit : tuple of float
+        Shares of the PIT values in ten equal bins.
+    """
+
+    method: str
+    window: int
+    question: str
+    horizon: int
+    origins: int
+    at_least: dict[float, float]
+    at_most: dict[float, float]
+    crps: float
+    pinball: float
+    pit: tuple[float, ...]
+
+    @property
+    def calibration_error(self) -> float:
+        """Mean absolute gap between stated and observed coverage, both directions."""
+        gaps = [abs(v - p / 100) for p, v in self.at_least.items()]
+        gaps += [abs(v - p / 100) for p, v in self.at_most.items()]
+        return float(np.mean(gaps))
+
+
+def _levels_table(pmf: np.ndarray, levels: tuple[float, ...]) -> tuple[list[int], list[int]]:
+    """("N or more", "at most N") values of a count pmf at each level."""
+    cdf = np.cumsum(pmf)
+    survival = np.cumsum(pmf[::-1])[::-1]
+    at_least, at_most = [], []
+    for p in levels:
+        q = p / 100 - 1e-9
+        reach = np.flatnonzero(survival >= q)
+        at_least.append(int(reach[-1]) if reach.size else 0)
+        at_most.append(min(int(np.searchsorted(cdf, q)), pmf.size - 1))
+    return at_least, at_most
+
+
+def _crps(pmf: np.ndarray, y: int) -> float:
+    """CRPS of a distribution on 0, 1, 2 ... against the outcome ``y`` (exact)."""
+    size = max(pmf.size, y + 1)
+    cdf = np.ones(size)
+    cdf[: pmf.size] = np.cumsum(pmf)
+    step = (np.arange(size) >= y).astype(float)
+    return float(np.sum((cdf - step) ** 2))
+
+
+def _pinball(pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> float:
+    cdf = np.cumsum(pmf)
+    losses = []
+    for p in levels:
+        q = p / 100
+        quantile = min(int(np.searchsorted(cdf, q - 1e-9)), pmf.size - 1)
+        losses.append((y - quantile) * (q - (1.0 if y < quantile else 0.0)))
+    return float(np.mean(losses))
+
+
+def _pit(pmf: np.ndarray, y: int) -> float:
+    """Mid-point PIT of ``y``: F(y - 1) + P(y) / 2."""
+    below = float(pmf[: min(y, pmf.size)].sum())
+    at = float(pmf[y]) if y < pmf.size else 0.0
+    return below + at / 2
+
+
+@dataclass
+class _Tally:
+    held_least: list[list[bool]] = field(default_factory=list)
+    held_most: list[list[bool]] = field(default_factory=list)
+    crps: list[float] = field(default_factory=list)
+    pinball: list[float] = field(default_factory=list)
+    pit: list[float] = field(default_factory=list)
+
+    def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> None:
+        least, most = _levels_table(pmf, levels)
+        self.held_least.append([y >= n for n in least])
+        self.held_most.append([y <= n for n in most])
+        self.crps.append(_crps(pmf, y))
+        self.pinball.append(_pinball(pmf, y, levels))
+        self.pit.append(_pit(pmf, y))
+
+    def score(self, method: str, window: int, question: str, horizon: int,
+              levels: tuple[float, ...]) -> Score:
+        least = np.asarray(self.held_least, dtype=float).reshape(-1, len(levels))
+        most = np.asarray(self.held_most, dtype=float).reshape(-1, len(levels))
+        hist = np.histogram(self.pit, bins=10, range=(0.0, 1.0))[0]
+        n = len(self.crps)
+        return Score(
+            method=method, window=window, question=question, horizon=horizon, origins=n,
+            at_least={p: float(least[:, i].mean()) for i, p in enumerate(levels)},
+            at_most={p: float(most[:, i].mean()) for i, p in enumerate(levels)},
+            crps=float(np.mean(self.crps)), pinball=float(np.mean(self.pinball)),
+            pit=tuple(float(v) for v in hist / max(n, 1)),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class BacktestResult:
+    """All scores of a backtest, the ranking, and the recommended configuration."""
+
+    source: str
+    origins: tuple[dt.date, ...]
+    scores: tuple[Score, ...]
+    levels: tuple[float, ...]
+    horizons: tuple[int, ...]
+    batch: int | None
+    notes: tuple[str, ...] = ()
+
+    def ranking(self) -> list[tuple[str, int, float]]:
+        """Return configurations by relative CRPS over the How-many horizons, best first.
+
+        Each horizon's CRPS is divided by the mean CRPS of all configurations
+        at that horizon, so long horizons do not drown short ones.
+        """
+        configs = sorted({(s.method, s.window) for s in self.scores})
+        rows = []
+        for method, window in configs:
+            parts = []
+            for h in self.horizons:
+                mine = [s.crps for s in self.scores if (s.method, s.window, s.horizon,
+                                                        s.question) == (method, window, h,
+                                                                        "how-many")]
+                every = [s.crps for s in self.scores if s.horizon == h
+                         and s.question == "how-many"]
+                if mine and every and np.mean(every) > 0:
+                    parts.append(mine[0] / float(np.mean(every)))
+            if parts:
+                rows.append((method, window, float(np.mean(parts))))
+        return sorted(rows, key=lambda r: (r[2], r[0], r[1]))
+
+    @property
+    def best(self) -> tuple[str, int]:
+        """The recommended ``(method, window)``."""
+        ranked = self.ranking()
+        if not ranked:
+            raise ParameterError("the backtest scored no configuration")
+        return ranked[0][0], ranked[0][1]
+
+    def score(self, method: str, window: int, horizon: int,
+              question: str = "how-many") -> Score:
+        """Return the score of one configuration at one horizon."""
+        for s in self.scores:
+            if (s.method, s.window, s.horizon, s.question) == (method, window, horizon,
+                                                                question):
+                return s
+        raise ParameterError(f"no score for {method}, {window} days, horizon {horizon}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the backtest as JSON-ready values."""
+        best = self.best
+        return {
+            "question": "backtest",
+            "source": self.source,
+            "origins": len(self.origins),
+            "first_origin": self.origins[0].isoformat(),
+            "last_origin": self.origins[-1].isoformat(),
+            "levels": list(self.levels),
+            "horizons": list(self.horizons),
+            "batch": self.batch,
+            "recommended": {"method": best[0], "window": best[1]},
+            "standard": {"method": STANDARD[0], "window": STANDARD[1]},
+            "ranking": [{"method": m, "window": w, "relative_crps": v}
+                        for m, w, v in self.ranking()],
+            "scores": [
+                {"method": s.method, "window": s.window, "question": s.question,
+                 "horizon": s.horizon, "origins": s.origins,
+                 "coverage_at_least": {f"{p:g}": v for p, v in s.at_least.items()},
+                 "coverage_at_most": {f"{p:g}": v for p, v in s.at_most.items()},
+                 "crps": s.crps, "pinball": s.pinball, "pit": list(s.pit),
+                 "calibration_error": s.calibration_error}
+                for s in self.scores
+            ],
+            "warnings": list(self.notes),
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as indented JSON text."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def to_frame(self) -> Any:
+        """Return one row per configuration, question and horizon."""
+        import pandas as pd
+
+        rows = []
+        for s in self.scores:
+            row: dict[str, Any] = {"method": s.method, "window": s.window,
+                                   "question": s.question, "horizon": s.horizon,
+                                   "origins": s.origins, "crps": round(s.crps, 4),
+                                   "pinball": round(s.pinball, 4),
+                                   "calibration_error": round(s.calibration_error, 4)}
+            for p, v in s.at_least.items():
+                row[f"p{p:g}_or_more"] = round(v, 4)
+            for p, v in s.at_most.items():
+                row[f"p{p:g}_at_most"] = round(v, 4)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def __str__(self) -> str:
+        best = self.best
+        lines = [
+            f"Backtest of {self.source}: {len(self.origins)} origins from "
+            f"{self.origins[0].isoformat()} to {self.origins[-1].isoformat()}",
+            "  each forecast uses only the data before its origin; 'held' is the share of "
+            "origins where the statement came true",
+            "",
+            "  rank  method  window  relative CRPS",
+        ]
+        for i, (method, window, value) in enumerate(self.ranking()[:12], 1):
+            mark = "  <- recommended" if (method, window) == best else ""
+            mark += "  (standard)" if (method, window) == STANDARD else ""
+            lines.append(f"  {i:>4}  {method:<6}  {window:>4}d   {value:>12.3f}{mark}")
+        lines.append("")
+        lines.append("  How many, P85 statements: held (both directions), best vs standard")
+        lines.append("  horizon  config            85% or more  85% at most   CRPS")
+        for h in self.horizons:
+            for m, w in (best, STANDARD):
+                try:
+                    s = self.score(m, w, h)
+                except ParameterError:
+                    continue
+                config = f"{m} {w}d"
+                lines.append(
+                    f"  {h:>5}d   {config:<16}  {s.at_least.get(85, math.nan):>10.0%}"
+                    f"  {s.at_most.get(85, math.nan):>10.0%}  {s.crps:>6.2f}"
+                )
+        if self.batch:
+            lines.append("")
+            lines.append(f"  When {self.batch} items: 'done by the P85 date' held")
+            for label, (m, w) in (("recommended", best), ("standard", STANDARD)):
+                try:
+                    s = self.score(m, w, self.batch, "when")
+                except ParameterError:
+                    continue
+                lines.append(f"    {label:<11} {m} {w}d: {s.at_least.get(85, math.nan):.0%} "
+                             f"over {s.origins} origins")
+        if self.notes:
+            lines.append("")
+            lines.extend(f"  warning: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+
+def _series(history: History, last: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """Working days from the history's start to ``last`` and the items on each.
+
+    Items done on a non-working day count on the next working day.
+    """
+    work = history.calendar.working_dates(history.first, last + dt.timedelta(days=14))
+    moved = history.calendar.roll_forward(history.dates)
+    slot = np.searchsorted(work, moved)
+    keep = slot < work.size
+    counts = np.bincount(slot[keep], weights=history.counts[keep],
+                         minlength=work.size).astype(np.int64)
+    return work, counts
+
+
+def backtest(
+    history: History,
+    *,
+    start: Any = None,
+    methods: tuple[str, ...] = DEFAULT_METHODS,
+    windows: tuple[int, ...] = DEFAULT_WINDOWS,
+    horizons: tuple[int, ...] = DEFAULT_HORIZONS,
+    step: int = 7,
+    batch: int | None = None,
+    levels: tuple[float, ...] = DEFAULT_LEVELS,
+    trials: int = 2000,
+    rng: Any = None,
+    progress: Any = None,
+    max_origins: int | None = None,
+) -> BacktestResult:
+    """Score sampling methods and windows on the history's own past.
+
+    Parameters
+    ----------
+    history : History
+        Completed items.
+    start : date, optional
+        Use only data before this date (default: all of it). ``auto``
+        passes the forecast's start here.
+    methods, windows, horizons
+        Configurations to score: sampling methods, window lengths (calendar
+        days) and How-many horizons (working days).
+    step : int
+        Calendar days between origins (default 7).
+    batch : int, optional
+        Items for the When test (default: the median number of items
+        completed in 20 working days before the first origin).
+    levels : tuple of float
+        Percentile levels whose statements are scored.
+    trials : int
+        Monte Carlo trials for the Bayesian bootstrap (the other methods use
+        the exact engine).
+    rng : None, int or numpy.random.Generator
+        Seed of the Monte Carlo runs.
+    progress : callable, optional
+        Called with (done, total) origins as the run advances.
+    max_origins : int, optional
+        Keep only the most recent origins (``auto`` uses a year of them).
+
+    Returns
+    -------
+    BacktestResult
+
+    Raises
+    ------
+    ParameterError
+        Too little history for :data:`MIN_ORIGINS` origins (the message says
+        how much is needed), an unknown method, or a horizon <= 0.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> h = forecast.read_history("examples/team.csv")   # doctest: +SKIP
+    >>> print(backtest(h).best)                          # doctest: +SKIP
+    """
+    from .exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
+    from .questions import METHODS, _method
+    from .simulate import normalise_seed, simulate_how_many_blocks, simulate_when_blocks
+
+    for m in methods:
+        if m not in METHODS:
+            raise ParameterError(f"method = {m!r} is not known; use one of {', '.join(METHODS)}")
+    for h in horizons:
+        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
+            raise ParameterError(f"horizon = {h!r}, must be a whole number of working days >= 1")
+    for w in windows:
+        if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 7:
+            raise ParameterError(f"window = {w!r}, must be a whole number of days >= 7")
+    if step < 1:
+        raise ParameterError(f"step = {step}, must be >= 1 day")
+    seed = normalise_seed(rng)
+    end = history.last if start is None else min(history.last,
+                                                 _as_day(start) - dt.timedelta(days=1))
+    work, counts = _series(history, end)
+    work = work[work <= np.datetime64(end, "D")]
+    counts = counts[: work.size]
+    cumulative = np.concatenate([[0], np.cumsum(counts)])
+    longest = max(horizons)
+    first_origin = history.first + dt.timedelta(days=max(windows))
+    # the last origin whose longest horizon has fully elapsed by `end`
+    if work.size <= longest:
+        last_origin = None
+    else:
+        last_origin = (work[work.size - longest].astype(dt.date))
+    needed = max(windows) + step * (MIN_ORIGINS - 1) + math.ceil(longest * 7 / 5)
+    if last_origin is None or last_origin < first_origin:
+        origins: list[dt.date] = []
+    else:
+        count = (last_origin - first_origin).days // step + 1
+        origins = [last_origin - dt.timedelta(days=step * i) for i in range(count)][::-1]
+    if max_origins is not None:
+        origins = origins[-max_origins:]
+    if len(origins) < MIN_ORIGINS:
+        raise ParameterError(
+            f"{history.source}: too little history for a backtest: it spans "
+            f"{(end - history.first).days + 1} days, and {MIN_ORIGINS} origins {step} days "
+            f"apart with a {max(windows)}-day window and a {longest}-working-day horizon need "
+            f"about {needed}; use shorter --windows or --horizons, or more history"
+        )
+    if batch is None:
+        first_index = int(np.searchsorted(work, np.datetime64(origins[0], "D")))
+        past = counts[:first_index]
+        sums = np.convolve(past, np.ones(20, dtype=np.int64), mode="valid") if past.size >= 20 \
+            else np.array([past.sum()])
+        batch = max(1, int(np.median(sums)))
+    tallies: dict[tuple[str, int, str, int], _Tally] = {}
+    skipped = 0
+    for done, origin in enumerate(origins):
+        index = int(np.searchsorted(work, np.datetime64(origin, "D")))
+        actual = {h: int(cumulative[index + h] - cumulative[index]) for h in horizons}
+        reached = np.flatnonzero(cumulative[index + 1:] - cumulative[index] >= batch)
+        when_actual = int(reached[0]) + 1 if reached.size else None
+        for window in windows:
+            try:
+                sample = history.sample(origin, window=window)
+            except EmptyWindowError:
+                skipped += 1
+                continue
+            for method in methods:
+                try:
+                    kind, blocks, bayes = _method(method, sample)
+                except ForecastError:
+                    skipped += 1
+                    continue
+                for h in horizons:
+                    if bayes:
+                        draws = simulate_how_many_blocks(blocks, h, trials, seed + done, True,
+                                                         parallel=False)
+                        pmf = np.bincount(draws) / trials
+                    elif kind == "daily":
+                        pmf = how_many_pmf(sample.counts, h)
+                    else:
+                        pmf = how_many_pmf_blocks(blocks, h)
+                    tallies.setdefault((method, window, "how-many", h), _Tally()).add(
+                        pmf, actual[h], levels)
+                if when_actual is None:
+                    continue
+                limit = max(4 * when_actual, 200)
+                if bayes:
+                    days = simulate_when_blocks(blocks, batch, limit, trials, seed + done, True,
+                                                parallel=False)
+                    day_pmf = np.bincount(days, minlength=limit + 2)[: limit + 1] / trials
+                elif kind == "daily":
+                    day_pmf, _ = when_pmf(sample.counts, batch, limit)
+                else:
+                    day_pmf, _ = when_pmf_blocks(blocks, batch, limit)
+                # When reads as "done by": the at-least/at-most tables are mirrored.
+                tally = tallies.setdefault((method, window, "when", batch), _Tally())
+                least, most = _levels_table(day_pmf, levels)
+                tally.held_least.append([when_actual <= d for d in most])
+                tally.held_most.append([when_actual >= d for d in least])
+                tally.crps.append(_crps(day_pmf, when_actual))
+                tally.pinball.append(_pinball(day_pmf, when_actual, levels))
+                tally.pit.append(_pit(day_pmf, when_actual))
+        if progress is not None:
+            progress(done + 1, len(origins))
+    scores = tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in sorted(tallies.items()))
+    notes = []
+    if skipped:
+        notes.append(f"{skipped} forecasts could not be made (empty or too short windows) "
+                     "and were left out")
+    return BacktestResult(source=history.source, origins=tuple(origins), scores=scores,
+                          levels=tuple(levels), horizons=tuple(horizons), batch=batch,
+                          notes=tuple(notes))
+
+
+def _as_day(value: Any) -> dt.date:
+    from .calendar import _as_date
+
+    return _as_date(value, "start")

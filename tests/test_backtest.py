@@ -1,0 +1,142 @@
+"""The rolling-origin backtest and the automatic method choice."""
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import forecast
+from forecast.backtest import _crps, _pit, backtest
+from forecast.cli import cli
+from forecast.exceptions import ParameterError
+
+FIRST = np.datetime64("2022-01-03")  # a Monday
+
+
+def weekday_history(counts):
+    dates = np.busday_offset(FIRST, np.arange(len(counts)), roll="forward")
+    return forecast.History.from_counts(dates, counts)
+
+
+def test_crps_and_pit_by_hand():
+    pmf = np.array([0.25, 0.5, 0.25])
+    # F = (.25, .75, 1); y = 1: (0.25 - 0)^2 + (0.75 - 1)^2 + 0 = 0.125
+    assert _crps(pmf, 1) == pytest.approx(0.125)
+    assert _crps(pmf, 5) == pytest.approx(0.25**2 + 0.75**2 + 1 + 1 + 1)
+    assert _pit(pmf, 1) == pytest.approx(0.25 + 0.25)
+
+
+def test_iid_history_is_calibrated_for_every_method():
+    # Independent Poisson(2) days: every method's P85 "N or more" should hold about 85% of
+    # the time. With ~200 origins (whose 20-day forecasts overlap, so the effective count is
+    # smaller) the binomial sd is about sqrt(.85 * .15 / 50) = 0.05; allow 3 sd.
+    counts = np.random.default_rng(8).poisson(2.0, 1300)
+    result = backtest(weekday_history(counts), methods=("daily", "weekly", "bayes"),
+                      windows=(90,), horizons=(20,), trials=1000, rng=3)
+    assert len(result.origins) > 150
+    for method in ("daily", "weekly", "bayes"):
+        s = result.score(method, 90, 20)
+        assert abs(s.at_least[85] - 0.85) < 0.15, (method, s.at_least)
+        assert abs(s.at_most[85] - 0.85) < 0.15, (method, s.at_most)
+
+
+def test_weekly_batching_prefers_weekly_and_auto_picks_it():
+    # Releases on Fridays only: 5 to 15 items, never on other days.
+    rng = np.random.default_rng(5)
+    counts = np.zeros(800, dtype=int)
+    counts[4::5] = rng.integers(5, 16, size=160)
+    h = weekday_history(counts)
+    result = backtest(h, methods=("daily", "weekly"), windows=(60, 90), horizons=(10, 20),
+                      trials=500)
+    for w in (60, 90):
+        for hz in (10, 20):
+            assert result.score("weekly", w, hz).crps < result.score("daily", w, hz).crps
+    assert result.best[0] == "weekly"
+    start = (FIRST + 800 * 7 // 5 + 3).astype(dt.date)
+    f = forecast.how_many(h, days=20, start=start, method="auto")
+    assert f.method == "weekly"
+    assert any("method auto chose weekly" in w for w in f.warnings)
+
+
+def test_backtest_never_reads_data_after_an_origin(monkeypatch):
+    # Every forecast input goes through History.sample: spy on it, and check that what it
+    # returns at each origin equals the sample of a history cut at that origin, which has
+    # no data on or after it at all.
+    rng = np.random.default_rng(1)
+    counts = rng.poisson(1.5, 400)
+    history = weekday_history(counts)
+    seen = []
+    original = forecast.History.sample
+
+    def spy(self, start, window=90, since=None):
+        sample = original(self, start, window=window, since=since)
+        seen.append((start, window, sample))
+        return sample
+
+    monkeypatch.setattr(forecast.History, "sample", spy)
+    result = backtest(history, methods=("daily", "weekly"), windows=(60,), horizons=(10,))
+    monkeypatch.setattr(forecast.History, "sample", original)
+    assert len(seen) == len(result.origins)
+    for origin, window, sample in seen:
+        assert sample.last < origin
+        keep = history.dates < np.datetime64(origin, "D")
+        cut = forecast.History.from_counts(history.dates[keep], history.counts[keep])
+        np.testing.assert_array_equal(original(cut, origin, window=window).counts,
+                                      sample.counts)
+
+
+def test_planted_future_data_changes_nothing_before_start():
+    rng = np.random.default_rng(1)
+    counts = rng.poisson(1.5, 600)
+    cut = (FIRST + 500 * 7 // 5).astype(dt.date)
+    planted = counts.copy()
+    planted[int(np.busday_count(FIRST, np.datetime64(cut, "D"))):] += 50
+    kw = dict(methods=("daily", "weekly"), windows=(60,), horizons=(10,), start=cut)
+    early = backtest(weekday_history(planted), **kw)
+    reference = backtest(weekday_history(counts), **kw)
+    for s, r in zip(early.scores, reference.scores, strict=True):
+        assert s.crps == r.crps and s.at_least == r.at_least and s.pit == r.pit
+
+
+def test_too_little_history_says_how_much_is_needed():
+    h = weekday_history(np.ones(60, dtype=int))
+    with pytest.raises(ParameterError, match=r"too little history for a backtest.*need about"):
+        backtest(h)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"methods": ("monthly",)}, "method = 'monthly' is not known"),
+     ({"horizons": (0,)}, "horizon = 0, must be a whole number of working days >= 1")],
+)
+def test_bad_parameters(kwargs, message):
+    h = weekday_history(np.ones(600, dtype=int))
+    with pytest.raises(ParameterError, match=message):
+        backtest(h, **kwargs)
+
+
+def test_auto_falls_back_on_short_histories():
+    h = weekday_history([1, 2, 0, 3, 1, 2, 2, 1, 0, 1])
+    f = forecast.when(h, 10, start="2022-01-17", method="auto")
+    assert f.method == "daily"
+    assert any("method auto fell back to daily" in w for w in f.warnings)
+
+
+def test_backtest_cli(tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["backtest", "examples/team.csv", "--windows", "30,60",
+                            "--horizons", "10,20", "--plot", str(tmp_path / "r.png")])
+    assert r.exit_code == 0, r.output
+    assert "recommended" in r.stdout and "(standard)" in r.stdout
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+    r = runner.invoke(cli, ["backtest", "examples/team.csv", "--horizons", "0"])
+    assert r.exit_code == 2 and "each must be a whole number >= 1" in r.stderr
+    r = runner.invoke(cli, ["backtest", "examples/team.csv", "--methods", "monthly"])
+    assert r.exit_code == 2 and "method = 'monthly' is not known" in r.stderr
+    short = tmp_path / "s.csv"
+    short.write_text("done\n2024-01-02\n2024-01-03\n")
+    r = runner.invoke(cli, ["backtest", str(short)])
+    assert r.exit_code == 2 and "too little history" in r.stderr
+    assert math.isfinite(1.0)
