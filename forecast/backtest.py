@@ -58,6 +58,11 @@ class Score:
         Mean CRPS (items or days) and mean pinball loss over the levels.
     pit : tuple of float
         Shares of the PIT values in ten equal bins.
+    recalibrated : Score or None
+        The same forecasts recalibrated, each by the PIT values of the
+        earlier forecasts whose outcome was known at its origin (walk-forward),
+        scored over the origins where at least
+        :data:`MIN_RECALIBRATION_ORIGINS` were known.
     """
 
     method: str
@@ -70,6 +75,8 @@ class Score:
     crps: float
     pinball: float
     pit: tuple[float, ...]
+    recalibrated: Score | None = None
+    pit_values: tuple[float, ...] = ()
 
     @property
     def calibration_error(self) -> float:
@@ -118,6 +125,34 @@ def _pit(pmf: np.ndarray, y: int) -> float:
     return below + at / 2
 
 
+MIN_RECALIBRATION_ORIGINS = 20
+"""Past outcomes needed before a forecast is recalibrated with their PIT values."""
+
+
+def recalibrate(pmf: np.ndarray, pits: np.ndarray) -> np.ndarray:
+    """Quantile recalibration of a count or day distribution by past PIT values.
+
+    With ``F`` the forecast's CDF and ``H`` the (interpolated) empirical CDF
+    of the PIT values of past forecasts, the recalibrated CDF is ``H(F)``:
+    if outcomes used to land in the tails more often than stated, the
+    recalibrated distribution is wider, by just as much.
+
+    Examples
+    --------
+    >>> pmf = np.array([0.25, 0.5, 0.25])
+    >>> recalibrate(pmf, np.linspace(0.01, 0.99, 99)).round(1).tolist()  # calibrated: kept
+    [0.2, 0.5, 0.2]
+    """
+    u = np.sort(np.asarray(pits, dtype=float))
+    m = u.size
+    xs = np.concatenate([[0.0], u, [1.0]])
+    ys = np.concatenate([[0.0], (np.arange(1, m + 1) - 0.5) / m, [1.0]])
+    cdf = np.clip(np.cumsum(pmf), 0.0, 1.0)
+    mapped = np.interp(cdf, xs, ys)
+    mapped[-1] = max(mapped[-1], 1.0 - 1e-12)
+    return np.diff(mapped, prepend=0.0)
+
+
 @dataclass
 class _Tally:
     held_least: list[list[bool]] = field(default_factory=list)
@@ -126,16 +161,38 @@ class _Tally:
     pinball: list[float] = field(default_factory=list)
     pit: list[float] = field(default_factory=list)
 
-    def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> None:
+    known: list[tuple[np.datetime64, float]] = field(default_factory=list)
+    recal: _Tally | None = None
+
+    def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
+            ) -> None:
         least, most = _levels_table(pmf, levels)
-        self.held_least.append([y >= n for n in least])
-        self.held_most.append([y <= n for n in most])
+        if when:  # "done by the date": the earlier day statements read the other way
+            self.held_least.append([y <= d for d in most])
+            self.held_most.append([y >= d for d in least])
+        else:
+            self.held_least.append([y >= n for n in least])
+            self.held_most.append([y <= n for n in most])
         self.crps.append(_crps(pmf, y))
         self.pinball.append(_pinball(pmf, y, levels))
         self.pit.append(_pit(pmf, y))
 
+    def add_online(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], origin: Any,
+                   resolved: Any, when: bool = False) -> None:
+        """Score the forecast, and its recalibration by the PITs already known at ``origin``."""
+        past = [pit for day, pit in self.known if day < origin]
+        if len(past) >= MIN_RECALIBRATION_ORIGINS:
+            if self.recal is None:
+                self.recal = _Tally()
+            self.recal.add(recalibrate(pmf, np.asarray(past)), y, levels, when)
+        self.add(pmf, y, levels, when)
+        self.known.append((resolved, self.pit[-1]))
+
     def score(self, method: str, window: int, question: str, horizon: int,
               levels: tuple[float, ...]) -> Score:
+        recal = None
+        if self.recal is not None:
+            recal = self.recal.score(method, window, question, horizon, levels)
         least = np.asarray(self.held_least, dtype=float).reshape(-1, len(levels))
         most = np.asarray(self.held_most, dtype=float).reshape(-1, len(levels))
         hist = np.histogram(self.pit, bins=10, range=(0.0, 1.0))[0]
@@ -145,7 +202,8 @@ class _Tally:
             at_least={p: float(least[:, i].mean()) for i, p in enumerate(levels)},
             at_most={p: float(most[:, i].mean()) for i, p in enumerate(levels)},
             crps=float(np.mean(self.crps)), pinball=float(np.mean(self.pinball)),
-            pit=tuple(float(v) for v in hist / max(n, 1)),
+            pit=tuple(float(v) for v in hist / max(n, 1)), recalibrated=recal,
+            pit_values=tuple(self.pit),
         )
 
 
@@ -446,8 +504,9 @@ def backtest(
                         pmf = how_many_pmf(sample.counts, h)
                     else:
                         pmf = how_many_pmf_blocks(blocks, h)
-                    tallies.setdefault((method, window, "how-many", h), _Tally()).add(
-                        pmf, actual[h], levels)
+                    tallies.setdefault((method, window, "how-many", h), _Tally()).add_online(
+                        pmf, actual[h], levels, np.datetime64(origin, "D"),
+                        work[index + h - 1])
                 if when_actual is None:
                     continue
                 limit = max(4 * when_actual, 200)
@@ -459,14 +518,9 @@ def backtest(
                     day_pmf, _ = when_pmf(sample.counts, batch, limit)
                 else:
                     day_pmf, _ = when_pmf_blocks(blocks, batch, limit)
-                # When reads as "done by": the at-least/at-most tables are mirrored.
-                tally = tallies.setdefault((method, window, "when", batch), _Tally())
-                least, most = _levels_table(day_pmf, levels)
-                tally.held_least.append([when_actual <= d for d in most])
-                tally.held_most.append([when_actual >= d for d in least])
-                tally.crps.append(_crps(day_pmf, when_actual))
-                tally.pinball.append(_pinball(day_pmf, when_actual, levels))
-                tally.pit.append(_pit(day_pmf, when_actual))
+                tallies.setdefault((method, window, "when", batch), _Tally()).add_online(
+                    day_pmf, when_actual, levels, np.datetime64(origin, "D"),
+                    work[index + when_actual - 1], when=True)
         if progress is not None:
             progress(done + 1, len(origins))
     scores = tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in sorted(tallies.items()))

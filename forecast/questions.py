@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -76,9 +77,21 @@ AUTO_ORIGINS = 52
 """``method="auto"`` scores configurations on the last year of weekly origins."""
 
 
-def _auto(hist: History, begin: dt.date, window: int | None, since: Any
-          ) -> tuple[str, int | None, str]:
-    """Choose ``(method, window, note)`` by the team's own backtest before ``begin``."""
+RECALIBRATION_SE = 2
+"""Recalibrate when a P85 statement of the chosen configuration missed 85% by more than
+this many binomial standard errors, counting origins with non-overlapping horizons."""
+
+
+@dataclass(frozen=True)
+class _Auto:
+    method: str
+    window: int | None
+    note: str
+    result: Any = None
+
+
+def _auto(hist: History, begin: dt.date, window: int | None, since: Any) -> _Auto:
+    """Choose the method and window by the team's own backtest before ``begin``."""
     from .backtest import DEFAULT_METHODS, DEFAULT_WINDOWS, backtest
 
     windows: tuple[int, ...] = DEFAULT_WINDOWS
@@ -89,14 +102,50 @@ def _auto(hist: History, begin: dt.date, window: int | None, since: Any
                           max_origins=AUTO_ORIGINS, trials=500)
     except ParameterError as exc:
         reason = str(exc).split(": ", 1)[-1].split(";")[0]
-        return "daily", window, f"method auto fell back to daily: {reason}"
+        return _Auto("daily", window, f"method auto fell back to daily: {reason}")
     method, chosen = result.best
     score = result.score(method, chosen, 20) if 20 in result.horizons else None
     detail = (f"; its 85% held {score.at_least[85]:.0%} (N or more) and {score.at_most[85]:.0%}"
               " (at most) at 20 working days") if score and 85 in score.at_least else ""
     note = (f"method auto chose {method} with a {chosen}-day window: lowest CRPS over "
             f"{len(result.origins)} weekly origins of the team's own past{detail}")
-    return method, (None if since is not None else chosen), note
+    return _Auto(method, None if since is not None else chosen, note, result)
+
+
+def _recalibrate(auto: _Auto | None, pmf: np.ndarray, question: str, days: int | None
+                 ) -> tuple[np.ndarray, str | None]:
+    """Recalibrate ``pmf`` by the chosen configuration's past PITs, when they show a miss."""
+    if auto is None or auto.result is None:
+        return pmf, None
+    from .backtest import MIN_RECALIBRATION_ORIGINS, recalibrate
+
+    result, (method, window) = auto.result, auto.result.best
+    if question == "when":
+        key = ("when", result.batch)
+    else:
+        nearest = min(result.horizons, key=lambda h: abs(h - (days or h)))
+        key = ("how-many", nearest)
+    try:
+        score = result.score(method, window, key[1], key[0])
+    except ParameterError:
+        return pmf, None
+    pits = np.asarray(score.pit_values)
+    if pits.size < MIN_RECALIBRATION_ORIGINS or 85 not in score.at_least:
+        return pmf, None
+    # Overlapping horizons make neighbouring origins' outcomes share days: count the
+    # origins whose horizons do not overlap as the independent evidence.
+    span_days = (result.batch if key[0] == "when" else key[1]) * 7 / 5
+    n_eff = max(1.0, pits.size * 7 / max(span_days, 7))
+    limit = 2 * math.sqrt(0.85 * 0.15 / n_eff)
+    miss = max(abs(score.at_least[85] - 0.85), abs(score.at_most[85] - 0.85))
+    if miss <= limit:
+        return pmf, None
+    what = f"When {result.batch} items" if key[0] == "when" else f"How many in {key[1]} days"
+    return recalibrate(pmf, pits), (
+        f"recalibrated by the {pits.size} past outcomes of the team's own backtest ({what}): "
+        f"its stated 85% had held {score.at_least[85]:.0%} (N or more / done by) and "
+        f"{score.at_most[85]:.0%} (at most)"
+    )
 
 
 def _method(method: str, sample: Sample) -> tuple[str, np.ndarray, bool]:
@@ -140,7 +189,7 @@ def _parallel(parallel: bool | None, team_days: float) -> bool:
 def _prepare(
     history: Any, start: Any, window: int | None, since: Any, trials: int, engine: str,
     percentiles: Iterable[float], method: str = "daily",
-) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int, str]:
+) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int, str, Any]:
     chosen = _engine(engine)
     levels = _check_levels(percentiles)
     trials = _check_whole("trials", trials, 1)
@@ -151,18 +200,19 @@ def _prepare(
         )
     hist = _history(history)
     begin = _start(start)
-    auto_note = None
+    auto = None
     if str(method).strip().lower() == "auto":
-        method, window, auto_note = _auto(hist, begin, window, since)
+        auto = _auto(hist, begin, window, since)
+        method, window = auto.method, auto.window
     sample = hist.sample(begin, window=window, since=since)
-    if auto_note:
-        sample = replace(sample, warnings=(*sample.warnings, auto_note))
+    if auto is not None:
+        sample = replace(sample, warnings=(*sample.warnings, auto.note))
     from .signals import window_drift
 
     changes = window_drift(hist, sample)
     if changes:
         sample = replace(sample, warnings=sample.warnings + tuple(changes))
-    return hist, begin, sample, chosen, levels, trials, method
+    return hist, begin, sample, chosen, levels, trials, method, auto
 
 
 def when(
@@ -241,7 +291,7 @@ def when(
     datetime.date(2024, 6, 24)
     """
     items = _check_whole("items", items, 1)
-    hist, begin, sample, chosen, levels, trials, method = _prepare(
+    hist, begin, sample, chosen, levels, trials, method, auto = _prepare(
         history, start, window, since, trials, engine, percentiles, method
     )
     cal = hist.calendar
@@ -298,6 +348,11 @@ def when(
             f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
             f"days; throughput in the window is very low for {items:,} items"
         )
+    pmf, recal_note = _recalibrate(auto, pmf, "when", None)
+    if recal_note:
+        notes.append(recal_note)
+        draws = None  # the percentiles now come from the recalibrated distribution
+        beyond = max(0.0, 1.0 - float(pmf.sum()))
     return WhenForecast(
         start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels, pmf=pmf,
         trials=used_trials, seed=seed, draws=draws, items=items, horizon=limit, beyond=beyond,
@@ -352,7 +407,7 @@ def how_many(
     """
     if (by is None) == (days is None):
         raise ParameterError("give exactly one of by (a date) or days (working days)")
-    hist, begin, sample, chosen, levels, trials, method = _prepare(
+    hist, begin, sample, chosen, levels, trials, method, auto = _prepare(
         history, start, window, since, trials, engine, percentiles, method
     )
     cal = hist.calendar
@@ -403,6 +458,9 @@ def how_many(
         from .exact import how_many_pmf, how_many_pmf_blocks
 
         pmf = how_many_pmf(counts, span) if kind == "daily" else how_many_pmf_blocks(blocks, span)
+        pmf, recal_note = _recalibrate(auto, pmf, "how-many", span)
+        if recal_note:
+            notes.append(recal_note)
         return HowManyForecast(
             start=begin, calendar=cal, sample=sample, engine="exact", levels=levels,
             pmf=pmf, days=span, by=end_date, notes=tuple(notes), method=kind,
@@ -421,9 +479,12 @@ def how_many(
             f"outcomes of up to {int(draws.max()):,} items are too many to tabulate; check "
             "the history for a bulk close, or use a window without it"
         )
+    pmf, recal_note = _recalibrate(auto, np.bincount(draws) / trials, "how-many", span)
+    if recal_note:
+        notes.append(recal_note)
     return HowManyForecast(
         start=begin, calendar=cal, sample=sample, engine="mc", levels=levels,
-        pmf=np.bincount(draws) / trials, trials=trials, seed=seed, draws=draws,
+        pmf=pmf, trials=trials, seed=seed, draws=None if recal_note else draws,
         days=span, by=end_date, notes=tuple(notes), method=kind,
     )
 

@@ -140,3 +140,31 @@ def test_backtest_cli(tmp_path):
     r = runner.invoke(cli, ["backtest", str(short)])
     assert r.exit_code == 2 and "too little history" in r.stderr
     assert math.isfinite(1.0)
+
+
+def test_recalibration_widens_an_overconfident_forecast():
+    from forecast.backtest import recalibrate
+
+    pmf = np.full(21, 1 / 21)  # uniform on 0..20
+    tails = np.r_[np.full(20, 0.02), np.full(20, 0.98), np.linspace(0.3, 0.7, 10)]
+    wide = recalibrate(pmf, tails)
+    assert wide.sum() == pytest.approx(1.0)
+    # 40% of past outcomes fell in each 2% tail: the recalibrated tails are much heavier.
+    assert wide[0] > 0.2 and wide[-1] > 0.2
+    same = recalibrate(pmf, np.linspace(0.005, 0.995, 100))
+    assert np.abs(same - pmf).max() < 0.01
+
+
+def test_auto_recalibrates_only_a_miscalibrated_team():
+    # Throughput that doubles every 60 working days: any window of the past lags, so the
+    # "85% at most N" statements keep failing and auto recalibrates. A stable team is left
+    # alone.
+    rng = np.random.default_rng(3)
+    days = 420
+    h = weekday_history(rng.poisson(0.5 * 2 ** (np.arange(days) / 60)))
+    start = (FIRST + days * 7 // 5 + 3).astype(dt.date)
+    f = forecast.how_many(h, days=20, start=start, method="auto")
+    assert any("recalibrated by the" in w for w in f.warnings)
+    stable = weekday_history(rng.poisson(2.0, days))
+    g = forecast.how_many(stable, days=20, start=start, method="auto")
+    assert not any("recalibrated" in w for w in g.warnings)
