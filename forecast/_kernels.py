@@ -300,7 +300,7 @@ def unit(r):
 
 
 def _plan_days(
-    sample_values, sample_offsets, wip, capacity,
+    sample_values, sample_offsets, team_width, team_bayes, wip, capacity,
     part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
     team_parts, team_offsets, outcome_parts, outcome_offsets,
     split_low, split_high, dependents, dependent_offsets, n_prereq,
@@ -375,7 +375,16 @@ def _plan_days(
                 delay[o] = max(delay[o], risk_delay[q])
         for p in range(n_parts):
             sizes[trial, part_outcome[p]] += remaining[p]
-        # 4. one shared timeline
+        # 4. sampling state: each team walks through drawn blocks of `width` days
+        position = team_width.copy()  # a block is drawn at the first working day
+        base = np.zeros(n_teams, dtype=np.int64)
+        cdf = np.zeros(sample_values.size)
+        for t in range(n_teams):
+            if team_bayes[t]:
+                n_blocks = (sample_offsets[t + 1] - sample_offsets[t]) // team_width[t]
+                weights, s0, s1, s2, s3 = dirichlet_cdf(n_blocks, s0, s1, s2, s3)
+                cdf[sample_offsets[t]:sample_offsets[t] + n_blocks] = weights
+        # 5. one shared timeline
         n_done = 0
         for day in range(horizon):
             if n_done == n_outcomes:
@@ -394,11 +403,24 @@ def _plan_days(
                         n_elig += 1
                         if n_elig >= wip[t] or n_elig == max_wip:
                             break
+                width = team_width[t]
                 if n_elig == 0:
+                    if position[t] < width:
+                        position[t] += 1  # the block's day passes, unused
                     continue
-                lo = sample_offsets[t]
-                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                throughput = sample_values[lo + below(r, sample_offsets[t + 1] - lo)]
+                if position[t] >= width:
+                    lo = sample_offsets[t]
+                    n_blocks = (sample_offsets[t + 1] - lo) // width
+                    r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                    if team_bayes[t]:
+                        block = weighted_index(cdf[lo:lo + n_blocks],
+                                               unit(r) * cdf[lo + n_blocks - 1])
+                    else:
+                        block = below(r, n_blocks)
+                    base[t] = lo + block * width
+                    position[t] = 0
+                throughput = sample_values[base[t] + position[t]]
+                position[t] += 1
                 if c < 1.0:
                     kept = 0
                     for _ in range(throughput):

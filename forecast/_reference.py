@@ -88,7 +88,7 @@ def unit(r: int) -> float:
 
 
 def plan_days(
-    sample_values, sample_offsets, wip, capacity,
+    sample_values, sample_offsets, team_width, team_bayes, wip, capacity,
     part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
     team_parts, team_offsets, outcome_parts, outcome_offsets,
     split_low, split_high, dependents, dependent_offsets, n_prereq,
@@ -153,6 +153,14 @@ def plan_days(
                 delay[o] = max(delay[o], int(risk_delay[q]))
         for p in range(n_parts):
             sizes[trial, int(part_outcome[p])] += remaining[p]
+        position = [int(w) for w in team_width]
+        base = [0] * n_teams
+        weights: dict[int, list[float]] = {}
+        for t in range(n_teams):
+            if team_bayes[t]:
+                n_blocks = (int(sample_offsets[t + 1]) - int(sample_offsets[t])) // int(
+                    team_width[t])
+                weights[t] = dirichlet_cdf(n_blocks, state)
 
         def eligible_parts(t: int, day: int) -> list[int]:
             found = []
@@ -174,10 +182,23 @@ def plan_days(
                 if c == 0.0:
                     continue
                 eligible = eligible_parts(t, day)
+                width = int(team_width[t])
                 if not eligible:
+                    if position[t] < width:
+                        position[t] += 1
                     continue
-                lo, hi = int(sample_offsets[t]), int(sample_offsets[t + 1])
-                throughput = int(sample_values[lo + below(draw(), hi - lo)])
+                if position[t] >= width:
+                    lo, hi = int(sample_offsets[t]), int(sample_offsets[t + 1])
+                    n_blocks = (hi - lo) // width
+                    r = draw()
+                    if team_bayes[t]:
+                        block = weighted_index(weights[t], unit(r) * weights[t][-1])
+                    else:
+                        block = below(r, n_blocks)
+                    base[t] = lo + block * width
+                    position[t] = 0
+                throughput = int(sample_values[base[t] + position[t]])
+                position[t] += 1
                 if c < 1.0:
                     throughput = sum(1 for _ in range(throughput) if unit(draw()) < c)
                 elif c > 1.0:

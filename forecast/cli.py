@@ -519,6 +519,9 @@ def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
               help="A team's history for --outcomes (repeatable; PATH alone for one team).")
 @click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
               help="WIP limit of every team, with --outcomes.")
+@click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
+              default="daily", show_default=True,
+              help="With --outcomes: how every team's past is sampled.")
 @click.option("--window", type=click.IntRange(min=1), default=None,
               help="With --outcomes: calendar days of history to sample [default: 90].")
 @click.option("--since", type=DATE, help="With --outcomes: sample the history from this date.")
@@ -569,7 +572,7 @@ def plan(**opts: Any) -> None:
     if source is not None:
         ctx = click.get_current_context()
         given = [f"--{name.replace('_', '-')}" for name in
-                 ("histories", "wip", "window", "since", "calendar", "country")
+                 ("histories", "wip", "window", "since", "calendar", "country", "method")
                  if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
         if given:
             shown = ", ".join(g.replace("--histories", "--history")
@@ -586,7 +589,7 @@ def plan(**opts: Any) -> None:
         portfolio = read_outcomes_csv(
             outcomes, histories,
             window=90 if opts["window"] is None else opts["window"], since=opts["since"],
-            wip=opts["wip"],
+            wip=opts["wip"], method=opts["method"],
             history_options={"calendar": opts["calendar"], "holidays": opts["country"]},
         )
     else:

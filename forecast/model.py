@@ -47,6 +47,8 @@ class Team:
         How many outcomes the team works on at once (>= 1).
     capacity : tuple of CapacityRange
         Non-overlapping date ranges with a capacity factor (1 elsewhere).
+    method : {"daily", "weekly", "bayes", "auto"}
+        How the team's past is sampled, as for :func:`forecast.when`.
 
     Examples
     --------
@@ -62,6 +64,7 @@ class Team:
     since: dt.date | None = None
     wip: int = 1
     capacity: tuple[CapacityRange, ...] = ()
+    method: str = "daily"
 
 
 @dataclass(frozen=True)

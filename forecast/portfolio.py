@@ -25,7 +25,7 @@ from .model import CapacityRange, Outcome, Part, Portfolio, Risk, Size, Team
 __all__ = ["read_portfolio", "read_outcomes_csv", "plan", "check_portfolio"]
 
 _TEAM_KEYS = {"name", "history", "window", "since", "done_column", "date_format",
-              "exclude_types", "calendar", "holidays", "wip", "capacity"}
+              "exclude_types", "calendar", "holidays", "wip", "capacity", "method"}
 _OUTCOME_KEYS = {"name", "team", "items", "items_low", "items_high", "parts", "split_low",
                  "split_high", "depends_on", "target", "priority"}
 _RISK_KEYS = {"name", "probability", "outcome", "items_low", "items_high", "delay_days", "team"}
@@ -271,6 +271,7 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
             since=None if since is None else _date(where, entry, "since", since),
             wip=_whole(where, entry, "wip", table.get("wip", 1), 1),
             capacity=_capacity(where, entry, table.get("capacity")),
+            method=_text(where, entry, "method", table.get("method", "daily")).lower(),
         ))
     outcomes = []
     for i, table in enumerate(_tables(where, doc, "outcome"), 1):
@@ -389,6 +390,9 @@ def check_portfolio(portfolio: Portfolio, where: _Where | None = None) -> None:
         if team.name in teams:
             raise where.error(entry, "duplicate team name; names must be unique")
         teams[team.name] = team
+        if team.method not in ("daily", "weekly", "bayes", "auto"):
+            raise where.error(entry, f"method = {team.method!r} is not known; use daily, "
+                              "weekly, bayes or auto")
         if isinstance(team.wip, bool) or not isinstance(team.wip, int) or team.wip < 1:
             raise where.error(entry, f"wip = {team.wip!r} must be a whole number >= 1")
         spans = sorted(team.capacity, key=lambda r: r.first)
@@ -511,6 +515,7 @@ def read_outcomes_csv(
     since: Any = None,
     wip: int = 1,
     history_options: Mapping[str, Any] | None = None,
+    method: str = "daily",
 ) -> Portfolio:
     """Read an outcomes CSV (one row per outcome, or per outcome and team).
 
@@ -523,7 +528,7 @@ def read_outcomes_csv(
         team, with the same outcome name.
     histories : mapping
         Team name to History or history file.
-    window, since, wip
+    window, since, wip, method
         Applied to every team.
     history_options : mapping, optional
         Keywords for :func:`forecast.read_history` (calendar, holidays...).
@@ -558,7 +563,8 @@ def read_outcomes_csv(
         history = source if isinstance(source, History) else read_history(
             source, **dict(history_options or {}))
         teams.append(Team(str(name), history, window=window,
-                          since=None if since is None else _as_date(since, "since"), wip=wip))
+                          since=None if since is None else _as_date(since, "since"), wip=wip,
+                          method=method))
     by_name: dict[str, dict[str, Any]] = {}
     order: list[str] = []
     for label, row in frame.iterrows():

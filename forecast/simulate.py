@@ -137,7 +137,7 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
     >>> h = forecast.History.from_counts(["2024-06-03"], [2])
     >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(4, 4)),)),))
     >>> arrays = plan_arrays(p, dt.date(2024, 6, 4), 10)
-    >>> arrays["kernel"][3].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
+    >>> arrays["kernel"][5].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     import datetime as dt
@@ -152,20 +152,36 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
     dates = first + np.arange(horizon)
     end = start + dt.timedelta(days=horizon)
 
+    from .questions import _auto, _method
+
+    auto_notes: list[str] = []
     samples, values, offsets = [], [], [0]
+    widths: list[int] = []
+    bayes_flags: list[bool] = []
     capacity = np.zeros((len(teams), horizon))
     pools: dict[str, np.ndarray] = {}
     for t, team in enumerate(portfolio.teams):
+        method, window = team.method, team.window
+        if method == "auto":
+            chosen = _auto(team.history, start, team.window, team.since)
+            method, window = chosen.method, chosen.window
+            auto_notes.append(f"team {team.name!r}: {chosen.note}")
         try:
-            sample = team.history.sample(start, window=team.window, since=team.since)
+            sample = team.history.sample(start, window=window, since=team.since)
         except ForecastError as exc:
             raise type(exc)(f"team {team.name!r}: {exc}") from None
         changes = window_drift(team.history, sample)
         if changes:
             sample = replace(sample, warnings=sample.warnings + tuple(changes))
+        try:
+            kind, blocks, bayes = _method(method, sample)
+        except ForecastError as exc:
+            raise type(exc)(f"team {team.name!r}: {exc}") from None
         samples.append(sample)
-        values.append(sample.counts)
-        offsets.append(offsets[-1] + sample.counts.size)
+        values.append(blocks.ravel())
+        offsets.append(offsets[-1] + blocks.size)
+        widths.append(blocks.shape[1])
+        bayes_flags.append(bayes)
         cal = team.history.calendar
         row = np.is_busday(dates, busdaycal=cal._cal(start, end)).astype(float)
         for span in team.capacity:
@@ -257,7 +273,8 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
     split_low = np.array([o.split[0] if o.split else 1.0 for o in portfolio.outcomes])
     split_high = np.array([o.split[1] if o.split else 1.0 for o in portfolio.outcomes])
     kernel = (
-        ints(np.concatenate(values)), ints(offsets),
+        ints(np.concatenate(values)), ints(offsets), ints(widths),
+        np.asarray(bayes_flags, dtype=np.bool_),
         ints([team.wip for team in portfolio.teams]), capacity,
         ints(part_team), ints(part_outcome), ints(size_low), ints(size_high),
         ints(pool_offset), ints(pool_count), ints(pool_values),
@@ -266,7 +283,7 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
         ints(risk_outcome), np.asarray(risk_prob, dtype=float), ints(risk_kind),
         ints(risk_low), ints(risk_high), ints(risk_part), ints(risk_delay),
     )
-    notes = [
+    notes = auto_notes + [
         f"team {name!r}: outcome sizes drawn from {pool.size} completed outcomes "
         f"({int(pool.min())} to {int(pool.max())} items, median {int(np.median(pool))})"
         for name, pool in pools.items()

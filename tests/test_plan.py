@@ -248,7 +248,7 @@ def test_plan_one_and_two_threads_identical():
 
 def to_naive(portfolio, horizon):
     arrays = plan_arrays(portfolio, START, horizon)
-    capacity = arrays["kernel"][3]
+    capacity = arrays["kernel"][5]
     samples = arrays["samples"]
     names = [t.name for t in portfolio.teams]
     onames = [o.name for o in portfolio.outcomes]
@@ -265,7 +265,7 @@ def to_naive(portfolio, horizon):
                          "depends_on": [onames.index(d) for d in o.depends_on],
                          "priority": o.priority})
     risks = []
-    delays = arrays["kernel"][26]
+    delays = arrays["kernel"][28]
     for q, risk in enumerate(portfolio.risks):
         entry = {"outcome": onames.index(risk.outcome), "probability": risk.probability}
         if risk.items is not None:
@@ -293,3 +293,35 @@ def test_plan_agrees_with_naive_oracle(horizon):
             mine = ours.percentiles(name)[[50, 70, 85, 95].index(p)]
             theirs = naive_percentile_days(b, p, horizon)
             assert abs((mine.date - START).days - theirs) <= 1, (name, p)
+
+
+@pytest.mark.parametrize("method", ["daily", "weekly", "bayes"])
+def test_one_outcome_plan_equals_the_single_team_kernel(method):
+    # Same streams: a plan with one fixed-size outcome on one team draws exactly what the
+    # single-team When kernel draws, so day index + 1 equals its working day, trial by trial.
+    h = poisson(2.0, 21, days=70)
+    p = Portfolio((Team("a", h, window=70, method=method),), (out("A", {"a": 60}),))
+    r = forecast.plan(p, start=START, trials=3000, rng=5, horizon=400)
+    f = forecast.when(h, 60, start=START, window=70, method=method, engine="mc", trials=3000,
+                      rng=5, horizon=400)
+    np.testing.assert_array_equal(r.day_index[:, 0] + 1, f.draws)
+
+
+def test_plan_kernel_equals_twin_with_weekly_and_bayes_teams():
+    base = complex_portfolio()
+    teams = tuple(Team(t.name, t.history, window=t.window, wip=t.wip, capacity=t.capacity,
+                       method=m) for t, m in zip(base.teams, ("weekly", "bayes", "daily"),
+                                                 strict=True))
+    portfolio = Portfolio(teams, base.outcomes, base.risks)
+    arrays = plan_arrays(portfolio, START, 300)["kernel"]
+    twin = _reference.plan_days(*arrays, 300, 13, 200)
+    got = _kernels.plan_days(*arrays, 300, np.uint64(13), 200)
+    np.testing.assert_array_equal(got[0], twin[0])
+    np.testing.assert_array_equal(got[1], twin[1])
+
+
+def test_plan_team_method_auto_says_what_it_chose():
+    h = forecast.read_history("examples/team.csv")
+    p = Portfolio((Team("web", h, method="auto"),), (out("A", {"web": 30}),))
+    r = forecast.plan(p, start="2024-06-03", trials=500)
+    assert any("team 'web': method auto chose" in w for w in r.warnings)
