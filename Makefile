@@ -34,7 +34,9 @@ demo: $(VENV)/.installed-run
 	$(BIN)/forecast plan examples/portfolio.toml --plot out/plan.png
 	$(BIN)/forecast plan examples/portfolio.toml --format csv --output out/plan.csv
 	$(BIN)/forecast plan examples/portfolio.toml --format json --output out/plan.json
-	@echo "demo outputs are in out/: when.png how-many.png when.csv how-many.json when-mc.csv plan.png plan.csv plan.json"
+	$(BIN)/forecast check examples/team.csv --start 2024-06-03
+	$(BIN)/forecast backtest examples/team.csv --plot out/reliability.png
+	@echo "demo outputs are in out/: when.png how-many.png when.csv how-many.json when-mc.csv plan.png plan.csv plan.json reliability.png"
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
