@@ -13,6 +13,7 @@ together, is what ``method="auto"`` uses.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import math
@@ -77,6 +78,8 @@ class Score:
     pit: tuple[float, ...]
     recalibrated: Score | None = None
     pit_values: tuple[float, ...] = ()
+    crps_values: tuple[float, ...] = ()
+    origin_ids: tuple[int, ...] = ()
 
     @property
     def calibration_error(self) -> float:
@@ -109,10 +112,11 @@ def _crps(pmf: np.ndarray, y: int) -> float:
 
 
 def _pinball(pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> float:
+    """Mean pinball loss at the quantiles behind both statements of each level."""
     cdf = np.cumsum(pmf)
     losses = []
-    for p in levels:
-        q = p / 100
+    quantiles = sorted({p / 100 for p in levels} | {1 - p / 100 for p in levels if p < 100})
+    for q in quantiles:
         quantile = min(int(np.searchsorted(cdf, q - 1e-9)), pmf.size - 1)
         losses.append((y - quantile) * (q - (1.0 if y < quantile else 0.0)))
     return float(np.mean(losses))
@@ -148,8 +152,7 @@ def recalibrate(pmf: np.ndarray, pits: np.ndarray) -> np.ndarray:
     xs = np.concatenate([[0.0], u, [1.0]])
     ys = np.concatenate([[0.0], (np.arange(1, m + 1) - 0.5) / m, [1.0]])
     cdf = np.clip(np.cumsum(pmf), 0.0, 1.0)
-    mapped = np.interp(cdf, xs, ys)
-    mapped[-1] = max(mapped[-1], 1.0 - 1e-12)
+    mapped = np.interp(cdf, xs, ys)  # H(1) = 1: mass beyond a horizon stays beyond it
     return np.diff(mapped, prepend=0.0)
 
 
@@ -161,7 +164,9 @@ class _Tally:
     pinball: list[float] = field(default_factory=list)
     pit: list[float] = field(default_factory=list)
 
-    known: list[tuple[np.datetime64, float]] = field(default_factory=list)
+    known_days: list[int] = field(default_factory=list)
+    known_pits: list[float] = field(default_factory=list)
+    origin_ids: list[int] = field(default_factory=list)
     recal: _Tally | None = None
 
     def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
@@ -180,13 +185,16 @@ class _Tally:
     def add_online(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], origin: Any,
                    resolved: Any, when: bool = False) -> None:
         """Score the forecast, and its recalibration by the PITs already known at ``origin``."""
-        past = [pit for day, pit in self.known if day < origin]
-        if len(past) >= MIN_RECALIBRATION_ORIGINS:
+        cut = bisect.bisect_left(self.known_days, int(origin.astype(np.int64)))
+        if cut >= MIN_RECALIBRATION_ORIGINS:
             if self.recal is None:
                 self.recal = _Tally()
-            self.recal.add(recalibrate(pmf, np.asarray(past)), y, levels, when)
+            self.recal.add(recalibrate(pmf, np.asarray(self.known_pits[:cut])), y, levels, when)
         self.add(pmf, y, levels, when)
-        self.known.append((resolved, self.pit[-1]))
+        day = int(np.datetime64(resolved, "D").astype(np.int64))
+        at = bisect.bisect_right(self.known_days, day)
+        self.known_days.insert(at, day)
+        self.known_pits.insert(at, self.pit[-1])
 
     def score(self, method: str, window: int, question: str, horizon: int,
               levels: tuple[float, ...]) -> Score:
@@ -203,7 +211,8 @@ class _Tally:
             at_most={p: float(most[:, i].mean()) for i, p in enumerate(levels)},
             crps=float(np.mean(self.crps)), pinball=float(np.mean(self.pinball)),
             pit=tuple(float(v) for v in hist / max(n, 1)), recalibrated=recal,
-            pit_values=tuple(self.pit),
+            pit_values=tuple(self.pit), crps_values=tuple(self.crps),
+            origin_ids=tuple(self.origin_ids),
         )
 
 
@@ -222,23 +231,30 @@ class BacktestResult:
     def ranking(self) -> list[tuple[str, int, float]]:
         """Return configurations by relative CRPS over the How-many horizons, best first.
 
-        Each horizon's CRPS is divided by the mean CRPS of all configurations
-        at that horizon, so long horizons do not drown short ones.
+        Every configuration is scored on the same origins (those where all
+        could forecast), and each horizon's CRPS is divided by the mean CRPS
+        of all configurations at that horizon, so long horizons do not drown
+        short ones.
         """
         configs = sorted({(s.method, s.window) for s in self.scores})
-        rows = []
-        for method, window in configs:
-            parts = []
-            for h in self.horizons:
-                mine = [s.crps for s in self.scores if (s.method, s.window, s.horizon,
-                                                        s.question) == (method, window, h,
-                                                                        "how-many")]
-                every = [s.crps for s in self.scores if s.horizon == h
-                         and s.question == "how-many"]
-                if mine and every and np.mean(every) > 0:
-                    parts.append(mine[0] / float(np.mean(every)))
-            if parts:
-                rows.append((method, window, float(np.mean(parts))))
+        totals: dict[tuple[str, int], list[float]] = {c: [] for c in configs}
+        for h in self.horizons:
+            at_h = {(s.method, s.window): s for s in self.scores
+                    if s.horizon == h and s.question == "how-many"}
+            if len(at_h) != len(configs):
+                continue
+            common = set.intersection(*(set(s.origin_ids) for s in at_h.values()))
+            if not common:
+                continue
+            means = {}
+            for config, s in at_h.items():
+                values = [c for i, c in zip(s.origin_ids, s.crps_values, strict=True)
+                          if i in common]
+                means[config] = float(np.mean(values))
+            scale = float(np.mean(list(means.values())))
+            for config in configs:
+                totals[config].append(means[config] / scale if scale > 0 else 1.0)
+        rows = [(m, w, float(np.mean(v))) for (m, w), v in totals.items() if v]
         return sorted(rows, key=lambda r: (r[2], r[0], r[1]))
 
     @property
@@ -436,9 +452,17 @@ def backtest(
     for h in horizons:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
             raise ParameterError(f"horizon = {h!r}, must be a whole number of working days >= 1")
+    from .history import MAX_WINDOW
+
     for w in windows:
-        if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 7:
-            raise ParameterError(f"window = {w!r}, must be a whole number of days >= 7")
+        if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or not 7 <= w <= MAX_WINDOW:
+            raise ParameterError(
+                f"window = {w!r}, must be a whole number of days from 7 to {MAX_WINDOW}")
+    if not methods:
+        raise ParameterError("no method to score; give at least one of daily, weekly, bayes")
+    methods = tuple(dict.fromkeys(methods))
+    windows = tuple(dict.fromkeys(int(w) for w in windows))
+    horizons = tuple(dict.fromkeys(int(h) for h in horizons))
     if step < 1:
         raise ParameterError(f"step = {step}, must be >= 1 day")
     seed = normalise_seed(rng)
@@ -447,7 +471,13 @@ def backtest(
     work, counts = _series(history, end)
     work = work[work <= np.datetime64(end, "D")]
     counts = counts[: work.size]
-    cumulative = np.concatenate([[0], np.cumsum(counts)])
+    raw_cum = np.concatenate([[0], np.cumsum(history.counts)])
+    # items with a raw date on or before each working day, and before a given day
+    through = raw_cum[np.searchsorted(history.dates, work, side="right")]
+
+    def raw_before(day: np.datetime64) -> int:
+        return int(raw_cum[np.searchsorted(history.dates, day, side="left")])
+
     longest = max(horizons)
     first_origin = history.first + dt.timedelta(days=max(windows))
     # the last origin whose longest horizon has fully elapsed by `end`
@@ -466,22 +496,28 @@ def backtest(
     if len(origins) < MIN_ORIGINS:
         raise ParameterError(
             f"{history.source}: too little history for a backtest: it spans "
-            f"{(end - history.first).days + 1} days, and {MIN_ORIGINS} origins {step} days "
-            f"apart with a {max(windows)}-day window and a {longest}-working-day horizon need "
+            f"{max((end - history.first).days + 1, 0)} days before the start, and "
+            f"{MIN_ORIGINS} origins {step} days apart with a {max(windows)}-day window and a "
+            f"{longest}-working-day horizon need "
             f"about {needed}; use shorter --windows or --horizons, or more history"
         )
     if batch is None:
+        # the question's size (not its answer): a typical 20 working days of the span scored
         first_index = int(np.searchsorted(work, np.datetime64(origins[0], "D")))
-        past = counts[:first_index]
-        sums = np.convolve(past, np.ones(20, dtype=np.int64), mode="valid") if past.size >= 20 \
-            else np.array([past.sum()])
+        span = counts[first_index:]
+        sums = np.convolve(span, np.ones(20, dtype=np.int64), mode="valid") if span.size >= 20 \
+            else np.array([span.sum()])
         batch = max(1, int(np.median(sums)))
     tallies: dict[tuple[str, int, str, int], _Tally] = {}
     skipped = 0
     for done, origin in enumerate(origins):
         index = int(np.searchsorted(work, np.datetime64(origin, "D")))
-        actual = {h: int(cumulative[index + h] - cumulative[index]) for h in horizons}
-        reached = np.flatnonzero(cumulative[index + 1:] - cumulative[index] >= batch)
+        # What happened: items dated from the origin through each working day after it
+        # (an item on a weekend just before the origin belongs to the past, not to this).
+        before = raw_before(np.datetime64(origin, "D"))
+        done_by = through[index:] - before
+        actual = {h: int(done_by[h - 1]) for h in horizons}
+        reached = np.flatnonzero(done_by >= batch)
         when_actual = int(reached[0]) + 1 if reached.size else None
         for window in windows:
             try:
@@ -497,22 +533,21 @@ def backtest(
                     continue
                 for h in horizons:
                     if bayes:
-                        draws = simulate_how_many_blocks(blocks, h, trials, seed + done, True,
-                                                         parallel=False)
+                        draws = simulate_how_many_blocks(blocks, h, trials, seed + done, True)
                         pmf = np.bincount(draws) / trials
                     elif kind == "daily":
                         pmf = how_many_pmf(sample.counts, h)
                     else:
                         pmf = how_many_pmf_blocks(blocks, h)
-                    tallies.setdefault((method, window, "how-many", h), _Tally()).add_online(
-                        pmf, actual[h], levels, np.datetime64(origin, "D"),
-                        work[index + h - 1])
+                    tally = tallies.setdefault((method, window, "how-many", h), _Tally())
+                    tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),
+                                     work[index + h - 1])
+                    tally.origin_ids.append(done)
                 if when_actual is None:
                     continue
                 limit = max(4 * when_actual, 200)
                 if bayes:
-                    days = simulate_when_blocks(blocks, batch, limit, trials, seed + done, True,
-                                                parallel=False)
+                    days = simulate_when_blocks(blocks, batch, limit, trials, seed + done, True)
                     day_pmf = np.bincount(days, minlength=limit + 2)[: limit + 1] / trials
                 elif kind == "daily":
                     day_pmf, _ = when_pmf(sample.counts, batch, limit)

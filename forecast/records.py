@@ -72,7 +72,7 @@ def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
                  "probability": prob, "engine": result.engine}]
     if isinstance(result, HowManyForecast):
         values = {pc.p: pc.value for pc in (result.percentile(p) for p in (50, 70, 85, 95))}
-        return [{**base, "question": "how-many", "outcome": name or f"by {result.end}",
+        return [{**base, "question": "how-many", "outcome": name or f"{result.days} working days",
                  **levels(values), "target": result.end.isoformat(), "probability": None,
                  "engine": result.engine}]
     raise TypeError(f"cannot record a {type(result).__name__}")
@@ -132,7 +132,8 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
         if last != b"\n":
             prefix = "\n"
     for row in rows:
-        writer.writerow({k: ("" if v is None else spreadsheet_safe(v)) for k, v in row.items()})
+        writer.writerow({k: ("" if v is None else spreadsheet_safe(
+            " ".join(v.split()) if isinstance(v, str) else v)) for k, v in row.items()})
     with open(target, "a", encoding="utf-8", newline="") as handle:
         handle.write(prefix + buffer.getvalue())
         handle.flush()
@@ -270,21 +271,24 @@ def trend(path: str | os.PathLike[str], *, slip_days: int = 5) -> TrendResult:
     [11]
     """
     file = Path(path)
+    if file.is_dir():
+        raise InputFileError(f"record file '{file}' is a directory; give the CSV file")
     if not file.is_file():
         raise InputFileError(f"record file '{file}' does not exist; write one with --record")
     text = file.read_bytes().decode("utf-8-sig")
     lines = text.split("\n")
-    reader = csv.reader(lines)
-    header = next(reader, None)
+    header = next(csv.reader(lines[:1]), None)
     if header != list(RECORD_COLUMNS):
         raise DataError(f"'{file}' is not a forecast record file; its header should be "
                         f"{','.join(RECORD_COLUMNS)}")
     rows: list[dict[str, str]] = []
     skipped: list[str] = []
     complete = text.endswith("\n")
-    for number, cells in enumerate(reader, start=2):
-        if not cells:
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
             continue
+        # one record per physical line: a row cut inside a quoted cell cannot swallow the next
+        cells = next(csv.reader([line]), [])
         last_line = number == len(lines) and not complete
         if len(cells) != len(RECORD_COLUMNS) or last_line or not _is_row(cells):
             skipped.append(f"row {number} of '{file}' is incomplete (an interrupted write?) "

@@ -52,7 +52,7 @@ class Change:
         ratio = self.after / self.before if self.before > 0 else math.inf
         return (
             f"throughput changed in the week of {self.date.isoformat()}: "
-            f"{self.before:.1f} -> {self.after:.1f} items a week ({ratio:.2g}x)"
+            f"{self.before:.1f} -> {self.after:.1f} items a week ({ratio:.1f}x)"
         )
 
 
@@ -307,7 +307,9 @@ class CheckResult:
     def warnings(self) -> tuple[str, ...]:
         """Every warning, as sentences."""
         out = list(self.sample.warnings) + [
-            w for w in self.quality.warnings if w not in self.sample.warnings
+            w for w in self.quality.warnings
+            if w not in self.sample.warnings and not (
+                w.startswith("only ") and any(x.startswith("only ") for x in self.sample.warnings))
         ]
         out.extend(drift_warnings(self.changes, self.sample))
         if self.aging:
@@ -377,10 +379,13 @@ class CheckResult:
 def window_drift(history: History, sample: Sample) -> list[str]:
     """Warnings when the sample's window spans a change in weekly throughput.
 
-    Only the window's whole weeks are tested, so this is cheap enough to run
-    with every forecast.
+    The window's whole weeks and as many weeks again before it are tested (a
+    change near the window's end needs that context to stand out), so this
+    stays cheap enough to run with every forecast.
     """
-    return drift_warnings(drift(history, sample.first, sample.last), sample)
+    span = (sample.last - sample.first).days + 1
+    first = max(history.first, sample.first - dt.timedelta(days=span))
+    return drift_warnings(drift(history, first, sample.last), sample)
 
 
 def drift_warnings(changes: tuple[Change, ...], sample: Sample) -> list[str]:

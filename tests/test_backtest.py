@@ -168,3 +168,42 @@ def test_auto_recalibrates_only_a_miscalibrated_team():
     stable = weekday_history(rng.poisson(2.0, days))
     g = forecast.how_many(stable, days=20, start=start, method="auto")
     assert not any("recalibrated" in w for w in g.warnings)
+
+
+def test_outcomes_count_only_items_from_the_origin_on(monkeypatch):
+    # One item every weekday, plus 50 on a Saturday: at the Monday origin right after it,
+    # what happened in the next 5 working days is 5 items, not 55.
+    dates = np.busday_offset(FIRST, np.arange(400), roll="forward")
+    counts = np.ones(400, dtype=int)
+    saturday = np.datetime64("2022-06-04")
+    h = forecast.History.from_counts(np.r_[dates, saturday], np.r_[counts, 50])
+    import forecast.backtest as bt
+
+    seen = []
+    original = bt._Tally.add_online
+
+    def spy(self, pmf, y, levels, origin, resolved, when=False):
+        seen.append((origin, y, when))
+        return original(self, pmf, y, levels, origin, resolved, when)
+
+    monkeypatch.setattr(bt._Tally, "add_online", spy)
+    backtest(h, methods=("daily",), windows=(30,), horizons=(5,), step=1)
+    monday = np.datetime64("2022-06-06")
+    assert {y for origin, y, when in seen if origin == monday and not when} == {5}
+
+
+def test_recalibration_keeps_mass_beyond_the_horizon():
+    from forecast.backtest import recalibrate
+
+    pmf = np.r_[0.0, 0.2, 0.2, 0.2]  # 40% not within the horizon
+    out = recalibrate(pmf, np.linspace(0.01, 0.99, 50))
+    assert out.sum() == pytest.approx(0.6, abs=0.02)
+
+
+def test_late_level_shift_warns_in_when():
+    rng = np.random.default_rng(11)
+    days = np.datetime64("2024-01-01") + np.arange(371)
+    rate = np.where(days < np.datetime64("2024-11-11"), 2.0, 4.0)
+    h = forecast.History.from_counts(days, rng.poisson(rate), calendar="all")
+    f = forecast.when(h, 50, start="2025-01-06", window=90)
+    assert any("spans a change" in w for w in f.warnings)

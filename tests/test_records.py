@@ -76,3 +76,15 @@ def test_cli_record_and_trend(tmp_path):
 def test_trend_of_a_missing_file():
     r = CliRunner().invoke(cli, ["trend", "nope.csv"])
     assert r.exit_code == 2 and "does not exist" in r.stderr
+
+
+def test_a_row_cut_inside_quotes_does_not_swallow_the_next(tmp_path):
+    log = tmp_path / "r.csv"
+    h = daily("2024-06-03", [1, 2, 0, 3])
+    record(forecast.when(h, 10, start="2024-06-07", window=4), log, name="release, one")
+    with open(log, "a") as handle:
+        handle.write('2024-06-10T09:00:00+00:00,when,"release, ')
+    record(forecast.when(h, 12, start="2024-06-07", window=4), log, name="release, one")
+    result = trend(log)
+    assert len(result.rows) == 2
+    assert any("row 3" in w and "incomplete" in w for w in result.warnings)
