@@ -408,7 +408,12 @@ def _plan_days(
                     if position[t] < width:
                         position[t] += 1  # the block's day passes, unused
                     continue
-                if position[t] >= width:
+                if width == 1 and not team_bayes[t]:  # daily: the common, fast path
+                    lo = sample_offsets[t]
+                    r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                    base[t] = lo + below(r, sample_offsets[t + 1] - lo)
+                    position[t] = 0
+                elif position[t] >= width:
                     lo = sample_offsets[t]
                     n_blocks = (sample_offsets[t + 1] - lo) // width
                     r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
