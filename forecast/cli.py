@@ -81,6 +81,19 @@ def _percentiles(ctx: Any, param: Any, value: str) -> tuple[float, ...]:
     return levels
 
 
+def output_options(*formats: str) -> Callable[..., Any]:
+    """Return the --format and -o/--output options, shared by every command."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("-o", "--output", type=click.Path(path_type=Path),
+                            help="Write to this file (atomically); '-' for stdout.")(func)
+        return click.option(
+            "--format", "fmt", type=click.Choice(list(formats)), default=None,
+            help="Output format [default: from the --output suffix, else table].")(func)
+
+    return decorate
+
+
 def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options that say how to read the history and which window to sample."""
     options = [
@@ -124,11 +137,6 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Monte Carlo trials."),
         click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
                      help="Monte Carlo seed [default: fixed, shown in the output]."),
-        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-                     default=None,
-                     help="Output format [default: from the --output suffix, else table]."),
-        click.option("-o", "--output", type=click.Path(path_type=Path),
-                     help="Write the output to this file (atomically); '-' for stdout."),
         click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
                      help="Also draw the distribution to this .png or .svg file."),
         click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
@@ -137,7 +145,7 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return output_options("table", "csv", "json")(func)
 
 
 def _read(opts: dict[str, Any]) -> Any:
@@ -352,10 +360,7 @@ def how_many(**opts: Any) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @history_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
-              help="Output format [default: from the --output suffix, else table].")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write the report to this file (atomically); '-' for stdout.")
+@output_options("table", "json")
 @click.option("--strict", is_flag=True,
               help="Exit with status 1 when any warning fires (for scheduled jobs).")
 def check(**opts: Any) -> None:
@@ -408,10 +413,7 @@ def _ints(ctx: Any, param: Any, value: str) -> tuple[int, ...]:
               help="How-many horizons, in working days.")
 @click.option("--step", type=click.IntRange(min=1), default=7, show_default=True,
               help="Calendar days between origins.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
-              help="Output format [default: from the --output suffix, else table].")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write the report to this file (atomically); '-' for stdout.")
+@output_options("table", "csv", "json")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw a reliability diagram (stated vs observed coverage) to .png/.svg.")
 def backtest(**opts: Any) -> None:
@@ -467,10 +469,7 @@ def _write_text(text: str, opts: dict[str, Any]) -> None:
 @click.argument("records", type=click.Path(path_type=Path))
 @click.option("--slip-days", type=click.IntRange(min=0), default=5, show_default=True,
               help="Flag a P85 that moves later by more than this many days.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
-              help="Output format [default: from the --output suffix, else table].")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write the report to this file (atomically); '-' for stdout.")
+@output_options("table", "json")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw each outcome's P85 date over time against its target.")
 def trend(**opts: Any) -> None:
@@ -536,10 +535,7 @@ def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
               help="Seed [default: the file's, else fixed; shown in the output].")
 @click.option("--percentiles", default=None, callback=lambda c, p, v: None if v is None
               else _percentiles(c, p, v), help="Levels to report [default: 50,70,85,95].")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default=None,
-              help="Output format [default: from the --output suffix, else table].")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write the output to this file (atomically); '-' for stdout.")
+@output_options("table", "csv", "json")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw one bar per outcome (P50..P95, P85, target) to .png or .svg.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),

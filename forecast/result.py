@@ -363,6 +363,19 @@ class WhenForecast(_Forecast):
             return float(np.count_nonzero(self.draws > self.horizon) / self.draws.size)
         return float(self.beyond)
 
+    def _percentile_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "p": pc.p,
+                "date": pc.date.isoformat() if pc.date else None,
+                "days": pc.value,
+                "se_days": None if math.isnan(pc.se) else round(pc.se, 4),
+                "low_days": pc.low,
+                "high_days": pc.high,
+            }
+            for pc in self.percentiles()
+        ]
+
     def to_frame(self) -> pd.DataFrame:
         """Return one row per percentile with stable columns.
 
@@ -371,20 +384,8 @@ class WhenForecast(_Forecast):
         """
         import pandas as pd
 
-        rows = [
-            {
-                "question": "when",
-                "start": self.start.isoformat(),
-                "items": self.items,
-                "p": pc.p,
-                "date": pc.date.isoformat() if pc.date else None,
-                "days": pc.value,
-                "se_days": None if math.isnan(pc.se) else round(pc.se, 3),
-                "low_days": pc.low,
-                "high_days": pc.high,
-            }
-            for pc in self.percentiles()
-        ]
+        head = {"question": "when", "start": self.start.isoformat(), "items": self.items}
+        rows = [{**head, **row} for row in self._percentile_rows()]
         frame = pd.DataFrame(rows, columns=WHEN_COLUMNS)
         for col in ("days", "low_days", "high_days"):
             frame[col] = frame[col].astype("Int64")
@@ -405,17 +406,7 @@ class WhenForecast(_Forecast):
         out.update(self._common_dict())
         out["horizon_days"] = self.horizon
         out["not_within_horizon"] = self.not_within_horizon
-        out["percentiles"] = [
-            {
-                "p": pc.p,
-                "date": pc.date.isoformat() if pc.date else None,
-                "days": pc.value,
-                "se_days": None if math.isnan(pc.se) else round(pc.se, 4),
-                "low_days": pc.low,
-                "high_days": pc.high,
-            }
-            for pc in self.percentiles()
-        ]
+        out["percentiles"] = self._percentile_rows()
         if self.target is not None:
             out["likelihood"] = {
                 "date": self.target.isoformat(),
@@ -552,21 +543,18 @@ class HowManyForecast(_Forecast):
         """
         import pandas as pd
 
-        rows = [
-            {
-                "question": "how-many",
-                "start": self.start.isoformat(),
-                "end": self.end.isoformat(),
-                "days": self.days,
-                "p": pc.p,
-                "items": pc.value,
-                "se_items": None if math.isnan(pc.se) else round(pc.se, 3),
-                "low_items": pc.low,
-                "high_items": pc.high,
-            }
+        head = {"question": "how-many", "start": self.start.isoformat(),
+                "end": self.end.isoformat(), "days": self.days}
+        rows = [{**head, **row} for row in self._percentile_rows()]
+        return pd.DataFrame(rows, columns=HOW_MANY_COLUMNS)
+
+    def _percentile_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"p": pc.p, "items": pc.value,
+             "se_items": None if math.isnan(pc.se) else round(pc.se, 4),
+             "low_items": pc.low, "high_items": pc.high}
             for pc in self.percentiles()
         ]
-        return pd.DataFrame(rows, columns=HOW_MANY_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready values.
@@ -584,12 +572,7 @@ class HowManyForecast(_Forecast):
         out["end"] = self.end.isoformat()
         out["by"] = self.by.isoformat() if self.by else None
         out["direction"] = "at least: P85 = 85% chance of completing this many items or more"
-        out["percentiles"] = [
-            {"p": pc.p, "items": pc.value,
-             "se_items": None if math.isnan(pc.se) else round(pc.se, 4),
-             "low_items": pc.low, "high_items": pc.high}
-            for pc in self.percentiles()
-        ]
+        out["percentiles"] = self._percentile_rows()
         return out
 
     def __str__(self) -> str:
