@@ -442,6 +442,11 @@ def _plan_days(
                         r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
                         if unit(r) < frac:
                             throughput += 1
+                if n_elig == 1 and throughput < remaining[eligible[0]]:
+                    # one outcome in progress and it does not finish today: no choices to
+                    # draw, the whole day's items go to it (the same as item by item)
+                    remaining[eligible[0]] -= throughput
+                    continue
                 for _ in range(throughput):
                     if n_elig == 0:
                         break
