@@ -47,6 +47,16 @@ _U57 = np.uint64(57)
 _U45 = np.uint64(45)
 _U19 = np.uint64(19)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_ZERO = np.uint64(0)
+_ONE = np.uint64(1)
+_M1 = np.uint64(0x5555555555555555)
+_M2 = np.uint64(0x3333333333333333)
+_M4 = np.uint64(0x0F0F0F0F0F0F0F0F)
+_H01 = np.uint64(0x0101010101010101)
+_S1 = np.uint64(1)
+_S2 = np.uint64(2)
+_S4 = np.uint64(4)
+_S56 = np.uint64(56)
 
 
 @njit
@@ -85,6 +95,15 @@ def next_u64(s0, s1, s2, s3):
     s2 = s2 ^ t
     s3 = (s3 << _U45) | (s3 >> _U19)
     return result, s0, s1, s2, s3
+
+
+@njit
+def popcount(x):
+    """Number of set bits of a 64-bit word (SWAR)."""
+    x = x - ((x >> _S1) & _M1)
+    x = (x & _M2) + ((x >> _S2) & _M2)
+    x = (x + (x >> _S4)) & _M4
+    return np.int64((x * _H01) >> _S56)
 
 
 @njit
@@ -447,17 +466,38 @@ def _plan_days(
                     # draw, the whole day's items go to it (the same as item by item)
                     remaining[eligible[0]] -= throughput
                     continue
+                coins = _ZERO
+                n_coins = 0
+                if n_elig == 2 and throughput <= 64:
+                    # Two outcomes in progress: one fair coin per item, 64 to a draw. When
+                    # neither finishes today, the day is settled by counting the coins.
+                    coins, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                    n_coins = throughput
+                    used = coins if throughput == 64 else coins & ((_ONE << np.uint64(
+                        throughput)) - _ONE)
+                    to_second = popcount(used)
+                    to_first = throughput - to_second
+                    if (to_first < remaining[eligible[0]]
+                            and to_second < remaining[eligible[1]]):
+                        remaining[eligible[0]] -= to_first
+                        remaining[eligible[1]] -= to_second
+                        continue
                 for _ in range(throughput):
                     if n_elig == 0:
                         break
                     pick = 0
-                    if n_elig > 1:
+                    if n_coins > 0:  # the day's coins, in order, until an outcome finishes
+                        pick = np.int64(coins & _ONE)
+                        coins = coins >> _ONE
+                        n_coins -= 1
+                    elif n_elig > 1:
                         r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
                         pick = below(r, n_elig)
                     p = eligible[pick]
                     remaining[p] -= 1
                     if remaining[p] > 0:
                         continue
+                    n_coins = 0  # the eligible set changes: the rest of the day draws afresh
                     o = part_outcome[p]
                     parts_left[o] -= 1
                     if parts_left[o] == 0:

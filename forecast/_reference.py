@@ -206,14 +206,30 @@ def plan_days(
                     whole = math.floor(x)
                     frac = x - whole
                     throughput = whole + (1 if frac > 0.0 and unit(draw()) < frac else 0)
+                coins: list[int] = []
+                if len(eligible) == 2 and throughput <= 64:
+                    # one fair coin per item (bit i of one draw goes with item i); a day in
+                    # which neither outcome finishes is settled by counting them
+                    word = draw()
+                    coins = [(word >> i) & 1 for i in range(throughput)]
+                    to_second = sum(coins)
+                    to_first = throughput - to_second
+                    if to_first < remaining[eligible[0]] and to_second < remaining[eligible[1]]:
+                        remaining[eligible[0]] -= to_first
+                        remaining[eligible[1]] -= to_second
+                        continue
                 for _ in range(throughput):
                     if not eligible:
                         break
-                    pick = below(draw(), len(eligible)) if len(eligible) > 1 else 0
+                    if coins:
+                        pick = coins.pop(0)
+                    else:
+                        pick = below(draw(), len(eligible)) if len(eligible) > 1 else 0
                     p = eligible[pick]
                     remaining[p] -= 1
                     if remaining[p] > 0:
                         continue
+                    coins = []
                     o = int(part_outcome[p])
                     parts_left[o] -= 1
                     if parts_left[o] == 0:
