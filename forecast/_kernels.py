@@ -99,7 +99,7 @@ def next_u64(s0, s1, s2, s3):
 
 @njit
 def popcount(x):
-    """Number of set bits of a 64-bit word (SWAR)."""
+    """Return the number of set bits of a 64-bit word (SWAR)."""
     x = x - ((x >> _S1) & _M1)
     x = (x & _M2) + ((x >> _S2) & _M2)
     x = (x + (x >> _S4)) & _M4
