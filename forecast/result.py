@@ -94,6 +94,33 @@ def _check_levels(levels: Any) -> tuple[float, ...]:
     return tuple(sorted(set(values)))
 
 
+def order_interval(ordered: np.ndarray, rank: int, q: float
+                   ) -> tuple[int | None, int | None, float]:
+    """Order-statistic 99% interval around 1-based ``rank`` of sorted trial results.
+
+    Returns ``(low, high, se)``. A bound whose rank falls outside the trials
+    is open (None): too few trials to pin that percentile down, and the
+    standard error is NaN.
+
+    Examples
+    --------
+    >>> order_interval(np.arange(1, 10_001), 8500, 0.85)
+    (8408, 8592, 35.71...)
+    """
+    n = ordered.size
+    if n * min(q, 1.0 - q) < MIN_TAIL_TRIALS:
+        # The normal approximation of the rank's spread needs trials in the
+        # tail beyond the percentile; P100 (or P99.99 of 1000 trials) has none.
+        return None, None, math.nan
+    half = Z_99 * math.sqrt(n * q * (1.0 - q))
+    lo, hi = int(math.floor(rank - half)), int(math.ceil(rank + half))
+    low = int(ordered[lo - 1]) if lo >= 1 else None
+    high = int(ordered[hi - 1]) if hi <= n else None
+    if low is None or high is None:
+        return low, high, math.nan
+    return low, high, (high - low) / (2.0 * Z_99)
+
+
 def _binomial_se(prob: float, n: int) -> float:
     """Agresti-Coull standard error of a share ``prob`` of ``n`` trials."""
     z2 = 1.959963984540054**2
@@ -144,23 +171,7 @@ class _Forecast:
         return np.sort(self.draws)
 
     def _interval(self, rank: int, q: float) -> tuple[int | None, int | None, float]:
-        """Order-statistic 99% interval around 1-based ``rank`` of the sorted draws.
-
-        A bound whose rank falls outside the trials is open (None): too few
-        trials to pin that percentile down, and the standard error is NaN.
-        """
-        n = self._sorted.size
-        if n * min(q, 1.0 - q) < MIN_TAIL_TRIALS:
-            # The normal approximation of the rank's spread needs trials in the
-            # tail beyond the percentile; P100 (or P99.99 of 1000 trials) has none.
-            return None, None, math.nan
-        half = Z_99 * math.sqrt(n * q * (1.0 - q))
-        lo, hi = int(math.floor(rank - half)), int(math.ceil(rank + half))
-        low = int(self._sorted[lo - 1]) if lo >= 1 else None
-        high = int(self._sorted[hi - 1]) if hi <= n else None
-        if low is None or high is None:
-            return low, high, math.nan
-        return low, high, (high - low) / (2.0 * Z_99)
+        return order_interval(self._sorted, rank, q)
 
     def _precision_notes(self) -> list[str]:
         if self.draws is None:
@@ -701,13 +712,24 @@ class PlanResult:
         column = self._sorted[:, self._column(name)]
         out = []
         for p in self.levels:
-            rank = math.ceil((p / 100.0 - TOLERANCE) * self.trials)
-            index = int(column[max(rank, 1) - 1])
+            q = p / 100.0
+            rank = max(math.ceil((q - TOLERANCE) * self.trials), 1)
+            index = int(column[rank - 1])
             if index >= self.horizon:
                 out.append(Percentile(p, None, None, math.nan, None, None))
                 continue
             date = self._date(index)
-            out.append(Percentile(p, self.working_day(date), date, math.nan, None, None))
+            low, high, se = order_interval(column, rank, q)
+            # the interval in working days of the first team's calendar, like ``value``
+            low_day = None if low is None or low >= self.horizon else self.working_day(
+                self._date(low))
+            high_day = None if high is None or high >= self.horizon else self.working_day(
+                self._date(high))
+            if low_day is None or high_day is None:
+                se = math.nan
+            else:
+                se = (high_day - low_day) / (2.0 * Z_99)
+            out.append(Percentile(p, self.working_day(date), date, se, low_day, high_day))
         return tuple(out)
 
     def working_day(self, date: Any) -> int:
@@ -869,7 +891,8 @@ class PlanResult:
                 "depends_on": list(outcome.depends_on),
                 "percentiles": [
                     {"p": pc.p, "date": pc.date.isoformat() if pc.date else None,
-                     "days": pc.value}
+                     "days": pc.value, "se_days": None if math.isnan(pc.se) else
+                     round(pc.se, 4), "low_days": pc.low, "high_days": pc.high}
                     for pc in self.percentiles(outcome.name)
                 ],
                 "target": outcome.target.isoformat() if outcome.target else None,

@@ -325,3 +325,13 @@ def test_plan_team_method_auto_says_what_it_chose():
     p = Portfolio((Team("web", h, method="auto"),), (out("A", {"web": 30}),))
     r = forecast.plan(p, start="2024-06-03", trials=500)
     assert any("team 'web': method auto chose" in w for w in r.warnings)
+
+
+def test_plan_percentiles_report_their_precision():
+    teams = [team("a", poisson(1.5, 3))]
+    r = run(teams, [out("A", {"a": 30})], trials=20_000)
+    for pc in r.percentiles("A")[:3]:
+        assert pc.low <= pc.value <= pc.high and pc.se >= 0
+    few = run(teams, [out("A", {"a": 30})], trials=50)
+    assert math.isnan(few.percentiles("A")[-1].se)  # P95 of 50 trials: too few beyond
+    assert any("cannot pin down" in w and "P95" in w for w in few.warnings)
