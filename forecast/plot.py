@@ -82,11 +82,11 @@ def when(result: WhenForecast, ax: Axes | None = None) -> Axes:
             continue
         colour = _LINE_COLOURS.get(int(pc.p), "#444444")
         ax.axvline(float(date2num(pc.date)), color=colour, linestyle="--", linewidth=1.4,
-                   label=f"P{pc.p:g} {pc.date.isoformat()}")
+                   label=f"P{pc.p:g} {pc.date.isoformat()}", zorder=3)
     if result.target is not None:
         prob = result.likelihood(result.target)
-        ax.axvline(float(date2num(result.target)), color="black", linewidth=2,
-                   label=f"target {result.target.isoformat()} ({prob:.1%})")
+        ax.axvline(float(date2num(result.target)), color="black", linewidth=3, alpha=0.5,
+                   label=f"target {result.target.isoformat()} ({prob:.1%})", zorder=2)
     ax.xaxis_date()
     ax.set_xlabel("completion date")
     ax.set_ylabel("probability (%)")

@@ -208,7 +208,7 @@ class TrendResult:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     def __str__(self) -> str:
-        lines = [f"Trend of {self.source}: {len(self.rows)} records, "
+        lines = [f"Trend of {self.source}: {len(self.rows)} rows, "
                  f"{len(self.outcomes)} outcomes"]
         for name in self.outcomes:
             rows = self.history(name)
@@ -228,8 +228,9 @@ class TrendResult:
                              f"   {moved}")
                 previous = r["p85"]
             if len(rows) > 1 and first["probability"] and last["probability"]:
-                change = float(last["probability"]) - float(first["probability"])
-                lines.append(f"    chance of meeting the target moved {change:+.0%} over "
+                change = round(float(last["probability"]) - float(first["probability"]), 2)
+                moved_by = "did not move" if change == 0 else f"moved {change:+.0%}"
+                lines.append(f"    chance of meeting the target {moved_by} over "
                              f"{len(rows)} records")
         if self.warnings:
             lines.append("")

@@ -352,7 +352,8 @@ class CheckResult:
         lines = [
             f"Check of {s.source} (window {s.first.isoformat()} .. {s.last.isoformat()})",
             f"  sample: {q.working_days} working days, {q.items} items, {q.active_days} active "
-            f"days, longest run without a completion {q.longest_zero_streak} days",
+            f"days, longest run without a completion {q.longest_zero_streak} "
+            f"day{'' if q.longest_zero_streak == 1 else 's'}",
             f"  halves of the window: {q.halves[0]:.2f} then {q.halves[1]:.2f} items a day",
         ]
         if self.changes:
