@@ -47,6 +47,20 @@ def _as_date(value: object, what: str) -> dt.date:
     raise ParameterError(f"{what} = {value!r} is not a date; write it as YYYY-MM-DD")
 
 
+def years_after(start: dt.date, years: int) -> dt.date:
+    """Return the same day ``years`` years later (28 February for a 29th).
+
+    Examples
+    --------
+    >>> years_after(dt.date(2024, 2, 29), 10)
+    datetime.date(2034, 2, 28)
+    """
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
 @functools.lru_cache(maxsize=64)
 def _country_holidays(country: str, first_year: int, last_year: int) -> tuple[dt.date, ...]:
     import holidays as holidays_pkg
@@ -305,8 +319,4 @@ class Calendar:
         >>> Calendar("1111111", name="all").horizon(dt.date(2024, 1, 1), 1)
         366
         """
-        try:
-            end = start.replace(year=start.year + years)
-        except ValueError:  # 29 February
-            end = start.replace(year=start.year + years, day=28)
-        return self.day_number(start, end - dt.timedelta(days=1))
+        return self.day_number(start, years_after(start, years) - dt.timedelta(days=1))

@@ -274,11 +274,7 @@ def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
                           bbox_inches="tight")
         plt.close(ax.figure)
         image = buffer.getvalue()
-    if opts["output"] is not None:
-        write_atomic(opts["output"], text, protect=protect)
-        click.echo(f"wrote {opts['output']}", err=True)
-    else:
-        click.echo(text, nl=False)
+    _write_text(text, opts)
     if image is not None:
         write_atomic(plot_path, image, protect=protect)
         click.echo(f"wrote {plot_path}", err=True)

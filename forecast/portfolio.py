@@ -159,13 +159,7 @@ def _capacity(where: _Where, entry: str, spans: Any) -> tuple[CapacityRange, ...
             raise where.error(here, f"from {first} is after to {last}; swap them")
         factor = _number(where, here, "factor", span["factor"])
         ranges.append(CapacityRange(first, last, factor))
-    ranges.sort(key=lambda r: r.first)
-    for before, after in zip(ranges, ranges[1:], strict=False):
-        if after.first <= before.last:
-            raise where.error(
-                entry, f"capacity ranges {before.first}..{before.last} and "
-                f"{after.first}..{after.last} overlap; merge them or move one"
-            )
+    # overlaps are refused by check_portfolio, which every portfolio goes through
     return tuple(ranges)
 
 
@@ -667,7 +661,8 @@ def plan(
     """
     import numpy as np
 
-    from .questions import MAX_TRIALS, _check_whole, _parallel, _start
+    from .calendar import HORIZON_YEARS, years_after
+    from .questions import _check_trials, _check_whole, _parallel, _start
     from .result import PlanResult, _check_levels
     from .simulate import normalise_seed, plan_arrays, simulate_plan
 
@@ -681,17 +676,11 @@ def plan(
         else:
             portfolio = read_portfolio(path)
     begin = _start(start if start is not None else portfolio.start)
-    count = _check_whole("trials", trials if trials is not None else portfolio.trials, 1)
-    if count > MAX_TRIALS:
-        raise ParameterError(f"trials = {count:,} is more than {MAX_TRIALS:,}")
+    count = _check_trials(trials if trials is not None else portfolio.trials)
     seed = normalise_seed(rng if rng is not None else portfolio.seed)
     levels = _check_levels(percentiles if percentiles is not None else portfolio.percentiles)
     if horizon is None:
-        try:
-            end = begin.replace(year=begin.year + 10)
-        except ValueError:
-            end = begin.replace(year=begin.year + 10, day=28)
-        horizon = (end - begin).days
+        horizon = (years_after(begin, HORIZON_YEARS) - begin).days
     horizon = _check_whole("horizon", horizon, 1)
     arrays = plan_arrays(portfolio, begin, horizon)
     team_days = float(count) * horizon * len(portfolio.teams) / 10

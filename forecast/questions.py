@@ -35,6 +35,16 @@ def _check_whole(name: str, value: Any, minimum: int) -> int:
     return int(value)
 
 
+def _check_trials(trials: Any) -> int:
+    count = _check_whole("trials", trials, 1)
+    if count > MAX_TRIALS:
+        raise ParameterError(
+            f"trials = {count:,} is more than {MAX_TRIALS:,}; the precision is already far "
+            "finer than a day at 1,000,000"
+        )
+    return count
+
+
 def _history(history: History | str | os.PathLike[str] | pd.DataFrame) -> History:
     if isinstance(history, History):
         return history
@@ -192,12 +202,7 @@ def _prepare(
 ) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int, str, Any]:
     chosen = _engine(engine)
     levels = _check_levels(percentiles)
-    trials = _check_whole("trials", trials, 1)
-    if trials > MAX_TRIALS:
-        raise ParameterError(
-            f"trials = {trials:,} is more than {MAX_TRIALS:,}; the precision is already far "
-            "finer than a day at 1,000,000"
-        )
+    trials = _check_trials(trials)
     hist = _history(history)
     begin = _start(start)
     auto = None

@@ -31,6 +31,7 @@ import numpy as np
 from .calendar import Calendar, _as_date
 from .exceptions import ParameterError
 from .history import Sample
+from .io import _plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -622,10 +623,6 @@ ON_TRACK, WATCH = 0.85, 0.50
 """Status thresholds: on track at 85% or more, watch from 50%, else at risk."""
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _status(probability: float | None) -> str:
     if probability is None:
         return "no target"
@@ -941,8 +938,8 @@ class PlanResult:
     def __str__(self) -> str:
         doc = self.to_dict()
         lines = [
-            f"Plan: {self.portfolio.source}: {_count(len(self.names), 'outcome')}, "
-            f"{_count(len(self.portfolio.teams), 'team')}, start {self.start.isoformat()}",
+            f"Plan: {self.portfolio.source}: {_plural(len(self.names), 'outcome')}, "
+            f"{_plural(len(self.portfolio.teams), 'team')}, start {self.start.isoformat()}",
             f"  engine: Monte Carlo on one shared timeline, {self.trials:,} trials, "
             f"seed {self.seed}",
             "",
@@ -990,7 +987,7 @@ class PlanResult:
                 f"    {team.name}: {sample.source}, {sample.first.isoformat()} .. "
                 f"{sample.last.isoformat()}, {sample.items} items in {sample.working_days} "
                 f"working days ({sample.mean:.2f}/day), WIP {team.wip}"
-                + (f", {_count(len(team.capacity), 'capacity range')}" if team.capacity else "")
+                + (f", {_plural(len(team.capacity), 'capacity range')}" if team.capacity else "")
             )
         if self.warnings:
             lines.append("")
