@@ -153,16 +153,33 @@ class History:
         Whether it was read from one row per item or from daily counts.
     items : pandas.DataFrame or None
         One row per item (column ``done``, and ``type``, ``started``,
-        ``id`` when found), including rows without a done date.
+        ``id``, ``parent``, ``status`` when found), including rows without a
+        done date. Column ``state`` says what each row is: ``"done"``,
+        ``"open"`` (not done: work in progress), ``"canceled"`` or
+        ``"undated"`` (a done status without a done date); ``done`` holds a
+        date only for done rows and ``started`` only for done and open rows,
+        so no signal reads canceled work as finished or in progress.
     skipped : int
-        Rows left out because they had no done date.
+        Rows not done (no done date, or an open status): work in progress,
+        left out of the throughput.
     done_column : str
         The column the done dates were read from.
     date_format : str
         The date format the done dates were read with (``"ISO8601"``, a
         ``strptime`` format, or ``"datetime"`` for a DataFrame's datetimes).
     notes : tuple of str
-        What happened while reading (rows left out, columns ignored).
+        What happened while reading (how the file was read, rows used and
+        left out, columns ignored).
+    tracker : {"generic", "jira", "ado", "github", "linear"}
+        Which tool's export the history was read as (see
+        :mod:`forecast.importers`); ``"generic"`` for any other file.
+    rows : int
+        Rows read (0 for a history not read from a file or DataFrame).
+    canceled : int
+        Rows left out because the work was canceled (tracker exports only).
+    undated : int
+        Rows left out because their status is done but they have no done
+        date (tracker exports only).
     """
 
     dates: np.ndarray
@@ -177,6 +194,10 @@ class History:
     done_column: str = "done"
     date_format: str = ""
     notes: tuple[str, ...] = ()
+    tracker: str = "generic"
+    rows: int = 0
+    canceled: int = 0
+    undated: int = 0
 
     @property
     def total(self) -> int:

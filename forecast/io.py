@@ -2,7 +2,9 @@
 
 A history is a CSV file (or a DataFrame) with one row per completed item,
 whose done-date column is found by name among the names that common trackers
-export, or a daily throughput file with ``date`` and ``count`` columns.
+export, or a daily throughput file with ``date`` and ``count`` columns. The
+exports of Jira, Azure DevOps, GitHub (JSON from ``gh``) and Linear are
+recognised and read by their own rules (see :mod:`forecast.importers`).
 Outputs are written atomically and never over an input file, and text cells
 are made safe for spreadsheets.
 """
@@ -17,6 +19,7 @@ import os
 import re
 import stat
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,6 +87,7 @@ DATE_FORMATS: tuple[str, ...] = (
     "%d %B %Y",
     "%b %d, %Y",
     "%B %d, %Y",
+    "%a %b %d %Y %H:%M:%S GMT%z",  # JavaScript's Date.toString (some Linear exports)
     "%m/%d/%Y %I:%M:%S %p",  # Azure DevOps (en-US): 3/12/2024 3:15:00 PM
     "%m/%d/%Y %I:%M %p",
     "%m/%d/%Y %H:%M:%S",
@@ -115,6 +119,15 @@ _ISO = re.compile(
     r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
     re.IGNORECASE,
 )
+
+_JS_DATE_FORMAT = "%a %b %d %Y %H:%M:%S GMT%z"
+_JS_DATE = re.compile(
+    r"^\s*(?:mon|tue|wed|thu|fri|sat|sun)\s+([a-z]{3}\s+\d{1,2}\s+\d{4})"
+    r"\s+(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d\s+GMT[+-]\d{4}(?:\s*\([^()]*\))?\s*$",
+    re.IGNORECASE,
+)
+"""JavaScript's ``Date.toString()``: ``Tue Mar 12 2024 15:04:05 GMT+0100 (Central
+European Standard Time)``; like ISO dates, the calendar date as written is kept."""
 
 _DETECT_SAMPLE = 400
 """Cells on which the date format is detected before the whole column is parsed."""
@@ -200,6 +213,8 @@ def parse_dates(
     array(['2024-03-12',        'NaT'], dtype='datetime64[D]')
     >>> parse_dates(["12/Mar/24 3:15 PM", "1/Apr/24 9:00 AM"])
     array(['2024-03-12', '2024-04-01'], dtype='datetime64[D]')
+    >>> parse_dates(["Tue Mar 12 2024 23:30:00 GMT-0500 (Eastern Standard Time)"])
+    array(['2024-03-12'], dtype='datetime64[D]')
     """
     import pandas as pd
 
@@ -225,6 +240,9 @@ def parse_dates(
         if fmt.upper() == "ISO8601":
             subset = subset.str.extract(_ISO, expand=False)
             fmt = "%Y-%m-%d"
+        elif fmt == _JS_DATE_FORMAT:
+            subset = subset.str.extract(_JS_DATE, expand=False)
+            fmt = "%b %d %Y"
         return _to_days(pd.to_datetime(subset, format=fmt, errors="coerce"))
 
     if date_format is None:
@@ -294,8 +312,11 @@ def _decode(raw: bytes, path: Path, what: str) -> str:
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
     """Read a CSV file as text cells, indexed by spreadsheet row number."""
-    import pandas as pd
+    return _parse_csv(_read_text(path, what), path, what)
 
+
+def _read_text(path: Path, what: str) -> str:
+    """Read a text file whatever its encoding, or raise a one-line InputFileError."""
     if not path.exists():
         raise InputFileError(f"{what} file '{path}' does not exist; check the path")
     if path.is_dir():
@@ -307,6 +328,13 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
     text = _decode(raw, path, what)
     if "\x00" in text:
         raise InputFileError(f"{what} file '{path}' is not a text file; give a CSV file")
+    return text
+
+
+def _parse_csv(text: str, path: Path, what: str) -> pd.DataFrame:
+    """Split CSV text into text cells, indexed by spreadsheet row number."""
+    import pandas as pd
+
     lines = text.splitlines()
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
@@ -362,16 +390,25 @@ def read_history(
     calendar: str | Calendar = "weekdays",
     holidays: str | Iterable[object] | None = None,
     exclude_types: Iterable[str] = (),
+    tracker: str = "auto",
 ) -> History:
     """Read a history of completed items, or a daily throughput file.
+
+    Exports of Jira, Azure DevOps, GitHub (``gh issue list --json`` /
+    ``gh pr list --json``) and Linear are recognised by their columns (a JSON
+    file by its content) and read by their own rules (see
+    :mod:`forecast.importers`): only done rows count; rows not done are kept
+    aside as work in progress; canceled rows are counted and left out. The
+    history's notes say how the file was read and how many rows were used.
 
     Parameters
     ----------
     source : path or pandas.DataFrame
         A CSV file with one row per completed item (a done-date column is
-        found by name, see :data:`DONE_COLUMN_NAMES`), or a daily throughput
-        file with columns ``date`` and ``count`` (days with no completions may
-        be left out). A DataFrame is read the same way.
+        found by name, see :data:`DONE_COLUMN_NAMES`), a tracker's export,
+        or a daily throughput file with columns ``date`` and ``count`` (days
+        with no completions may be left out). A DataFrame is read the same
+        way.
     done_column : str, optional
         The done-date column's name, when it is not found automatically.
     date_format : str, optional
@@ -385,6 +422,11 @@ def read_history(
     exclude_types : iterable of str
         Item types to leave out (needs a type column), compared
         case-insensitively.
+    tracker : {"auto", "generic", "jira", "ado", "github", "linear"}
+        Which tool exported the file: ``"auto"`` recognises it by its
+        columns, ``"generic"`` reads any CSV by its done-date column alone
+        (every row with a done date counts), a tracker's name forces its
+        reading (and its columns must be there).
 
     Returns
     -------
@@ -402,33 +444,56 @@ def read_history(
     >>> history = read_history(items)
     >>> history.total
     3
+    >>> jira = pd.DataFrame({
+    ...     "Issue key": ["A-1", "A-2", "A-3", "A-4"],
+    ...     "Status": ["Done", "In Progress", "Done", "Won't Do"],
+    ...     "Resolution": ["Done", "", "Done", "Won't Do"],
+    ...     "Created": ["3/Jun/24 9:00 AM"] * 4,
+    ...     "Resolved": ["4/Jun/24 3:04 PM", "", "5/Jun/24 10:00 AM", "5/Jun/24 11:00 AM"]})
+    >>> h = read_history(jira)
+    >>> h.tracker, h.total, h.skipped, h.canceled
+    ('jira', 2, 1, 1)
+    >>> h.notes[0]
+    'read as a Jira export (recognised by its columns; choose another reading with --source)'
     """
     import pandas as pd
 
+    from . import importers
     from .history import History
 
     cal = Calendar.from_options(calendar, holidays)
     if isinstance(source, pd.DataFrame):
-        frame = source.copy()
-        frame.columns = [str(c).strip() for c in frame.columns]
         where = "history DataFrame"
-        if len(frame) == 0:
-            raise InputFileError("history DataFrame has no rows; it needs one row per item")
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        frame = _read_csv(path, "history")
         where = f"'{path}'"
     else:
         raise ParameterError(
             f"history source {type(source).__name__} is not supported; give a CSV file path "
             "or a pandas DataFrame"
         )
+    wanted = importers.check_tracker(tracker, where)
+    from_json = False
+    if isinstance(source, pd.DataFrame):
+        frame = source.copy()
+        frame.columns = [str(c).strip() for c in frame.columns]
+        if len(frame) == 0:
+            raise InputFileError("history DataFrame has no rows; it needs one row per item")
+    else:
+        text = _read_text(path, "history")
+        from_json = importers.is_json(text)
+        if from_json and wanted in ("jira", "ado", "linear"):
+            raise ParameterError(
+                f"{where} is a JSON file, and {importers.label(wanted)} is a CSV "
+                "file; give the CSV export, or use --source auto (JSON is read as a GitHub "
+                "export)"
+            )
+        frame = importers.json_frame(text, where) if from_json else _parse_csv(
+            text, path, "history")
     rows = list(frame.index)
     notes: list[str] = []
 
     columns = list(frame.columns)
-    count_col = _find_column(columns, _COUNT_NAMES)
-    date_col = _find_column(columns, ("date", "day"))
     if done_column is not None:
         matches = [c for c in columns if c == done_column] or [
             c for c in columns if c.lower() == done_column.strip().lower()
@@ -438,24 +503,33 @@ def read_history(
                 f"{where}: no column named {done_column!r}; columns found: "
                 f"{', '.join(columns)}"
             )
-        done = matches[0]
-    elif count_col is not None and date_col is not None:
-        done = date_col
-    else:
-        found = _find_columns(columns, DONE_COLUMN_NAMES)
-        if not found:
-            raise ColumnError(
-                f"{where}: no done-date column found among columns: {', '.join(columns)}; "
-                f"looked for: {', '.join(DONE_COLUMN_NAMES)} (any case); "
-                "name it with --done-column NAME"
-            )
-        done = found[0]
-        others = [c for c in found[1:] if _norm(c) != "date"]
-        if others:
+        done_column = matches[0]
+
+    # Which reading: a tracker's rules, or the generic done-date column.
+    looks_like: str | None = None
+    if wanted == "auto":
+        name = "github" if from_json else importers.detect_tracker(columns)
+        missing = [] if name == "generic" or done_column is not None else (
+            importers.missing_columns(columns, name))
+        if missing and not from_json:
+            looks_like, name = name, "generic"
             notes.append(
-                f"done dates read from column {done!r}; also found "
-                f"{', '.join(repr(c) for c in others)}: choose with --done-column"
+                f"looks like {importers.label(looks_like)} but has no "
+                f"{' or '.join(repr(m) for m in missing)} column: read as a generic history"
             )
+        elif missing:
+            raise ColumnError(importers.missing_message(where, name, missing, columns, False))
+        if name != "generic":
+            how = "a JSON list of objects" if from_json else "recognised by its columns"
+            notes.append(f"read as {importers.label(name)} ({how}; choose another "
+                         "reading with --source)")
+    else:
+        name = wanted
+        if name != "generic":
+            missing = [] if done_column is not None else importers.missing_columns(columns, name)
+            if missing:
+                raise ColumnError(importers.missing_message(where, name, missing, columns, True))
+            notes.append(f"read as {importers.label(name)} (--source {name})")
 
     formats: dict[str, str] = {}
 
@@ -480,53 +554,99 @@ def read_history(
             )
         return parsed
 
-    done_dates = dates_of(done)
+    summary_at = len(notes)  # the rows-used summary goes right after "read as ..."
+    if name != "generic":
+        got = importers.extract(frame, name, dates_of, done_column)
+        notes.extend(got.notes)
+        done = got.done_column
+        items = pd.DataFrame({"done": got.done.astype("datetime64[D]")})
+        for key in ("id", "type", "parent", "status", "project"):
+            if key in got.text:
+                items[key] = got.text[key]
+        if got.started is not None:
+            items["started"] = got.started.astype("datetime64[D]")
+        items["state"] = got.state
+        reason = got.reason
+        date_format_used = formats.get(got.date_column, "")
+    else:
+        count_col = _find_column(columns, _COUNT_NAMES)
+        date_col = _find_column(columns, ("date", "day"))
+        if done_column is not None:
+            done = done_column
+        elif count_col is not None and date_col is not None:
+            done = date_col
+        else:
+            found = _find_columns(columns, DONE_COLUMN_NAMES)
+            if not found:
+                hint = (
+                    f"; it looks like {importers.label(looks_like)} without its "
+                    f"{importers.missing_columns(columns, looks_like)[0]!r} column: add it to "
+                    "the export"
+                ) if looks_like else ""
+                raise ColumnError(
+                    f"{where}: no done-date column found among columns: {', '.join(columns)}; "
+                    f"looked for: {', '.join(DONE_COLUMN_NAMES)} (any case); "
+                    f"name it with --done-column NAME{hint}"
+                )
+            done = found[0]
+            others = [c for c in found[1:] if _norm(c) != "date"]
+            if others:
+                notes.append(
+                    f"done dates read from column {done!r}; also found "
+                    f"{', '.join(repr(c) for c in others)}: choose with --done-column"
+                )
 
-    if count_col is not None and done == date_col:
-        counts = _parse_counts(frame[count_col], where, count_col, rows)
-        keep = ~np.isnat(done_dates)
-        if not keep.any():
-            raise DataError(f"{where}: column {done!r} has no dates")
-        days, inverse = np.unique(done_dates[keep], return_inverse=True)
-        per_day = np.bincount(inverse, weights=counts[keep]).astype(np.int64)
-        return History(
-            dates=days, counts=per_day, calendar=cal, source=where.strip("'"),
-            first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
-            kind="throughput", items=None, skipped=int((~keep).sum()),
-            done_column=done, date_format=formats.get(done, ""), notes=tuple(notes),
-        )
+        done_dates = dates_of(done)
 
-    items = pd.DataFrame({"done": done_dates})
-    type_col = _find_column(columns, _TYPE_NAMES)
-    start_col = _find_column([c for c in columns if c != done], _START_NAMES)
-    id_col = _find_column(columns, _ID_NAMES)
-    if id_col is not None:
-        items["id"] = frame[id_col].astype(str).to_numpy()
-    if type_col is not None:
-        items["type"] = frame[type_col].astype(str).str.strip().to_numpy()
-    parent_col = _find_column(columns, _PARENT_NAMES)
-    if parent_col is not None:
-        items["parent"] = frame[parent_col].astype(str).str.strip().to_numpy()
-    if start_col is not None:
-        try:
-            items["started"] = dates_of(start_col)
-        except DataError:
-            notes.append(f"column {start_col!r} could not be read as dates and was ignored")
+        if count_col is not None and done == date_col:
+            counts = _parse_counts(frame[count_col], where, count_col, rows)
+            keep = ~np.isnat(done_dates)
+            if not keep.any():
+                raise DataError(f"{where}: column {done!r} has no dates")
+            days, inverse = np.unique(done_dates[keep], return_inverse=True)
+            per_day = np.bincount(inverse, weights=counts[keep]).astype(np.int64)
+            return History(
+                dates=days, counts=per_day, calendar=cal, source=where.strip("'"),
+                first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
+                kind="throughput", items=None, skipped=int((~keep).sum()),
+                done_column=done, date_format=formats.get(done, ""), notes=tuple(notes),
+                rows=len(frame),
+            )
+
+        items = pd.DataFrame({"done": done_dates})
+        type_col = _find_column(columns, _TYPE_NAMES)
+        start_col = _find_column([c for c in columns if c != done], _START_NAMES)
+        id_col = _find_column(columns, _ID_NAMES)
+        if id_col is not None:
+            items["id"] = frame[id_col].astype(str).to_numpy()
+        if type_col is not None:
+            items["type"] = frame[type_col].astype(str).str.strip().to_numpy()
+        parent_col = _find_column(columns, _PARENT_NAMES)
+        if parent_col is not None:
+            items["parent"] = frame[parent_col].astype(str).str.strip().to_numpy()
+        if start_col is not None:
+            try:
+                items["started"] = dates_of(start_col)
+            except DataError:
+                notes.append(f"column {start_col!r} could not be read as dates and was ignored")
+        items["state"] = np.where(np.isnat(done_dates), "open", "done").astype(object)
+        reason = None
+        date_format_used = formats.get(done, "")
 
     excluded = {t.strip().lower() for t in exclude_types if t.strip()}
     if excluded:
-        if type_col is None:
+        if "type" not in items:
             raise ColumnError(
                 f"{where}: --exclude-type needs a type column, and none was found among: "
                 f"{', '.join(columns)} (looked for: {', '.join(_TYPE_NAMES)})"
             )
         lowered = items["type"].str.lower()
         drop = lowered.isin(excluded).to_numpy()
-        missing = sorted(excluded - set(lowered))
-        if missing:
+        missing_types = sorted(excluded - set(lowered))
+        if missing_types:
             present = sorted(set(items["type"]) - {""})
             notes.append(
-                f"no item has type {', '.join(repr(m) for m in missing)}; types present: "
+                f"no item has type {', '.join(repr(m) for m in missing_types)}; types present: "
                 f"{', '.join(present[:15])}{' …' if len(present) > 15 else ''}"
             )
         if drop.any():
@@ -538,26 +658,56 @@ def read_history(
     else:
         items["excluded"] = False
 
-    done_array = items["done"].to_numpy().astype("datetime64[D]")
+    state = items["state"].to_numpy(dtype=object)
     counted = ~items["excluded"].to_numpy(dtype=bool)
-    done_array = done_array[counted]
-    has_done = ~np.isnat(done_array)
-    skipped = int((~has_done).sum())
-    if skipped:
-        notes.append(
-            f"{_plural(skipped, 'row')} without a done date left out (work in progress)"
+    done_array = items["done"].to_numpy().astype("datetime64[D]")
+    used = counted & (state == "done")
+    skipped = int((counted & (state == "open")).sum())
+    canceled = int((counted & (state == "canceled")).sum())
+    undated = int((counted & (state == "undated")).sum())
+    if name == "generic":
+        if skipped:
+            notes.append(
+                f"{_plural(skipped, 'row')} without a done date left out (work in progress)"
+            )
+        if not used.any():
+            raise DataError(
+                f"{where}: column {done!r} has no dates in any row; "
+                "is it the right column? name another with --done-column"
+            )
+    else:
+        parts = []
+        if skipped:
+            parts.append(f"{skipped} not done (kept as work in progress)")
+        if canceled:
+            why = Counter(reason[counted & (state == "canceled")]) if reason is not None else {}
+            shown = (next(iter(why)) if len(why) == 1 else
+                     ", ".join(f"{k} {r}" for r, k in Counter(why).most_common(4))
+                     + (" …" if len(why) > 4 else ""))
+            parts.append(f"{canceled} canceled ({shown})" if why else f"{canceled} canceled")
+        if undated:
+            parts.append(f"{undated} in a done status without a done date")
+        n_excluded = int((~counted).sum())
+        if n_excluded:
+            parts.append(f"{n_excluded} of excluded types")
+        n_used = int(used.sum())
+        notes.insert(
+            summary_at,
+            f"used {n_used} of {_plural(len(items), 'row')}: {', '.join(parts)}" if parts
+            else f"used all {_plural(len(items), 'row')}",
         )
-    if not has_done.any():
-        raise DataError(
-            f"{where}: column {done!r} has no dates in any row; "
-            "is it the right column? name another with --done-column"
-        )
-    days, per_day = np.unique(done_array[has_done], return_counts=True)
+        if not used.any():
+            raise DataError(
+                f"{where}: no row is done ({', '.join(parts) or 'no rows'}); "
+                f"{importers.no_done_hint(name)}"
+            )
+    days, per_day = np.unique(done_array[used], return_counts=True)
     return History(
         dates=days, counts=per_day.astype(np.int64), calendar=cal, source=where.strip("'"),
         first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
         kind="items", items=items, skipped=skipped, done_column=done,
-        date_format=formats.get(done, ""), notes=tuple(notes),
+        date_format=date_format_used, notes=tuple(notes), tracker=name,
+        rows=len(items), canceled=canceled, undated=undated,
     )
 
 
