@@ -4,7 +4,9 @@ The kernels take only NumPy arrays and scalars. Randomness comes from a
 per-trial stream: trial ``t`` of a run with seed ``s`` seeds a xoshiro256**
 generator from SplitMix64 outputs of ``mix(mix(s) + t * GAMMA)``, so a trial's
 draws depend only on ``(s, t)``: results are identical for any number of
-threads and any chunking of the trials. ``forecast._reference`` holds a
+threads and any chunking of the trials. The plan kernel gives each team of a
+trial a stream of its own (and the sizes, scope growth and risks another), so
+a team's draws depend only on its own days. ``forecast._reference`` holds a
 pure-Python twin of every kernel on the same streams.
 
 All 64-bit arithmetic is done on ``uint64`` constants so that numba never
@@ -318,6 +320,26 @@ def unit(r):
     return np.float64(r >> _S11) * _TO_UNIT
 
 
+_SIZE_SALT = np.uint64(0x632BE59BD9B4E019)
+_TEAM_SALT = np.uint64(0xD1B54A32D192ED03)
+_SPARE_BITS = 11
+
+
+@njit
+def team_key(key, team):
+    """Mixed seed of a team's stream in the plan kernel: team 0 uses ``key`` itself."""
+    if team == 0:
+        return key
+    return mix64(key + np.uint64(team) * _TEAM_SALT)
+
+
+# what a team's next queue scan is for
+_WINDOW = 0  # the parts eligible for a run of days
+_DEEP = 1  # a part finishes today: is every outcome the spill-over may reach known?
+_SPILL = 2  # a part finished: the parts eligible for the rest of the day
+_HAND = 3  # no scan: hand out the day's remaining items
+
+
 def _plan_days(
     sample_values, sample_offsets, team_width, team_bayes, wip, capacity,
     part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
@@ -326,24 +348,56 @@ def _plan_days(
     risk_outcome, risk_prob, risk_kind, risk_low, risk_high, risk_part, risk_delay,
     horizon, seed, trials,
 ):
+    # Event-driven. Teams meet only through dependencies: an outcome waits
+    # until its prerequisites are done and may start the day after. So per
+    # trial the teams take turns, and each runs ahead on its own stream for as
+    # long as nothing it depends on is undecided: `cur[v]` days of team `v` are
+    # simulated, so a prerequisite with an unfinished part on `v` is not done
+    # before day `cur[v]`, and whatever waits on it still waits on day
+    # `cur[v]`. A run of days on one set of eligible parts (kept in registers)
+    # ends at the first day a part would finish, which is then handed out item
+    # by item, or when a ready or delay day passes, or when a waiting outcome
+    # ahead in the queue might be released by a team that is behind. A team
+    # that cannot tell what its queue holds today waits for the next turn; the
+    # team that is furthest behind can always go on, so every turn round makes
+    # progress. The day-by-day twin in forecast._reference draws the same
+    # numbers in another order and returns the same arrays.
     n_teams = wip.size
     n_parts = part_team.size
     n_outcomes = n_prereq.size
     out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
     sizes = np.zeros((trials, n_outcomes), dtype=np.int64)
     key = mix64(np.uint64(seed))
+    size_key = mix64(key + _SIZE_SALT)
     max_wip = 1
     for t in range(n_teams):
         max_wip = max(max_wip, wip[t])
+    # prerequisites of each outcome, from the dependents lists
+    prereq_offsets = np.zeros(n_outcomes + 1, dtype=np.int64)
+    for o in range(n_outcomes):
+        prereq_offsets[o + 1] = prereq_offsets[o] + n_prereq[o]
+    prereqs = np.zeros(max(1, prereq_offsets[n_outcomes]), dtype=np.int64)
+    fill = prereq_offsets[:-1].copy()
+    for o in range(n_outcomes):
+        for k in range(dependent_offsets[o], dependent_offsets[o + 1]):
+            d = dependents[k]
+            prereqs[fill[d]] = o
+            fill[d] += 1
+    any_bayes = False
+    for t in range(n_teams):
+        if team_bayes[t]:
+            any_bayes = True
     for trial in prange(trials):
-        s0, s1, s2, s3 = trial_state(key, trial)
+        s0, s1, s2, s3 = trial_state(size_key, trial)
         remaining = np.empty(n_parts, dtype=np.int64)
         parts_left = np.empty(n_outcomes, dtype=np.int64)
         waiting = n_prereq.copy()
         ready = np.zeros(n_outcomes, dtype=np.int64)
         delay = np.zeros(n_outcomes, dtype=np.int64)
+        last = np.zeros(n_outcomes, dtype=np.int64)
         head = team_offsets[:-1].copy()
         eligible = np.empty(max_wip, dtype=np.int64)
+        picks = np.zeros(max_wip, dtype=np.int64)
         # 1. sizes
         for p in range(n_parts):
             if pool_count[p] > 0:
@@ -394,133 +448,329 @@ def _plan_days(
                 delay[o] = max(delay[o], risk_delay[q])
         for p in range(n_parts):
             sizes[trial, part_outcome[p]] += remaining[p]
-        # 4. sampling state: each team walks through drawn blocks of `width` days
-        position = team_width.copy()  # a block is drawn at the first working day
+        # 4. per-team streams and sampling state: a team walks through drawn
+        # blocks of `width` days (a block is drawn at its first working day)
+        streams = np.empty((n_teams, 4), dtype=np.uint64)
+        position = team_width.copy()
         base = np.zeros(n_teams, dtype=np.int64)
-        cdf = np.zeros(sample_values.size)
+        cdf = np.zeros(sample_values.size if any_bayes else 1)
         for t in range(n_teams):
+            s0, s1, s2, s3 = trial_state(team_key(key, t), trial)
             if team_bayes[t]:
                 n_blocks = (sample_offsets[t + 1] - sample_offsets[t]) // team_width[t]
                 weights, s0, s1, s2, s3 = dirichlet_cdf(n_blocks, s0, s1, s2, s3)
                 cdf[sample_offsets[t]:sample_offsets[t] + n_blocks] = weights
-        # 5. one shared timeline
+            streams[t, 0] = s0
+            streams[t, 1] = s1
+            streams[t, 2] = s2
+            streams[t, 3] = s3
+        # 5. one shared timeline, teams taking turns to run ahead
+        cur = np.zeros(n_teams, dtype=np.int64)  # the next day each team simulates
+        held = np.zeros(n_teams, dtype=np.int64)  # parts of each team still waiting
+        for p in range(n_parts):
+            if n_prereq[part_outcome[p]] > 0:
+                held[part_team[p]] += 1
         n_done = 0
-        for day in range(horizon):
-            if n_done == n_outcomes:
-                break
-            for t in range(n_teams):
-                c = capacity[t, day]
-                if c == 0.0:
+        progressed = True
+        while progressed and n_done < n_outcomes:
+            progressed = False
+            for u in range(n_teams):
+                day = cur[u]
+                end = team_offsets[u + 1]
+                while head[u] < end and remaining[team_parts[head[u]]] <= 0:
+                    head[u] += 1
+                if day >= horizon or head[u] == end:
+                    if day < horizon:
+                        cur[u] = horizon
+                        progressed = True
                     continue
-                # the team's first `wip` unfinished, unblocked parts, in priority order
+                s0 = streams[u, 0]
+                s1 = streams[u, 1]
+                s2 = streams[u, 2]
+                s3 = streams[u, 3]
+                a0, a1, a2, a3 = s0, s1, s2, s3  # the stream at the start of an event day
+                saved_position = position[u]
+                saved_base = base[u]
+                w = wip[u]
+                width = team_width[u]
+                daily = width == 1 and not team_bayes[u]
+                lo = sample_offsets[u]
+                n_values = sample_offsets[u + 1] - lo
+                first_day = day
+                mode = _WINDOW
                 n_elig = 0
-                for k in range(head[t], team_offsets[t + 1]):
-                    p = team_parts[k]
-                    o = part_outcome[p]
-                    if remaining[p] > 0 and waiting[o] == 0 and ready[o] <= day and delay[o] <= day:
-                        eligible[n_elig] = p
-                        n_elig += 1
-                        if n_elig >= wip[t] or n_elig == max_wip:
-                            break
-                width = team_width[t]
-                if n_elig == 0:
-                    if position[t] < width:
-                        position[t] += 1  # the block's day passes, unused
-                    continue
-                if width == 1 and not team_bayes[t]:  # daily: the common, fast path
-                    lo = sample_offsets[t]
-                    r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                    base[t] = lo + below(r, sample_offsets[t + 1] - lo)
-                    position[t] = 0
-                elif position[t] >= width:
-                    lo = sample_offsets[t]
-                    n_blocks = (sample_offsets[t + 1] - lo) // width
-                    r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                    if team_bayes[t]:
-                        block = weighted_index(cdf[lo:lo + n_blocks],
-                                               unit(r) * cdf[lo + n_blocks - 1])
-                    else:
-                        block = below(r, n_blocks)
-                    base[t] = lo + block * width
-                    position[t] = 0
-                throughput = sample_values[base[t] + position[t]]
-                position[t] += 1
-                if c < 1.0:
-                    kept = 0
-                    for _ in range(throughput):
-                        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                        if unit(r) < c:
-                            kept += 1
-                    throughput = kept
-                elif c > 1.0:
-                    x = throughput * c
-                    whole = np.floor(x)
-                    frac = x - whole
-                    throughput = np.int64(whole)
-                    if frac > 0.0:
-                        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                        if unit(r) < frac:
-                            throughput += 1
-                if n_elig == 1 and throughput < remaining[eligible[0]]:
-                    # one outcome in progress and it does not finish today: no choices to
-                    # draw, the whole day's items go to it (the same as item by item)
-                    remaining[eligible[0]] -= throughput
-                    continue
+                left = 0  # the event day's items not yet handed out
                 coins = _ZERO
                 n_coins = 0
-                if n_elig == 2 and throughput <= 64:
-                    # Two outcomes in progress: one fair coin per item, 64 to a draw. When
-                    # neither finishes today, the day is settled by counting the coins.
-                    coins, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                    n_coins = throughput
-                    used = coins if throughput == 64 else coins & ((_ONE << np.uint64(
-                        throughput)) - _ONE)
-                    to_second = popcount(used)
-                    to_first = throughput - to_second
-                    if (to_first < remaining[eligible[0]]
-                            and to_second < remaining[eligible[1]]):
-                        remaining[eligible[0]] -= to_first
-                        remaining[eligible[1]] -= to_second
-                        continue
-                for _ in range(throughput):
-                    if n_elig == 0:
+                while True:
+                    if mode == _WINDOW and (day >= horizon or head[u] == end):
+                        if head[u] == end:
+                            day = horizon
                         break
-                    pick = 0
-                    if n_coins > 0:  # the day's coins, in order, until an outcome finishes
-                        pick = np.int64(coins & _ONE)
-                        coins = coins >> _ONE
-                        n_coins -= 1
-                    elif n_elig > 1:
-                        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                        pick = below(r, n_elig)
-                    p = eligible[pick]
-                    remaining[p] -= 1
-                    if remaining[p] > 0:
-                        continue
-                    n_coins = 0  # the eligible set changes: the rest of the day draws afresh
-                    o = part_outcome[p]
-                    parts_left[o] -= 1
-                    if parts_left[o] == 0:
-                        out[trial, o] = day
-                        n_done += 1
-                        for k in range(dependent_offsets[o], dependent_offsets[o + 1]):
-                            d = dependents[k]
-                            waiting[d] -= 1
-                            if waiting[d] == 0:
-                                ready[d] = day + 1
-                    # a part finished: refill the eligible set (spill-over)
-                    while head[t] < team_offsets[t + 1] and remaining[team_parts[head[t]]] <= 0:
-                        head[t] += 1
-                    n_elig = 0
-                    for k in range(head[t], team_offsets[t + 1]):
-                        p = team_parts[k]
-                        o = part_outcome[p]
-                        if (remaining[p] > 0 and waiting[o] == 0 and ready[o] <= day
-                                and delay[o] <= day):
-                            eligible[n_elig] = p
-                            n_elig += 1
-                            if n_elig >= wip[t] or n_elig == max_wip:
+                    # The queue scan, the kernel's only one: up to `want` parts eligible
+                    # on `day` (the first `store` kept); `known` is the first day for
+                    # which a waiting outcome met on the way may have been released by
+                    # a team that has not simulated that far; `change` the first day
+                    # after `day` on which a met outcome's ready or delay day passes.
+                    found = 0
+                    known = horizon + 1
+                    change = horizon
+                    if mode != _HAND:
+                        want = w + left if mode == _DEEP else w
+                        store = 0 if mode == _DEEP else w
+                        for k in range(head[u], end):
+                            p = team_parts[k]
+                            if remaining[p] <= 0:
+                                continue
+                            o = part_outcome[p]
+                            if waiting[o] > 0:
+                                # o waits through day cur[v] at least, for each team v
+                                # owing a part to one of its unfinished prerequisites
+                                # (through the horizon if u itself owes one)
+                                through = -1
+                                for kq in range(prereq_offsets[o], prereq_offsets[o + 1]):
+                                    q = prereqs[kq]
+                                    if parts_left[q] == 0:
+                                        continue
+                                    for j in range(outcome_offsets[q], outcome_offsets[q + 1]):
+                                        pq = outcome_parts[j]
+                                        if remaining[pq] > 0:
+                                            v = part_team[pq]
+                                            if v == u:
+                                                through = horizon
+                                            elif cur[v] > through:
+                                                through = cur[v]
+                                if through + 1 < known:
+                                    known = through + 1
+                                continue
+                            start_day = max(ready[o], delay[o])
+                            if start_day > day:
+                                if start_day < change:
+                                    change = start_day
+                                continue
+                            if found < store:
+                                eligible[found] = p
+                            found += 1
+                            if found >= want:
                                 break
+                    if mode == _DEEP:
+                        if known <= day:
+                            # undo the day's draws and wait for the teams behind
+                            s0, s1, s2, s3 = a0, a1, a2, a3
+                            position[u] = saved_position
+                            base[u] = saved_base
+                            break
+                        mode = _HAND
+                    elif mode == _SPILL:
+                        n_elig = found
+                        mode = _HAND
+                    if mode == _HAND:
+                        finished = False
+                        while left > 0 and n_elig > 0:
+                            left -= 1
+                            pick = 0
+                            if n_coins > 0:  # the day's coins, in order, until a part finishes
+                                pick = np.int64(coins & _ONE)
+                                coins = coins >> _ONE
+                                n_coins -= 1
+                            elif n_elig > 1:
+                                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                                pick = below(r, n_elig)
+                            p = eligible[pick]
+                            remaining[p] -= 1
+                            if remaining[p] > 0:
+                                continue
+                            n_coins = 0  # the eligible set changes: the rest draws afresh
+                            o = part_outcome[p]
+                            if day > last[o]:
+                                last[o] = day
+                            parts_left[o] -= 1
+                            if parts_left[o] == 0:
+                                out[trial, o] = last[o]
+                                n_done += 1
+                                for k in range(dependent_offsets[o], dependent_offsets[o + 1]):
+                                    d = dependents[k]
+                                    waiting[d] -= 1
+                                    if last[o] + 1 > ready[d]:
+                                        ready[d] = last[o] + 1
+                                    if waiting[d] == 0:
+                                        for j in range(outcome_offsets[d], outcome_offsets[d + 1]):
+                                            held[part_team[outcome_parts[j]]] -= 1
+                            while head[u] < end and remaining[team_parts[head[u]]] <= 0:
+                                head[u] += 1
+                            finished = True
+                            break
+                        if finished and left > 0:
+                            mode = _SPILL
+                            continue
+                        left = 0
+                        day += 1
+                        mode = _WINDOW
+                        continue
+                    # _WINDOW: run days on this eligible set until `stop`, or until a
+                    # part would finish (then hand that day's items out one by one)
+                    n_elig = found
+                    if known <= day:
+                        break  # today's queue depends on a team that is behind: wait
+                    stop = min(known, change)
+                    if n_elig == 0:
+                        if width > 1:
+                            for d in range(day, stop):
+                                if capacity[u, d] > 0.0 and position[u] < width:
+                                    position[u] += 1  # the block's day passes, unused
+                        day = stop
+                        continue
+                    e0 = eligible[0]
+                    e1 = eligible[1] if n_elig > 1 else e0
+                    rem0 = remaining[e0]  # kept in registers during the run
+                    rem1 = remaining[e1]
+                    two = n_elig == 2
+                    fast = daily and n_elig <= 2
+                    event = False
+                    while day < stop:
+                        c = capacity[u, day]
+                        if c == 0.0:
+                            day += 1
+                            continue
+                        if fast and c == 1.0:
+                            # the common day: one draw, whose low bits are the coins
+                            r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
+                            throughput = sample_values[lo + below(r, n_values)]
+                            hit = False
+                            if two:
+                                if throughput <= _SPARE_BITS:
+                                    to_second = popcount(r & ((_ONE << np.uint64(throughput))
+                                                              - _ONE))
+                                    to_first = throughput - to_second
+                                    if to_first < rem0 and to_second < rem1:
+                                        rem0 -= to_first
+                                        rem1 -= to_second
+                                        s0, s1, s2, s3 = t0, t1, t2, t3
+                                        day += 1
+                                        continue
+                                    coins = r
+                                    n_coins = throughput
+                                    hit = True
+                                # else: more coins than the draw spares: the general day
+                            else:
+                                if throughput < rem0:
+                                    rem0 -= throughput
+                                    s0, s1, s2, s3 = t0, t1, t2, t3
+                                    day += 1
+                                    continue
+                                n_coins = 0
+                                hit = True
+                            if hit:  # a part finishes today
+                                a0, a1, a2, a3 = s0, s1, s2, s3
+                                saved_position = position[u]
+                                saved_base = base[u]
+                                s0, s1, s2, s3 = t0, t1, t2, t3
+                                event = True
+                                left = throughput
+                                break
+                        # the general day, drawn from the same stream position
+                        a0, a1, a2, a3 = s0, s1, s2, s3
+                        saved_position = position[u]
+                        saved_base = base[u]
+                        spare = _ZERO
+                        n_spare = 0
+                        if daily:
+                            r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                            throughput = sample_values[lo + below(r, n_values)]
+                            spare = r
+                            n_spare = _SPARE_BITS
+                        else:
+                            if position[u] >= width:
+                                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                                n_blocks = n_values // width
+                                if team_bayes[u]:
+                                    block = weighted_index(cdf[lo:lo + n_blocks],
+                                                           unit(r) * cdf[lo + n_blocks - 1])
+                                else:
+                                    block = below(r, n_blocks)
+                                base[u] = lo + block * width
+                                position[u] = 0
+                            throughput = sample_values[base[u] + position[u]]
+                            position[u] += 1
+                        if c < 1.0:
+                            kept = 0
+                            for _ in range(throughput):
+                                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                                if unit(r) < c:
+                                    kept += 1
+                            throughput = kept
+                        elif c > 1.0:
+                            x = throughput * c
+                            whole = np.floor(x)
+                            frac = x - whole
+                            throughput = np.int64(whole)
+                            if frac > 0.0:
+                                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                                if unit(r) < frac:
+                                    throughput += 1
+                        coins = _ZERO
+                        n_coins = 0
+                        if n_elig == 1:
+                            if throughput < rem0:
+                                rem0 -= throughput  # the whole day to it
+                                day += 1
+                                continue
+                        elif n_elig == 2 and throughput <= 64:
+                            # one fair coin per item; a day in which neither part
+                            # finishes is settled by counting the coins
+                            if throughput <= n_spare:
+                                coins = spare
+                            else:
+                                coins, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                            n_coins = throughput
+                            used = coins if throughput == 64 else coins & ((_ONE << np.uint64(
+                                throughput)) - _ONE)
+                            to_second = popcount(used)
+                            to_first = throughput - to_second
+                            if to_first < rem0 and to_second < rem1:
+                                rem0 -= to_first
+                                rem1 -= to_second
+                                day += 1
+                                continue
+                        else:
+                            # one pick per item, tallied; replayed item by item when
+                            # a part finishes
+                            remaining[e1] = rem1
+                            remaining[e0] = rem0
+                            b0, b1, b2, b3 = s0, s1, s2, s3
+                            for i in range(n_elig):
+                                picks[i] = 0
+                            for _ in range(throughput):
+                                r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+                                picks[below(r, n_elig)] += 1
+                            finishes = False
+                            for i in range(n_elig):
+                                if picks[i] >= remaining[eligible[i]]:
+                                    finishes = True
+                            if not finishes:
+                                for i in range(n_elig):
+                                    remaining[eligible[i]] -= picks[i]
+                                rem0 = remaining[e0]
+                                rem1 = remaining[e1]
+                                day += 1
+                                continue
+                            s0, s1, s2, s3 = b0, b1, b2, b3
+                        event = True
+                        left = throughput
+                        break
+                    remaining[e1] = rem1  # e1 is e0 when one part is eligible
+                    remaining[e0] = rem0
+                    if event:
+                        # a part finishes today; its items spill over down the queue,
+                        # which must be known today unless nothing on the team waits
+                        mode = _DEEP if held[u] > 0 else _HAND
+                streams[u, 0] = s0
+                streams[u, 1] = s1
+                streams[u, 2] = s2
+                streams[u, 3] = s3
+                if day > first_day:
+                    progressed = True
+                cur[u] = day
     return out, sizes
 
 

@@ -87,6 +87,16 @@ def unit(r: int) -> float:
     return float(r >> 11) * (1.0 / 9007199254740992.0)
 
 
+SIZE_SALT = 0x632BE59BD9B4E019
+TEAM_SALT = 0xD1B54A32D192ED03
+SPARE_BITS = 11
+
+
+def team_key(key: int, team: int) -> int:
+    """Mixed seed of a team's stream: team 0 uses the run's own key."""
+    return key if team == 0 else mix64((key + team * TEAM_SALT) & MASK)
+
+
 def plan_days(
     sample_values, sample_offsets, team_width, team_bayes, wip, capacity,
     part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
@@ -97,18 +107,31 @@ def plan_days(
 ):  # noqa: D417 - the arguments are the kernel's, documented in forecast.simulate
     """Completion day index of each outcome in each trial, as the plan kernel computes it.
 
-    Per trial: draw part sizes, scope growth and risks, then walk the shared
-    timeline day by day; each team with capacity that day and something
-    eligible draws its throughput and hands each item to one of its first
-    ``wip`` unfinished, unblocked parts (uniformly), spilling over to the next
-    part when one finishes.
+    Per trial: draw part sizes, scope growth and risks from the trial's size
+    stream, then walk the shared timeline day by day; each team with capacity
+    that day and something eligible draws its throughput from its own stream
+    and hands each item to one of its first ``wip`` unfinished, unblocked parts
+    (uniformly), spilling over to the next part when one finishes.
+
+    Streams: sizes, growth and risks come from ``trial_state(mix64(key +
+    SIZE_SALT), trial)``; team ``t``'s days from ``trial_state(team_key(key,
+    t), trial)``, so a team's draws depend only on its own days. Draws per
+    working day with something eligible: the throughput (a daily draw, or a
+    block when the last one is used up), thinning or rounding draws when the
+    capacity factor is not 1, then the picks: none with one part in progress;
+    with two and at most 64 items, one coin per item, bit ``i`` of a word for
+    item ``i``: the daily draw's low ``SPARE_BITS`` bits when the sample is
+    drawn day by day and the items fit in them, else a fresh draw; otherwise
+    one draw per item. After a part finishes, the rest of the day draws one
+    pick per item while more than one part is eligible.
     """
     n_teams, n_parts, n_outcomes = len(wip), len(part_team), len(n_prereq)
     out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
     sizes = np.zeros((trials, n_outcomes), dtype=np.int64)
     key = mix64(seed & MASK)
+    size_key = mix64((key + SIZE_SALT) & MASK)
     for trial in range(trials):
-        state = trial_state(key, trial)
+        state = trial_state(size_key, trial)
 
         def draw() -> int:
             return next_u64(state)  # noqa: B023 - the state of this trial
@@ -153,6 +176,7 @@ def plan_days(
                 delay[o] = max(delay[o], int(risk_delay[q]))
         for p in range(n_parts):
             sizes[trial, int(part_outcome[p])] += remaining[p]
+        streams = [trial_state(team_key(key, t), trial) for t in range(n_teams)]
         position = [int(w) for w in team_width]
         base = [0] * n_teams
         weights: dict[int, list[float]] = {}
@@ -160,7 +184,7 @@ def plan_days(
             if team_bayes[t]:
                 n_blocks = (int(sample_offsets[t + 1]) - int(sample_offsets[t])) // int(
                     team_width[t])
-                weights[t] = dirichlet_cdf(n_blocks, state)
+                weights[t] = dirichlet_cdf(n_blocks, streams[t])
 
         def eligible_parts(t: int, day: int) -> list[int]:
             found = []
@@ -187,30 +211,36 @@ def plan_days(
                     if position[t] < width:
                         position[t] += 1
                     continue
-                if position[t] >= width:
-                    lo, hi = int(sample_offsets[t]), int(sample_offsets[t + 1])
-                    n_blocks = (hi - lo) // width
-                    r = draw()
-                    if team_bayes[t]:
-                        block = weighted_index(weights[t], unit(r) * weights[t][-1])
-                    else:
-                        block = below(r, n_blocks)
-                    base[t] = lo + block * width
-                    position[t] = 0
-                throughput = int(sample_values[base[t] + position[t]])
-                position[t] += 1
+                stream = streams[t]
+                lo, hi = int(sample_offsets[t]), int(sample_offsets[t + 1])
+                spare, n_spare = 0, 0
+                if width == 1 and not team_bayes[t]:
+                    r = next_u64(stream)
+                    throughput = int(sample_values[lo + below(r, hi - lo)])
+                    spare, n_spare = r, SPARE_BITS
+                else:
+                    if position[t] >= width:
+                        r = next_u64(stream)
+                        if team_bayes[t]:
+                            block = weighted_index(weights[t], unit(r) * weights[t][-1])
+                        else:
+                            block = below(r, (hi - lo) // width)
+                        base[t] = lo + block * width
+                        position[t] = 0
+                    throughput = int(sample_values[base[t] + position[t]])
+                    position[t] += 1
                 if c < 1.0:
-                    throughput = sum(1 for _ in range(throughput) if unit(draw()) < c)
+                    throughput = sum(1 for _ in range(throughput) if unit(next_u64(stream)) < c)
                 elif c > 1.0:
                     x = throughput * c
                     whole = math.floor(x)
                     frac = x - whole
-                    throughput = whole + (1 if frac > 0.0 and unit(draw()) < frac else 0)
+                    throughput = whole + (1 if frac > 0.0 and unit(next_u64(stream)) < frac else 0)
                 coins: list[int] = []
                 if len(eligible) == 2 and throughput <= 64:
-                    # one fair coin per item (bit i of one draw goes with item i); a day in
+                    # one fair coin per item (bit i of one word goes with item i); a day in
                     # which neither outcome finishes is settled by counting them
-                    word = draw()
+                    word = spare if throughput <= n_spare else next_u64(stream)
                     coins = [(word >> i) & 1 for i in range(throughput)]
                     to_second = sum(coins)
                     to_first = throughput - to_second
@@ -224,7 +254,7 @@ def plan_days(
                     if coins:
                         pick = coins.pop(0)
                     else:
-                        pick = below(draw(), len(eligible)) if len(eligible) > 1 else 0
+                        pick = below(next_u64(stream), len(eligible)) if len(eligible) > 1 else 0
                     p = eligible[pick]
                     remaining[p] -= 1
                     if remaining[p] > 0:
