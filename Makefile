@@ -1,4 +1,5 @@
-# The two commands in the README: `make demo` and `make test`.
+# The two commands in the README: `make demo` and `make test` (and `make figures`, which
+# redraws the README's committed figures in docs/).
 # Each creates .venv with the interpreter below when it is missing and
 # (re)installs the package when pyproject.toml changed.
 
@@ -7,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: demo test bench lint clean
+.PHONY: demo figures test bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,16 +28,24 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-run
 	@mkdir -p out
 	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --plot out/when.png
+	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --plot out/burnup.png --plot-kind burnup --output out/when.txt
 	$(BIN)/forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03 --plot out/how-many.png
 	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --format csv --output out/when.csv
 	$(BIN)/forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03 --format json --output out/how-many.json
 	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --engine mc --trials 100000 --format csv --output out/when-mc.csv
 	$(BIN)/forecast plan examples/portfolio.toml --plot out/plan.png
-	$(BIN)/forecast plan examples/portfolio.toml --format csv --output out/plan.csv
+	$(BIN)/forecast plan examples/portfolio.toml --format csv --output out/plan.csv --distribution out/plan-by-date.csv
 	$(BIN)/forecast plan examples/portfolio.toml --format json --output out/plan.json
-	$(BIN)/forecast check examples/team.csv --start 2024-06-03
+	$(BIN)/forecast check examples/team.csv --start 2024-06-03 --plot out/throughput.png
 	$(BIN)/forecast backtest examples/team.csv --plot out/reliability.png
-	@echo "demo outputs are in out/: when.png how-many.png when.csv how-many.json when-mc.csv plan.png plan.csv plan.json reliability.png"
+	$(BIN)/forecast report examples/portfolio.toml --output out/report.html
+	@echo "demo outputs are in out/: when.png burnup.png when.txt how-many.png when.csv how-many.json when-mc.csv plan.png plan.csv plan-by-date.csv plan.json throughput.png reliability.png report.html"
+
+# The figures the README shows, drawn from the example data (commit them after a change).
+figures: $(VENV)/.installed-run
+	@mkdir -p docs
+	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --plot docs/burnup.png --plot-kind burnup >/dev/null
+	$(BIN)/forecast plan examples/portfolio.toml --plot docs/portfolio.png >/dev/null
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -123,10 +123,22 @@ def _pinball(pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> float:
 
 
 def _pit(pmf: np.ndarray, y: int) -> float:
-    """Mid-point PIT of ``y``: F(y - 1) + P(y) / 2."""
+    """Mid-point PIT of ``y``: F(y - 1) + P(y) / 2, clipped to [0, 1].
+
+    Rounding in the sums can give 1.0000000000000002 (the pmf sums past 1),
+    which ``np.histogram(range=(0, 1))`` would drop; the clip keeps every
+    origin in the PIT histogram.
+
+    Examples
+    --------
+    >>> float(np.full(20, 0.05).sum())
+    1.0000000000000002
+    >>> _pit(np.full(20, 0.05), 20)
+    1.0
+    """
     below = float(pmf[: min(y, pmf.size)].sum())
     at = float(pmf[y]) if y < pmf.size else 0.0
-    return below + at / 2
+    return min(max(below + at / 2, 0.0), 1.0)
 
 
 MIN_RECALIBRATION_ORIGINS = 20

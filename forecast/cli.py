@@ -10,14 +10,35 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+SOURCES = ("auto", "generic", "jira", "ado", "github", "linear")
+"""Choices of --source: :data:`forecast.importers.TRACKERS`, written out here so that
+``--help`` imports neither numpy nor pandas (a test checks that both lists agree)."""
+
+PLOT_SUFFIXES = (".png", ".svg")
+"""What --plot writes, chosen by the file's suffix."""
+
+PROGRESS_DELAY = 1.0
+"""Seconds a command runs before it shows progress on a terminal."""
+
+_WRITTEN: list[Path] = []
+"""Files this run has written so far (for an honest message on Ctrl-C)."""
+
+_WORKERS: list[threading.Thread] = []
+"""The worker thread of the running command (see :func:`_work`)."""
+
+T = TypeVar("T")
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -25,13 +46,46 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+class _Interrupted(click.ClickException):
+    """Ctrl-C while a command ran."""
+
+    exit_code = 130
+
+
+def _interrupted() -> NoReturn:
+    """Say in one line that the run stopped, and what (if anything) it wrote; exit 130."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K")  # over the terminal's ^C echo and any progress line
+    if _WRITTEN:
+        done = "; wrote only " + ", ".join(str(p) for p in _WRITTEN)
+    else:
+        done = "; no output was written"
+    click.echo(f"forecast: interrupted{done}", err=True)
+    if any(worker.is_alive() for worker in _WORKERS):
+        # The work is still running in compiled code that cannot be stopped from Python;
+        # leave at once (nothing is half-written: every file is written after the work).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(130)
+
+
 class _Group(click.Group):
     """A group that reports every user error as one line on stderr, status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: D102
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # caught here, before click turns it into Abort after printing a blank line
+            raise _Interrupted("interrupted") from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
         from .exceptions import ForecastError
 
         kwargs["standalone_mode"] = False
+        _WRITTEN.clear()
+        _WORKERS.clear()
         try:
             super().main(*args, **kwargs)
         except click.exceptions.NoArgsIsHelpError as exc:
@@ -42,15 +96,94 @@ class _Group(click.Group):
             if exc.ctx is not None:
                 hint = f" (see '{exc.ctx.command_path} --help')"
             _fail(f"{exc.format_message()}{hint}", exc.exit_code)
+        except _Interrupted:
+            _interrupted()
         except click.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
         except ForecastError as exc:
             _fail(str(exc))
-        except click.exceptions.Abort:
-            _fail("interrupted; no output was written", 130)
-        except KeyboardInterrupt:
-            _fail("interrupted; no output was written", 130)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            _interrupted()
         sys.exit(0)
+
+
+def _show_progress() -> bool:
+    """Progress goes to a terminal only: not to a redirected stderr, nor under CI."""
+    try:
+        tty = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return tty and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+
+
+class _Progress:
+    """Progress on stderr for work that runs longer than :data:`PROGRESS_DELAY` seconds.
+
+    A bar when the work reports ``update(done, total)`` (the backtest's
+    origins), else a spinner with the elapsed time (one long kernel call). It
+    is drawn by a background thread (the kernels release the GIL) and erased
+    on exit, so the command's own output starts on a clean line; nothing at
+    all is drawn when stderr is not a terminal.
+    """
+
+    def __init__(self, label: str, *, stream: Any = None, enabled: bool | None = None,
+                 delay: float = PROGRESS_DELAY, interval: float = 0.1) -> None:
+        self.label = label
+        self.stream = stream
+        self.enabled = enabled
+        self.delay, self.interval = delay, interval
+        self.done = self.total = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._drawn = False
+        self._began = 0.0
+
+    def update(self, done: int, total: int) -> None:
+        """Record that ``done`` of ``total`` steps are finished."""
+        self.done, self.total = done, total
+
+    def __enter__(self) -> _Progress:
+        if self.enabled is None:
+            self.enabled = _show_progress()
+        if self.stream is None:
+            self.stream = sys.stderr
+        if self.enabled:
+            self._began = time.monotonic()
+            self._thread = threading.Thread(target=self._run, name="forecast-progress",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def _run(self) -> None:
+        if self._stop.wait(self.delay):
+            return
+        while True:
+            self._draw()
+            if self._stop.wait(self.interval):
+                return
+
+    def _draw(self) -> None:
+        elapsed = time.monotonic() - self._began
+        clock = f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}"
+        if self.total:
+            width = 30
+            filled = min(width, width * self.done // self.total)
+            text = (f"{self.label} [{'#' * filled}{'-' * (width - filled)}] "
+                    f"{self.done}/{self.total}  {clock}")
+        else:
+            spin = "|/-\\"[int(elapsed / self.interval) % 4]
+            text = f"{self.label} {spin} {clock}"
+        self.stream.write(f"\r{text}\x1b[K")
+        self.stream.flush()
+        self._drawn = True
 
 
 class _Date(click.ParamType):
@@ -66,6 +199,40 @@ class _Date(click.ParamType):
 
 
 DATE = _Date()
+
+
+def _work(label: str, fn: Callable[[_Progress], T]) -> T:
+    """Run a command's work with progress, in a thread that Ctrl-C cannot reach.
+
+    Ctrl-C while a numba kernel runs can crash the process (the signal lands
+    in compiled, multi-threaded code). So the work runs in a worker thread
+    with SIGINT blocked (and so are the kernel threads it starts), while the
+    main thread only waits: Ctrl-C always lands there, in Python, and stops
+    the command cleanly. Exceptions raised by the work are raised here.
+    """
+    ctx = click.get_current_context()
+    box: dict[str, Any] = {}
+
+    def run(progress: _Progress) -> None:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            with ctx.scope(cleanup=False):
+                box["value"] = fn(progress)
+        except BaseException as exc:  # handed to the main thread
+            box["error"] = exc
+
+    with _Progress(label) as progress:
+        worker = threading.Thread(target=run, args=(progress,), name="forecast-work",
+                                  daemon=True)
+        _WORKERS[:] = [worker]
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.05)
+    _WORKERS.clear()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _percentiles(ctx: Any, param: Any, value: str) -> tuple[float, ...]:
@@ -94,14 +261,18 @@ def output_options(*formats: str) -> Callable[..., Any]:
     return decorate
 
 
-def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Options that say how to read the history and which window to sample."""
-    options = [
-        click.argument("history", type=click.Path(dir_okay=True, path_type=Path)),
+def _reading_options() -> list[Callable[..., Any]]:
+    """Options that say how to read a history and which window to sample."""
+    return [
         click.option("--start", type=DATE, help="First day of the forecast [default: today]."),
         click.option("--window", type=click.IntRange(min=1), default=None,
                      help="Calendar days of history before the start to sample [default: 90]."),
         click.option("--since", type=DATE, help="Sample the history from this date instead."),
+        click.option("--source", "tracker", type=click.Choice(SOURCES), default="auto",
+                     show_default=True,
+                     help="Which tool exported the history: auto recognises Jira, Azure "
+                     "DevOps (ado), GitHub (gh --json) and Linear exports by their columns; "
+                     "generic reads any CSV by its done-date column."),
         click.option("--done-column", metavar="NAME",
                      help="The done-date column, when it is not found by name."),
         click.option("--date-format", metavar="FMT",
@@ -115,9 +286,29 @@ def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--exclude-type", multiple=True, metavar="TYPE",
                      help="Leave out items of this type (repeatable)."),
     ]
+
+
+def _apply(func: Callable[..., Any], options: list[Callable[..., Any]]) -> Callable[..., Any]:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _apply_reading(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the reading options alone (for a command whose argument is not a history)."""
+    return _apply(func, _reading_options())
+
+
+def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the HISTORY argument and the options that say how to read it."""
+    options = [click.argument("history", type=click.Path(dir_okay=True, path_type=Path)),
+               *_reading_options()]
+    return _apply(func, options)
+
+
+def _plot_option(what: str) -> Callable[..., Any]:
+    return click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+                        help=f"Also draw {what} to this file (.png or .svg, by its suffix).")
 
 
 def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -137,57 +328,63 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Monte Carlo trials."),
         click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
                      help="Monte Carlo seed [default: fixed, shown in the output]."),
-        click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Also draw the distribution to this .png or .svg file."),
+        _plot_option("the distribution"),
         click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
                      help="Append this forecast to a record CSV (see 'forecast trend')."),
-        click.option("--name", help="The outcome's name in the --record file."),
+        click.option("--name", help="The outcome's name in the --record and --distribution "
+                     "files."),
     ]
     for option in reversed(options):
         func = option(func)
     return output_options("table", "csv", "json")(func)
 
 
-def _read(opts: dict[str, Any]) -> Any:
+def _holiday_dates(path: Path) -> list[dt.date]:
     from .exceptions import DataError, InputFileError
-    from .io import read_history
 
-    holidays: Any = opts["country"]
-    if opts["holidays_file"] is not None:
-        path = opts["holidays_file"]
-        if not path.is_file():
-            raise InputFileError(f"holidays file '{path}' does not exist; check the path")
-        dates = []
-        raw = path.read_bytes()
+    if not path.is_file():
+        raise InputFileError(f"holidays file '{path}' does not exist; check the path")
+    dates = []
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        cell = line.split("#", 1)[0].strip().strip(",")
+        if not cell or cell.lower() in {"date", "holiday", "holidays"}:
+            continue
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-        for number, line in enumerate(text.splitlines(), 1):
-            text = line.split("#", 1)[0].strip().strip(",")
-            if not text or text.lower() in {"date", "holiday", "holidays"}:
-                continue
-            try:
-                dates.append(dt.date.fromisoformat(text[:10]))
-            except ValueError:
-                raise DataError(
-                    f"holidays file '{path}', line {number}: cannot read {text!r} as a date; "
-                    "write one YYYY-MM-DD per line"
-                ) from None
+            dates.append(dt.date.fromisoformat(cell[:10]))
+        except ValueError:
+            raise DataError(
+                f"holidays file '{path}', line {number}: cannot read {cell!r} as a date; "
+                "write one YYYY-MM-DD per line"
+            ) from None
+    return dates
+
+
+def _reading(opts: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of :func:`forecast.read_history` from the reading options."""
+    holidays: Any = opts["country"]
+    calendar: Any = opts["calendar"]
+    if opts.get("holidays_file") is not None:
         from .calendar import Calendar
 
+        dates = _holiday_dates(opts["holidays_file"])
+        calendar = Calendar.from_options(Calendar.from_options(opts["calendar"], holidays), dates)
         holidays = None
-        calendar: Any = Calendar.from_options(
-            Calendar.from_options(opts["calendar"], opts["country"]), dates
-        )
-    else:
-        calendar = opts["calendar"]
-    if opts["window"] is not None and opts["since"] is not None:
+    if opts.get("window") is not None and opts.get("since") is not None:
         raise click.UsageError("give --window or --since, not both")
-    return read_history(
-        opts["history"], done_column=opts["done_column"], date_format=opts["date_format"],
-        calendar=calendar, holidays=holidays, exclude_types=opts["exclude_type"],
-    )
+    return {"done_column": opts.get("done_column"), "date_format": opts.get("date_format"),
+            "calendar": calendar, "holidays": holidays,
+            "exclude_types": opts.get("exclude_type", ()), "tracker": opts.get("tracker", "auto")}
+
+
+def _read(opts: dict[str, Any], path: Path | None = None) -> Any:
+    from .io import read_history
+
+    return read_history(opts["history"] if path is None else path, **_reading(opts))
 
 
 def _window(opts: dict[str, Any]) -> dict[str, Any]:
@@ -203,26 +400,48 @@ def _window(opts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _check_suffix(path: Path, suffixes: tuple[str, ...], option: str, why: str) -> None:
+    if path.suffix.lower() not in suffixes:
+        shown = " or ".join(suffixes)
+        raise click.BadParameter(f"'{path}' must end in {shown} ({why})",
+                                 param_hint=f"'{option}'")
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
 def _outputs(opts: dict[str, Any]) -> None:
     """Check every output path and settle the format before any work is done."""
     from .io import check_output
 
     protect = [Path(p) for p in opts.get("protect", []) if p is not None]
-    output, plot_path = opts["output"], opts["plot"]
+    output, plot_path = opts["output"], opts.get("plot")
+    distribution = opts.get("distribution")
     if output is not None and str(output) == "-":
         output = opts["output"] = None
-    if plot_path is not None and plot_path.suffix.lower() not in {".png", ".svg"}:
-        raise click.BadParameter(f"'{plot_path}' must end in .png or .svg", param_hint="'--plot'")
-    if output is not None and plot_path is not None and output.resolve() == plot_path.resolve():
-        raise click.BadParameter("--output and --plot name the same file; give two paths")
-    for path in (output, plot_path):
-        if path is not None:
-            check_output(path, protect=protect)
+    if plot_path is not None:
+        _check_suffix(plot_path, PLOT_SUFFIXES, "--plot", "the suffix chooses the image format")
+    elif opts.get("plot_kind") not in (None, "histogram"):
+        raise click.UsageError(f"--plot-kind {opts['plot_kind']} needs --plot FILE")
+    if distribution is not None:
+        _check_suffix(distribution, (".csv",), "--distribution", "it is a CSV file")
+    files = [(name, path) for name, path in
+             (("--output", output), ("--plot", plot_path), ("--distribution", distribution))
+             if path is not None]
+    for i, (name, path) in enumerate(files):
+        for other, other_path in files[i + 1:]:
+            if _same(path, other_path):
+                raise click.BadParameter(f"{name} and {other} name the same file; give two "
+                                         "paths")
+        check_output(path, protect=protect)
     if opts.get("record") is not None:
         rec = opts["record"]
-        if any(Path(p).exists() and rec.exists() and rec.resolve() == Path(p).resolve()
-               for p in protect):
+        if any(Path(p).exists() and rec.exists() and _same(rec, Path(p)) for p in protect):
             raise click.BadParameter("is an input file; give a record file",
+                                     param_hint="'--record'")
+        if any(_same(rec, path) for _, path in files):
+            raise click.BadParameter("is also an output of this run; give another record file",
                                      param_hint="'--record'")
         if not rec.parent.is_dir():
             raise click.BadParameter(f"directory '{rec.parent}' does not exist",
@@ -231,6 +450,10 @@ def _outputs(opts: dict[str, Any]) -> None:
         suffix = output.suffix.lower() if output is not None else ""
         opts["fmt"] = {".csv": "csv", ".json": "json"}.get(suffix, "table")
     opts["protect"] = protect
+    _note_exact_engine(opts)
+
+
+def _note_exact_engine(opts: dict[str, Any]) -> None:
     ctx = click.get_current_context()
     if opts.get("engine", "mc") != "mc":
         given = [f"--{name}" for name in ("trials", "seed")
@@ -241,49 +464,81 @@ def _outputs(opts: dict[str, Any]) -> None:
                        "has no sampling noise", err=True)
 
 
-def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
-    from .io import spreadsheet_safe, write_atomic
+def _csv(frame: Any) -> str:
+    """CSV text of a frame, every text cell made safe for spreadsheets."""
+    import pandas as pd
 
-    protect, plot_path, fmt = opts["protect"], opts["plot"], opts["fmt"]
-    if fmt == "json":
-        text = result.to_json()
-    elif fmt == "csv":
-        import pandas as pd
+    from .io import spreadsheet_safe
 
-        frame = result.to_frame()
-        for col in frame.columns:
-            if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-                frame[col] = frame[col].astype(object).map(spreadsheet_safe)
-        text = frame.to_csv(index=False, lineterminator="\n")
-    else:
-        text = str(result) + "\n"
-    image = None
-    if plot_path is not None:
-        import io
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = frame[col].astype(object).map(spreadsheet_safe)
+    return str(frame.to_csv(index=False, lineterminator="\n"))
 
-        import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+def _image(draw: Callable[[Any], Any], suffix: str) -> bytes:
+    """Draw a figure with ``draw(plot_module)`` (returning its axes) and return its bytes."""
+    import io
 
-        from . import plot as plots
+    import matplotlib
 
-        ax = plot(plots, result)
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import plot as plots
+
+    ax = draw(plots)
+    try:
         buffer = io.BytesIO()
-        ax.figure.savefig(buffer, format=plot_path.suffix.lower().lstrip("."), dpi=120,
+        ax.figure.savefig(buffer, format=suffix.lower().lstrip("."), dpi=120,
                           bbox_inches="tight")
+    finally:
         plt.close(ax.figure)
-        image = buffer.getvalue()
-    _write_text(text, opts)
-    if image is not None:
-        write_atomic(plot_path, image, protect=protect)
-        click.echo(f"wrote {plot_path}", err=True)
+    return buffer.getvalue()
+
+
+def _render(result: Any, opts: dict[str, Any], plot: Callable[..., Any] | None,
+            text: str | None = None, distribution: Callable[[Any], Any] | None = None,
+            ) -> dict[str, Any]:
+    """Everything the command will write, made in memory (nothing is written yet)."""
+    fmt = opts["fmt"]
+    if text is None:
+        if fmt == "json":
+            text = result.to_json()
+        elif fmt == "csv":
+            text = _csv(result.to_frame())
+        else:
+            text = str(result) + "\n"
+    out: dict[str, Any] = {"text": text, "result": result}
+    if opts.get("plot") is not None and plot is not None:
+        out["image"] = _image(lambda plots: plot(plots, result), opts["plot"].suffix)
+    if opts.get("distribution") is not None and distribution is not None:
+        out["distribution"] = _csv(distribution(result))
+    return out
+
+
+def _finish(rendered: dict[str, Any], opts: dict[str, Any]) -> None:
+    """Write what :func:`_render` made: each file atomically, then the record."""
+    from .io import write_atomic
+
+    _write_text(rendered["text"], opts)
+    for key, option in (("image", "plot"), ("distribution", "distribution")):
+        if key in rendered:
+            write_atomic(opts[option], rendered[key], protect=opts["protect"])
+            _WRITTEN.append(opts[option])
+            click.echo(f"wrote {opts[option]}", err=True)
     if opts.get("record") is not None:
         from .records import record
 
-        rows = record(result, opts["record"], name=opts.get("name"))
+        rows = record(rendered["result"], opts["record"], name=opts.get("name"))
+        _WRITTEN.append(opts["record"])
         click.echo(f"recorded {rows} row{'s' if rows != 1 else ''} in {opts['record']}",
                    err=True)
+
+
+def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
+    _finish(_render(result, opts, plot), opts)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -292,13 +547,21 @@ def cli() -> None:
     """Forecast delivery from a team's own history of completed items.
 
     Every answer is a distribution, summarised by percentiles. Dates count in
-    working days: day 1 is the first working day on or after --start.
+    working days: day 1 is the first working day on or after --start. A
+    history is a CSV of completed items or a tracker's export (Jira, Azure
+    DevOps, GitHub, Linear), recognised by its columns.
 
     \b
     Examples:
       forecast when examples/team.csv --items 40 --start 2024-06-03
       forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03
+      forecast plan examples/portfolio.toml --format csv -o out/plan.csv
+      forecast report examples/portfolio.toml -o out/report.html
     """
+
+
+_DISTRIBUTION_HELP = ("Also write the chance of being done by each working date to this CSV "
+                      "(columns outcome, date, probability).")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -307,6 +570,13 @@ def cli() -> None:
               help="Items still to do (>= 1).")
 @click.option("--target", type=DATE, help="Report the chance of being done on or before it.")
 @run_options
+@click.option("--plot-kind", type=click.Choice(["histogram", "burnup", "calendar"]),
+              default="histogram", show_default=True,
+              help="What --plot draws: the chance of finishing on each day; a burn-up (the "
+              "history, then the forecast's fan up to the backlog); or a calendar of the "
+              "chance of being done by each day.")
+@click.option("--distribution", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.csv", help=_DISTRIBUTION_HELP)
 def when(**opts: Any) -> None:
     """When will N items be done?
 
@@ -317,14 +587,23 @@ def when(**opts: Any) -> None:
     Example:
       forecast when examples/team.csv --items 40 --start 2024-06-03 \\
           --target 2024-07-31 --plot out/when.png
+      forecast when examples/team.csv --items 40 --start 2024-06-03 \\
+          --plot out/burnup.png --plot-kind burnup --distribution out/when-by-date.csv
     """
     from .questions import when as ask
 
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
-    history = _read(opts)
-    result = ask(history, opts["items"], target=opts["target"], **_window(opts))
-    _emit(result, opts, lambda plots, r: plots.when(r))
+
+    def work(progress: _Progress) -> dict[str, Any]:
+        history = _read(opts)
+        result = ask(history, opts["items"], target=opts["target"], **_window(opts))
+        draw = {"histogram": lambda plots, r: plots.when(r),
+                "burnup": lambda plots, r: plots.burnup(history, r),
+                "calendar": lambda plots, r: plots.calendar(r)}[opts["plot_kind"]]
+        return _render(result, opts, draw, distribution=lambda r: r.distribution(opts["name"]))
+
+    _finish(_work("when", work), opts)
 
 
 @cli.command(name="how-many", context_settings=CONTEXT)
@@ -349,43 +628,55 @@ def how_many(**opts: Any) -> None:
         raise click.UsageError("give exactly one of --by DATE or --days D")
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
-    history = _read(opts)
-    result = ask(history, by=opts["by"], days=opts["days"], **_window(opts))
-    _emit(result, opts, lambda plots, r: plots.how_many(r))
+
+    def work(progress: _Progress) -> dict[str, Any]:
+        result = ask(_read(opts), by=opts["by"], days=opts["days"], **_window(opts))
+        return _render(result, opts, lambda plots, r: plots.how_many(r))
+
+    _finish(_work("how-many", work), opts)
 
 
 @cli.command(context_settings=CONTEXT)
 @history_options
 @output_options("table", "json")
+@_plot_option("the weekly throughput run chart (changes and the sampling window marked)")
 @click.option("--strict", is_flag=True,
               help="Exit with status 1 when any warning fires (for scheduled jobs).")
 def check(**opts: Any) -> None:
     """Can this history be trusted? Data quality, drift, and aging work.
 
-    Reports the window's size and active days, long runs without a
-    completion, outlier days, whether the window's halves agree, changes in
-    weekly throughput over the whole history (with the --since that samples
-    only the current regime), and items in progress older than the team's
-    85th percentile cycle time (needs a start column and rows without a done
-    date). Exit status 0, or 1 with --strict when a warning fires.
+    Says how the file was read and which rows were used (notes, which never
+    fail --strict), then reports the window's size and active days, long
+    runs without a completion, outlier days, whether the window's halves
+    agree, changes in weekly throughput over the whole history (with the
+    --since that samples only the current regime), and items in progress
+    older than the team's 85th percentile cycle time (needs a start column
+    and rows without a done date). Exit status 0, or 1 with --strict when a
+    warning fires.
 
     \b
     Example:
-      forecast check examples/team.csv --start 2024-06-03
+      forecast check examples/team.csv --start 2024-06-03 --plot out/throughput.png
       forecast check history.csv --strict --format json -o out/check.json
     """
     from .signals import check as run
 
     opts["protect"] = [opts["history"], opts["holidays_file"]]
-    opts["plot"] = None
     _outputs(opts)
-    history = _read(opts)
-    result = run(history, start=opts["start"],
-                 window=90 if opts["window"] is None else opts["window"], since=opts["since"])
-    text = json.dumps(result.to_dict(), indent=2) + "\n" if opts["fmt"] == "json" else (
-        str(result) + "\n")
-    _write_text(text, opts)
-    if opts["strict"] and result.warnings:
+
+    def work(progress: _Progress) -> dict[str, Any]:
+        history = _read(opts)
+        result = run(history, start=opts["start"],
+                     window=90 if opts["window"] is None else opts["window"],
+                     since=opts["since"])
+        text = json.dumps(result.to_dict(), indent=2) + "\n" if opts["fmt"] == "json" else (
+            str(result) + "\n")
+        return _render(result, opts, lambda plots, r: plots.throughput(
+            history, changes=r.changes, window=r.sample), text=text)
+
+    rendered = _work("check", work)
+    _finish(rendered, opts)
+    if opts["strict"] and rendered["result"].warnings:
         sys.exit(1)
 
 
@@ -399,6 +690,18 @@ def _ints(ctx: Any, param: Any, value: str) -> tuple[int, ...]:
     return numbers
 
 
+def _backtest_figure(plots: Any, result: Any) -> Any:
+    """Two panels: the reliability diagram and the PIT histogram of the recommended method."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.6),
+                                      gridspec_kw={"width_ratios": [1.0, 1.3]})
+    plots.reliability(result, ax=left)
+    plots.pit(result, ax=right)
+    fig.tight_layout()
+    return left
+
+
 @cli.command(context_settings=CONTEXT)
 @history_options
 @click.option("--methods", default="daily,weekly,bayes", show_default=True,
@@ -410,8 +713,8 @@ def _ints(ctx: Any, param: Any, value: str) -> tuple[int, ...]:
 @click.option("--step", type=click.IntRange(min=1), default=7, show_default=True,
               help="Calendar days between origins.")
 @output_options("table", "csv", "json")
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw a reliability diagram (stated vs observed coverage) to .png/.svg.")
+@_plot_option("a reliability diagram (stated against observed coverage) beside the PIT "
+              "histogram")
 def backtest(**opts: Any) -> None:
     """How often did the forecast's "85%" really hold on this team's past?
 
@@ -430,25 +733,15 @@ def backtest(**opts: Any) -> None:
 
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
-    history = _read(opts)
     methods = tuple(m.strip() for m in opts["methods"].split(",") if m.strip())
-    show = sys.stderr.isatty() and not os.environ.get("CI")
-    bar = None
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not show:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="backtest", file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-        if done == total:
-            bar.__exit__(None, None, None)
+    def work(progress: _Progress) -> dict[str, Any]:
+        result = run(_read(opts), start=opts["start"], methods=methods,
+                     windows=opts["windows"], horizons=opts["horizons"], step=opts["step"],
+                     progress=progress.update)
+        return _render(result, opts, _backtest_figure)
 
-    result = run(history, start=opts["start"], methods=methods, windows=opts["windows"],
-                 horizons=opts["horizons"], step=opts["step"], progress=progress)
-    _emit(result, opts, lambda plots, r: plots.reliability(r))
+    _finish(_work("backtest", work), opts)
 
 
 def _write_text(text: str, opts: dict[str, Any]) -> None:
@@ -456,6 +749,7 @@ def _write_text(text: str, opts: dict[str, Any]) -> None:
 
     if opts["output"] is not None:
         write_atomic(opts["output"], text, protect=opts["protect"])
+        _WRITTEN.append(opts["output"])
         click.echo(f"wrote {opts['output']}", err=True)
     else:
         click.echo(text, nl=False)
@@ -466,15 +760,15 @@ def _write_text(text: str, opts: dict[str, Any]) -> None:
 @click.option("--slip-days", type=click.IntRange(min=0), default=5, show_default=True,
               help="Flag a P85 that moves later by more than this many days.")
 @output_options("table", "json")
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
-              help="Draw each outcome's P85 date over time against its target.")
+@_plot_option("each outcome's P85 date over time against its target")
 def trend(**opts: Any) -> None:
     """How did the forecasts move? P85 dates and chances across records.
 
-    Reads a record file written with --record by when, how-many or plan, and
-    shows per outcome how its P85 date and its chance of meeting the target
-    moved between records, flagging slips larger than --slip-days. A row cut
-    short by an interrupted write is reported and skipped.
+    Reads a record file written with --record by when, how-many, plan or
+    report, and shows per outcome how its P85 date and its chance of
+    meeting the target moved between records, flagging slips larger than
+    --slip-days. A row cut short by an interrupted write is reported and
+    skipped.
 
     \b
     Example:
@@ -485,8 +779,12 @@ def trend(**opts: Any) -> None:
 
     opts["protect"] = [opts["records"]]
     _outputs(opts)
-    result = run(opts["records"], slip_days=opts["slip_days"])
-    _emit(result, opts, lambda plots, r: plots.trend(r))
+
+    def work(progress: _Progress) -> dict[str, Any]:
+        result = run(opts["records"], slip_days=opts["slip_days"])
+        return _render(result, opts, lambda plots, r: plots.trend(r))
+
+    _finish(_work("trend", work), opts)
 
 
 def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
@@ -506,12 +804,58 @@ def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
     return pairs
 
 
+def _given(names: tuple[str, ...]) -> list[str]:
+    """Return the long flags of the options among ``names`` that the command line set."""
+    ctx = click.get_current_context()
+    flags = []
+    for param in ctx.command.params:
+        if (param.name in names and isinstance(param, click.Option)
+                and ctx.get_parameter_source(param.name or "")
+                == click.core.ParameterSource.COMMANDLINE):
+            flags.append(max(param.opts, key=len))
+    return flags
+
+
+_PER_TEAM = ("histories", "wip", "window", "since", "calendar", "country", "method", "tracker",
+             "done_column", "date_format", "holidays_file", "exclude_type")
+"""Options that a TOML portfolio sets per team (they go with --outcomes)."""
+
+
+def _refuse_per_team_options() -> None:
+    given = _given(_PER_TEAM)
+    if given:
+        verb, it = ("goes", "it") if len(given) == 1 else ("go", "them")
+        raise click.UsageError(f"{', '.join(given)} {verb} with --outcomes; a TOML portfolio "
+                               f"sets {it} per team (for example source = \"jira\")")
+
+
+def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
+               histories: dict[str, Path]) -> Any:
+    """Read the portfolio of plan and report: a TOML file, or an outcomes CSV and histories."""
+    from .portfolio import read_outcomes_csv, read_portfolio
+
+    if outcomes is not None:
+        if "" in histories:
+            histories = {"team": histories[""]}
+        return read_outcomes_csv(
+            outcomes, histories,
+            window=90 if opts["window"] is None else opts["window"], since=opts["since"],
+            wip=opts["wip"], method=opts["method"], history_options=_reading(opts),
+        )
+    assert toml is not None
+    return read_portfolio(toml)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("portfolio", required=False, type=click.Path(path_type=Path))
 @click.option("--outcomes", type=click.Path(path_type=Path),
               help="An outcomes CSV instead of a TOML portfolio (one row per outcome).")
 @click.option("--history", "histories", multiple=True, metavar="TEAM=PATH",
               help="A team's history for --outcomes (repeatable; PATH alone for one team).")
+@click.option("--source", "tracker", type=click.Choice(SOURCES), default="auto",
+              show_default=True,
+              help="With --outcomes: which tool exported the histories (auto recognises "
+              "Jira, ado, GitHub and Linear exports).")
 @click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
               help="WIP limit of every team, with --outcomes.")
 @click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
@@ -532,8 +876,9 @@ def _history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 @click.option("--percentiles", default=None, callback=lambda c, p, v: None if v is None
               else _percentiles(c, p, v), help="Levels to report [default: 50,70,85,95].")
 @output_options("table", "csv", "json")
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also draw one bar per outcome (P50..P95, P85, target) to .png or .svg.")
+@_plot_option("one bar per outcome (P50..P95, P85, target, status, dependencies)")
+@click.option("--distribution", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.csv", help=_DISTRIBUTION_HELP)
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Append each outcome's forecast to a record CSV (see 'forecast trend').")
 def plan(**opts: Any) -> None:
@@ -544,17 +889,19 @@ def plan(**opts: Any) -> None:
     growth, risks and capacity calendars. Prints each outcome's dates at the
     percentiles, its chance of meeting its target and a status (on track at
     85% or more, watch from 50%, at risk below), then the joint chance that
-    every target is met.
+    every target is met. --format csv writes one row per outcome (columns
+    outcome, teams, items, p50, p70, p85, p95, target, probability, status,
+    not_within_horizon) for a spreadsheet.
 
     \b
     Examples:
       forecast plan examples/portfolio.toml
       forecast plan examples/portfolio.toml --format csv -o out/plan.csv --plot out/plan.png
+      forecast plan examples/portfolio.toml --distribution out/plan-by-date.csv
       forecast plan --outcomes examples/outcomes.csv --history examples/team.csv \\
           --start 2024-06-03
     """
     from .portfolio import plan as run
-    from .portfolio import read_outcomes_csv, read_portfolio
 
     source, outcomes = opts["portfolio"], opts["outcomes"]
     if (source is None) == (outcomes is None):
@@ -562,35 +909,163 @@ def plan(**opts: Any) -> None:
     if outcomes is not None and not opts["histories"]:
         raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
     if source is not None:
-        ctx = click.get_current_context()
-        given = [f"--{name.replace('_', '-')}" for name in
-                 ("histories", "wip", "window", "since", "calendar", "country", "method")
-                 if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
-        if given:
-            shown = ", ".join(g.replace("--histories", "--history")
-                              .replace("--country", "--holidays") for g in given)
-            raise click.UsageError(f"{shown} go with --outcomes; a TOML file sets them per team")
+        _refuse_per_team_options()
     if opts["window"] is not None and opts["since"] is not None:
         raise click.UsageError("give --window or --since, not both")
     histories = _history_pairs(opts["histories"])
     opts["protect"] = [source, outcomes, *histories.values()]
     _outputs(opts)  # cheap checks first: a wrong --output path fails before any reading
-    if outcomes is not None:
-        if "" in histories:
-            histories = {"team": histories[""]}
-        portfolio = read_outcomes_csv(
-            outcomes, histories,
-            window=90 if opts["window"] is None else opts["window"], since=opts["since"],
-            wip=opts["wip"], method=opts["method"],
-            history_options={"calendar": opts["calendar"], "holidays": opts["country"]},
-        )
+
+    def work(progress: _Progress) -> dict[str, Any]:
+        portfolio = _read_plan(opts, source, outcomes, histories)
+        if source is not None:
+            opts["protect"] += [team.history.source for team in portfolio.teams]
+            _outputs(opts)  # again, now that the histories the file names are known
+        result = run(portfolio, start=opts["start"], trials=opts["trials"], rng=opts["seed"],
+                     percentiles=opts["percentiles"])
+        return _render(result, opts, lambda plots, r: plots.portfolio(r),
+                       distribution=lambda r: r.distribution())
+
+    _finish(_work("plan", work), opts)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("input_path", metavar="[PORTFOLIO.toml | HISTORY]", required=False,
+                type=click.Path(path_type=Path))
+@click.option("--outcomes", type=click.Path(path_type=Path),
+              help="An outcomes CSV instead of a TOML portfolio (one row per outcome).")
+@click.option("--history", "histories", multiple=True, metavar="TEAM=PATH",
+              help="A team's history for --outcomes (repeatable; PATH alone for one team).")
+@click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
+              help="WIP limit of every team, with --outcomes.")
+@click.option("-n", "--items", type=click.IntRange(min=1),
+              help="With a HISTORY: report when this many items will be done.")
+@click.option("--target", type=DATE, help="With --items: the chance of being done by it.")
+@click.option("--by", type=DATE, help="With a HISTORY: report how many items by this date.")
+@click.option("--days", type=click.IntRange(min=1),
+              help="With a HISTORY: report how many items in D working days.")
+@_apply_reading
+@click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
+              default="daily", show_default=True,
+              help="How the past is sampled (with a HISTORY or --outcomes).")
+@click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
+              show_default=True, help="With a HISTORY: exact (no noise) or mc (Monte Carlo).")
+@click.option("--trials", type=click.IntRange(min=1), default=None,
+              help="Monte Carlo trials [default: the portfolio's, else 10000].")
+@click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
+              help="Seed [default: the portfolio's, else fixed; shown in the report].")
+@click.option("--percentiles", default=None, callback=lambda c, p, v: None if v is None
+              else _percentiles(c, p, v), help="Levels to report [default: 50,70,85,95].")
+@click.option("--no-backtest", is_flag=True,
+              help="Leave out each team's backtest (the calibration section); faster.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append this forecast to a record CSV first, then show how the "
+              "forecasts in it moved.")
+@click.option("--name", help="With a HISTORY: the outcome's name in the --record file.")
+@click.option("--title", help="The report's title [default: 'Delivery forecast: SOURCE'].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, metavar="FILE.html", help="The HTML file to write (atomically).")
+def report(**opts: Any) -> None:
+    """Write a self-contained HTML report: headline, charts, signals, calibration.
+
+    For a portfolio (a TOML file, or --outcomes CSV with --history TEAM=PATH)
+    or for one question about a HISTORY (--items N [--target DATE], or --by
+    DATE or --days D). The page reads top to bottom: each outcome's P85 date,
+    target, chance and status (and the joint chance), the charts, how the
+    forecasts moved (with --record), each team's signals (data quality,
+    drift, aging work) and its backtest, and the inputs that reproduce it.
+    The file needs no network and runs no script: send it, print it.
+
+    \b
+    Examples:
+      forecast report examples/portfolio.toml -o out/report.html
+      forecast report --outcomes examples/outcomes.csv --history examples/team.csv \\
+          --start 2024-06-03 -o out/report.html
+      forecast report examples/team.csv --items 40 --target 2024-07-15 \\
+          --start 2024-06-03 --record out/record.csv -o out/when.html
+    """
+    from .report import plan_report, question_report, write_report
+
+    source, outcomes = opts["input_path"], opts["outcomes"]
+    question = any(opts[k] is not None for k in ("items", "by", "days"))
+    if question:
+        if source is None:
+            raise click.UsageError("--items, --by and --days ask about a HISTORY: give its path")
+        if outcomes is not None or opts["histories"]:
+            raise click.UsageError("--items, --by and --days ask about one HISTORY; a portfolio "
+                                   "(--outcomes with --history) is reported without them")
+        if sum(opts[k] is not None for k in ("items", "by", "days")) != 1:
+            raise click.UsageError("give one of --items N, --by DATE or --days D")
+        if opts["target"] is not None and opts["items"] is None:
+            raise click.UsageError("--target goes with --items; --by is the date of how-many")
     else:
-        portfolio = read_portfolio(source)
-        opts["protect"] += [team.history.source for team in portfolio.teams]
-        _outputs(opts)  # again, now that the histories the file names are known
-    result = run(portfolio, start=opts["start"], trials=opts["trials"], rng=opts["seed"],
-                 percentiles=opts["percentiles"])
-    _emit(result, opts, lambda plots, r: plots.portfolio(r))
+        if (source is None) == (outcomes is None):
+            raise click.UsageError("give a portfolio TOML file, --outcomes CSV with --history, "
+                                   "or a HISTORY with --items N, --by DATE or --days D")
+        if outcomes is not None and not opts["histories"]:
+            raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
+        if source is not None and source.suffix.lower() != ".toml" and source.is_file() and (
+                source.suffix.lower() in (".csv", ".json", ".tsv", ".txt")):
+            raise click.UsageError(f"'{source}' looks like a history: ask a question about it "
+                                   "with --items N, --by DATE or --days D (or give a portfolio "
+                                   "TOML file)")
+        if source is not None:
+            _refuse_per_team_options()
+        wrong = _given(("engine", "target", "name"))
+        if wrong:
+            raise click.UsageError(f"{', '.join(wrong)} go{'es' if len(wrong) == 1 else ''} "
+                                   "with a question about a HISTORY (--items, --by or --days)")
+    if opts["window"] is not None and opts["since"] is not None:
+        raise click.UsageError("give --window or --since, not both")
+    _check_suffix(opts["output"], (".html", ".htm"), "--output", "the report is an HTML page")
+    histories = _history_pairs(opts["histories"])
+    opts.update(fmt=None, plot=None)
+    opts["protect"] = [source, outcomes, opts["holidays_file"], *histories.values()]
+    if not question:
+        opts["engine"] = "mc"  # a plan is always Monte Carlo: no note on --trials
+    _outputs(opts)
+    backtest = not opts["no_backtest"]
+    history: Any = None
+
+    def compute(progress: _Progress) -> Any:
+        nonlocal history
+        if question:
+            from .questions import how_many, when
+
+            history = _read(opts, source)
+            kwargs = {**_window(opts), "trials": opts["trials"] or 10_000,
+                      "percentiles": opts["percentiles"] or (50, 70, 85, 95)}
+            if opts["items"] is not None:
+                return when(history, opts["items"], target=opts["target"], **kwargs)
+            return how_many(history, by=opts["by"], days=opts["days"], **kwargs)
+        from .portfolio import plan as run
+
+        portfolio = _read_plan(opts, source, outcomes, histories)
+        if source is not None:
+            opts["protect"] += [team.history.source for team in portfolio.teams]
+            _outputs(opts)
+        return run(portfolio, start=opts["start"], trials=opts["trials"], rng=opts["seed"],
+                   percentiles=opts["percentiles"])
+
+    def build(progress: _Progress) -> str:
+        if question:
+            return question_report(result, history, backtest=backtest, record=opts["record"],
+                                   title=opts["title"])
+        return plan_report(result, backtest=backtest, record=opts["record"],
+                           title=opts["title"])
+
+    result = _work("report", compute)
+    if opts["record"] is not None:  # first the record, so that the report shows it
+        from .records import record
+
+        rows = record(result, opts["record"], name=opts["name"])
+        _WRITTEN.append(opts["record"])
+        click.echo(f"recorded {rows} row{'s' if rows != 1 else ''} in {opts['record']}",
+                   err=True)
+    text = _work("report", build)
+    write_report(text, opts["output"], protect=opts["protect"])
+    _WRITTEN.append(opts["output"])
+    click.echo(f"wrote {opts['output']}", err=True)
 
 
 def main() -> None:

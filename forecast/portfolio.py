@@ -25,7 +25,7 @@ from .model import CapacityRange, Outcome, Part, Portfolio, Risk, Size, Team
 __all__ = ["read_portfolio", "read_outcomes_csv", "plan", "check_portfolio"]
 
 _TEAM_KEYS = {"name", "history", "window", "since", "done_column", "date_format",
-              "exclude_types", "calendar", "holidays", "wip", "capacity", "method"}
+              "exclude_types", "calendar", "holidays", "wip", "capacity", "method", "source"}
 _OUTCOME_KEYS = {"name", "team", "items", "items_low", "items_high", "parts", "split_low",
                  "split_high", "depends_on", "target", "priority"}
 _RISK_KEYS = {"name", "probability", "outcome", "items_low", "items_high", "delay_days", "team"}
@@ -189,14 +189,18 @@ def _read_team_history(
         exclude = [exclude]
     if not isinstance(exclude, (list, tuple)) or not all(isinstance(t, str) for t in exclude):
         raise DataError(f"exclude_types = {exclude!r} must be a list of type names")
+    tracker = table.get("source", "auto")
+    if not isinstance(tracker, str):
+        raise DataError(f"source = {tracker!r} must be one of auto, generic, jira, ado, github, "
+                        "linear")
     key = (str(path), table.get("done_column"), table.get("date_format"),
            str(table.get("calendar", "weekdays")), str(holidays),
-           tuple(exclude))
+           tuple(exclude), tracker.strip().lower())
     if key not in cache:
         cache[key] = read_history(
             path, done_column=table.get("done_column"), date_format=table.get("date_format"),
             calendar=str(table.get("calendar", "weekdays")), holidays=holidays,
-            exclude_types=exclude,
+            exclude_types=exclude, tracker=tracker,
         )
     return cache[key]
 

@@ -36,7 +36,8 @@ from .io import _plural
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Percentile", "WhenForecast", "HowManyForecast", "TOLERANCE", "Z_99"]
+__all__ = ["Percentile", "WhenForecast", "HowManyForecast", "PlanResult", "TOLERANCE", "Z_99",
+           "WHEN_COLUMNS", "HOW_MANY_COLUMNS", "PLAN_COLUMNS", "DISTRIBUTION_COLUMNS"]
 
 TOLERANCE = 1e-9
 """Slack when comparing a probability with a percentile level, so that 0.85
@@ -141,6 +142,16 @@ def _pct_label(p: float) -> str:
     return f"{p:.10g}%"
 
 
+def _label(warning: str) -> str:
+    """``note`` for a line that only says how a history was read, else ``warning``."""
+    import re
+
+    from .signals import informational
+
+    bare = re.sub(r"^team ('[^']*'|\"[^\"]*\"): ", "", warning)  # a plan's team prefix
+    return "note" if informational(bare) else "warning"
+
+
 def _first_reaching(cdf: np.ndarray, level: float) -> int | None:
     """Smallest index whose cdf reaches ``level`` (with tolerance), or None."""
     idx = int(np.searchsorted(cdf, level - TOLERANCE, side="left"))
@@ -222,7 +233,7 @@ class _Forecast:
     def _warning_lines(self) -> list[str]:
         if not self.warnings:
             return []
-        return [""] + [f"  warning: {w}" for w in self.warnings]
+        return [""] + [f"  {_label(w)}: {w}" for w in self.warnings]
 
     def _sample_text(self) -> str:
         s = self.sample
@@ -374,6 +385,50 @@ class WhenForecast(_Forecast):
         if self.draws is not None:
             return float(np.count_nonzero(self.draws > self.horizon) / self.draws.size)
         return float(self.beyond)
+
+    def distribution(self, name: str | None = None) -> pd.DataFrame:
+        """Return the probability of being done by each working date, one row per date.
+
+        Columns :data:`DISTRIBUTION_COLUMNS` (``outcome, date, probability``):
+        ``date`` is an ISO date and ``probability`` the chance of being done
+        on or before it (:meth:`likelihood`). The rows run over every working
+        date from the first with a probability above 0 to the first where it
+        reaches 1 (within :data:`TOLERANCE`), or to the horizon.
+
+        Parameters
+        ----------
+        name : str, optional
+            The ``outcome`` cell of every row (default: "40 items").
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [1, 2])
+        >>> f = forecast.when(h, 2, start="2024-06-05")   # 1 or 2 items a day
+        >>> f.distribution().values.tolist()
+        [['2 items', '2024-06-05', 0.5], ['2 items', '2024-06-06', 1.0]]
+        """
+        import pandas as pd
+
+        cdf = np.minimum(self.cdf, 1.0)
+        positive = np.flatnonzero(cdf[: self.horizon + 1] > 0)
+        label = name if name is not None else f"{self.items:,} items"
+        if positive.size == 0:
+            return pd.DataFrame({c: [] for c in DISTRIBUTION_COLUMNS}).astype(
+                {"probability": float})
+        first = int(positive[0])
+        reach = _first_reaching(cdf, 1.0)
+        last = min(reach if reach is not None else cdf.size - 1, self.horizon)
+        dates = self.calendar.day_dates(self.start, last)[first - 1:]
+        return pd.DataFrame({
+            "outcome": [label] * dates.size,
+            "date": dates.astype(str).astype(object),
+            "probability": cdf[first:last + 1].astype(float),
+        }, columns=list(DISTRIBUTION_COLUMNS))
 
     def _percentile_rows(self) -> list[dict[str, Any]]:
         return [
@@ -619,6 +674,10 @@ PLAN_COLUMNS = ("outcome", "teams", "items", "p50", "p70", "p85", "p95", "target
 """Columns of :meth:`PlanResult.outcomes` with the default percentiles, and of
 ``forecast plan --format csv`` (a ``pNN`` column per requested percentile)."""
 
+DISTRIBUTION_COLUMNS = ("outcome", "date", "probability")
+"""Columns of :meth:`PlanResult.distribution` and :meth:`WhenForecast.distribution`,
+and of ``--distribution FILE.csv``: the chance of being done by each working date."""
+
 ON_TRACK, WATCH = 0.85, 0.50
 """Status thresholds: on track at 85% or more, watch from 50%, else at risk."""
 
@@ -848,9 +907,71 @@ class PlanResult:
                 ),
             })
             rows.append(row)
-        return pd.DataFrame(rows)
+        columns = ["outcome", "teams", "items", *[f"p{p:g}" for p in self.levels],
+                   "target", "probability", "status", "not_within_horizon"]
+        return pd.DataFrame(rows, columns=columns)
 
     to_frame = outcomes
+
+    def distribution(self) -> pd.DataFrame:
+        """Return, per outcome and working date, the probability of being done by that date.
+
+        Long format, columns :data:`DISTRIBUTION_COLUMNS` (``outcome, date,
+        probability``), outcomes in priority order. ``probability`` is the
+        share of trials in which the outcome is done on or before ``date`` (an
+        ISO date), as :meth:`probability` with ``by=date``. An outcome's dates
+        are the working days of the teams it needs (any of them: it can be
+        done on a day any of them works), from the first date with a
+        probability above 0 to the first where it reaches 1, or to the last
+        day of the horizon when some trials do not finish; an outcome never
+        done within the horizon has no rows.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import forecast
+        >>> from forecast.model import Outcome, Part, Portfolio, Size, Team
+        >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [1, 2])
+        >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(2, 2)),)),))
+        >>> r = forecast.plan(p, start="2024-06-05", trials=1000, rng=1)
+        >>> d = r.distribution()              # 1 or 2 items a day: half are done on day 1
+        >>> d["date"].tolist(), d["probability"].round(1).tolist()
+        (['2024-06-05', '2024-06-06'], [0.5, 1.0])
+        """
+        import pandas as pd
+
+        teams = {team.name: team for team in self.portfolio.teams}
+        first_day = np.datetime64(self.start, "D")
+        last_date = self.start + dt.timedelta(days=self.horizon - 1)
+        working: dict[str, np.ndarray] = {}  # each team's working days, as offsets
+        outcome_col: list[str] = []
+        date_col: list[str] = []
+        prob_col: list[float] = []
+        for o in self._priority_order():
+            outcome = self.portfolio.outcomes[o]
+            done = self.day_index[:, o]
+            finished = np.sort(done[done < self.horizon])
+            if finished.size == 0:
+                continue
+            offsets = np.unique(finished)  # every day some trial finished on
+            for name in dict.fromkeys(outcome.teams):
+                if name not in working:
+                    dates = teams[name].history.calendar.working_dates(self.start, last_date)
+                    working[name] = (dates - first_day).astype(np.int64)
+                offsets = np.union1d(offsets, working[name])
+            last = int(finished[-1]) if finished.size == self.trials else self.horizon - 1
+            offsets = offsets[(offsets >= finished[0]) & (offsets <= last)]
+            shares = np.searchsorted(finished, offsets, side="right") / self.trials
+            dates = (first_day + offsets.astype("timedelta64[D]")).astype(str)
+            outcome_col += [outcome.name] * offsets.size
+            date_col += dates.tolist()
+            prob_col += shares.tolist()
+        return pd.DataFrame({"outcome": outcome_col, "date": date_col,
+                             "probability": np.asarray(prob_col, dtype=float)},
+                            columns=list(DISTRIBUTION_COLUMNS))
 
     def _priority_order(self) -> list[int]:
         outcomes = self.portfolio.outcomes
@@ -991,7 +1112,7 @@ class PlanResult:
             )
         if self.warnings:
             lines.append("")
-            lines.extend(f"  warning: {w}" for w in self.warnings)
+            lines.extend(f"  {_label(w)}: {w}" for w in self.warnings)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,9 +292,67 @@ def aging(history: History, today: dt.date, level: float = 85) -> tuple[
     return tuple(found), threshold
 
 
+_INFORMATIONAL = (
+    re.compile(r"^read as "),
+    re.compile(r"^used (all )?[\d,]+ (of )?"),
+    re.compile(r"^[\d,]+ rows? without a done date left out \(work in progress\)$"),
+    re.compile(r"^[\d,]+ items? of type .* left out$"),
+    re.compile(r"^[\d,]+ rows? done without a .* date .*: dated by "),
+)
+"""History notes that only say how the file was read and which rows were used."""
+
+
+def informational(note: str) -> bool:
+    """Return whether a history note is informational rather than a warning.
+
+    A note is informational when it only says how the file was read (which
+    export, which columns) and which rows were used or left out as the
+    reading rules say; every other note (an ambiguous date format, a column
+    that could not be read, a type that no item has, an export that may be
+    cut short) is a warning.
+
+    Examples
+    --------
+    >>> informational("used 5 of 11 rows: 4 not done (kept as work in progress)")
+    True
+    >>> informational("exactly 30 items: gh lists 30 by default, so the history may be cut short")
+    False
+    """
+    return any(pattern.search(note) for pattern in _INFORMATIONAL)
+
+
+def _how_read(history: History) -> str | None:
+    """One line on how a generic history was read (tracker exports have their own note)."""
+    if any(n.startswith("read as ") for n in history.notes) or history.rows == 0:
+        return None
+    if history.kind == "throughput":
+        return (f"read as daily throughput: dates in column {history.done_column!r}, "
+                f"{_count(history.rows, 'row')}")
+    return (f"read as a generic history: done dates in column {history.done_column!r}; used "
+            f"{history.total:,} of {_count(history.rows, 'row')}")
+
+
+def _older(n: int) -> str:
+    return f"{n:,} item in progress is older" if n == 1 else f"{n:,} items in progress are older"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True, eq=False)
 class CheckResult:
-    """Everything ``forecast check`` reports about a history and its window."""
+    """Everything ``forecast check`` reports about a history and its window.
+
+    Attributes
+    ----------
+    notes : tuple of str
+        Warnings beyond the window's own (for example the history's notes
+        that are warnings); part of :attr:`warnings`.
+    info : tuple of str
+        How the history was read and which rows were used: shown as notes,
+        never as warnings, so ``--strict`` does not fail on them.
+    """
 
     sample: Sample
     quality: Quality
@@ -302,6 +361,7 @@ class CheckResult:
     cycle_p85: float | None
     today: dt.date
     notes: tuple[str, ...] = field(default=())
+    info: tuple[str, ...] = field(default=())
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -314,7 +374,7 @@ class CheckResult:
         out.extend(drift_warnings(self.changes, self.sample))
         if self.aging:
             out.append(
-                f"{len(self.aging)} items in progress are older than the 85th percentile "
+                f"{_older(len(self.aging))} than the 85th percentile "
                 f"cycle time ({self.cycle_p85:.0f} days); oldest: {self.aging[0].id} "
                 f"({self.aging[0].age_days} days)"
             )
@@ -344,6 +404,7 @@ class CheckResult:
                 for a in self.aging
             ],
             "cycle_time_p85_days": self.cycle_p85,
+            "notes": list(self.info),
             "warnings": list(self.warnings),
         }
 
@@ -351,6 +412,7 @@ class CheckResult:
         s, q = self.sample, self.quality
         lines = [
             f"Check of {s.source} (window {s.first.isoformat()} .. {s.last.isoformat()})",
+            *(f"  note: {n}" for n in self.info),
             f"  sample: {q.working_days} working days, {q.items} items, {q.active_days} active "
             f"days, longest run without a completion {q.longest_zero_streak} "
             f"day{'' if q.longest_zero_streak == 1 else 's'}",
@@ -365,7 +427,7 @@ class CheckResult:
             lines.append("  no change in weekly throughput detected")
         if self.cycle_p85 is not None:
             lines.append(f"  85th percentile cycle time: {self.cycle_p85:.0f} days; "
-                         f"{len(self.aging)} items in progress are older")
+                         f"{_older(len(self.aging))}")
             lines.extend(f"    {a.id}: started {a.started.isoformat()}, {a.age_days} days"
                          for a in self.aging[:20])
         if self.warnings:
@@ -402,6 +464,10 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
           since: Any = None) -> CheckResult:
     """Check a history: data quality of the window, drift, and aging work.
 
+    The history's notes are reported too: those that only say how the file
+    was read and which rows were used as :attr:`CheckResult.info`, the
+    others (see :func:`informational`) as warnings.
+
     Parameters
     ----------
     history : History
@@ -426,5 +492,9 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     sample = history.sample(begin, window=window, since=since)
     changes = drift(history, last=begin - dt.timedelta(days=1))
     items, threshold = aging(history, begin)
+    how = _how_read(history)
+    info = ([how] if how else []) + [n for n in history.notes if informational(n)]
     return CheckResult(sample=sample, quality=quality(sample), changes=changes, aging=items,
-                       cycle_p85=threshold, today=begin)
+                       cycle_p85=threshold, today=begin,
+                       notes=tuple(n for n in history.notes if not informational(n)),
+                       info=tuple(info))

@@ -207,3 +207,14 @@ def test_late_level_shift_warns_in_when():
     h = forecast.History.from_counts(days, rng.poisson(rate), calendar="all")
     f = forecast.when(h, 50, start="2025-01-06", window=90)
     assert any("spans a change" in w for w in f.warnings)
+
+
+def test_pit_is_clipped_to_the_unit_interval():
+    # 20 x 0.05 sums to 1.0000000000000002 in floating point: an outcome beyond the
+    # forecast's support must give a PIT of exactly 1, which np.histogram keeps.
+    pmf = np.full(20, 0.05)
+    assert float(pmf.sum()) > 1.0
+    value = _pit(pmf, 20)
+    assert value == 1.0
+    assert np.histogram([value], bins=10, range=(0.0, 1.0))[0].sum() == 1
+    assert 0.0 <= _pit(pmf, 0) <= 1.0

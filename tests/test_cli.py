@@ -234,19 +234,24 @@ NO_NUMBA = (
     "try:\n"
     "    main()\n"
     "except SystemExit as exc:\n"
-    "    print('exit', exc.code, 'numba' in sys.modules, 'pandas' in sys.modules)\n"
+    "    print('exit', exc.code, 'numba' in sys.modules, 'pandas' in sys.modules,\n"
+    "          'numpy' in sys.modules)\n"
 )
 
 
 @pytest.mark.parametrize(
     ("args", "code"),
     [(["--help"], 0), (["when", "--help"], 0), (["how-many", "-h"], 0),
-     (["when", "x.csv"], 2), (["when", "x.csv", "--items", "x"], 2), (["bogus"], 2)],
+     (["plan", "--help"], 0), (["check", "--help"], 0), (["backtest", "--help"], 0),
+     (["trend", "--help"], 0), (["report", "--help"], 0),
+     (["when", "x.csv"], 2), (["when", "x.csv", "--items", "x"], 2), (["bogus"], 2),
+     (["when", "x.csv", "-n", "3", "--source", "trello"], 2),
+     (["report", "examples/portfolio.toml"], 2)],
 )
 def test_help_and_argument_errors_do_not_import_numba(args, code):
     out = subprocess.run([sys.executable, "-c", NO_NUMBA, *args], capture_output=True,
                          text=True, check=True).stdout.strip().splitlines()[-1]
-    assert out == f"exit {code} False False"
+    assert out == f"exit {code} False False False"
 
 
 def test_python_dash_m(tmp_path):

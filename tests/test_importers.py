@@ -6,7 +6,6 @@ shape: its header and column order, extra columns, quoting, empty cells, date fo
 """
 
 import datetime as dt
-import doctest
 import json
 
 import pandas as pd
@@ -43,11 +42,6 @@ CASES = [
 ]
 LABELS = {"jira": "a Jira export", "ado": "an Azure DevOps export",
           "github": "a GitHub export", "linear": "a Linear export"}
-
-
-def test_importers_docstring_examples_run():
-    failures, tried = doctest.testmod(importers, optionflags=doctest.ELLIPSIS)
-    assert failures == 0 and tried > 0
 
 
 # --- detection and counts ---------------------------------------------------------------

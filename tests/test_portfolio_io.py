@@ -272,7 +272,7 @@ def test_model_objects_are_checked_too():
 
 
 def test_toml_options_on_the_command_line_are_refused(folder):
-    one_line_error(run("plan", write(folder, GOOD), "--wip", 3), "--wip go with --outcomes")
+    one_line_error(run("plan", write(folder, GOOD), "--wip", 3), "--wip goes with --outcomes")
 
 
 def test_top_level_entries_must_be_tables(folder):
