@@ -361,7 +361,9 @@ def _plan_days(
     # that cannot tell what its queue holds today waits for the next turn; the
     # team that is furthest behind can always go on, so every turn round makes
     # progress. The day-by-day twin in forecast._reference draws the same
-    # numbers in another order and returns the same arrays.
+    # numbers in another order and returns the same arrays. Every part has at
+    # least one item (forecast.portfolio.check_portfolio sees to it): a part
+    # of none would never finish, and what waits on it would wait for good.
     n_teams = wip.size
     n_parts = part_team.size
     n_outcomes = n_prereq.size
