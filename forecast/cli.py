@@ -38,6 +38,10 @@ _WRITTEN: list[Path] = []
 _WORKERS: list[threading.Thread] = []
 """The worker thread of the running command (see :func:`_work`)."""
 
+_HARD_EXIT = False
+"""True when run as the console script (:func:`main`): Ctrl-C then ends the process
+with ``os._exit``; in-process callers (tests, embedding) get ``SystemExit``."""
+
 T = TypeVar("T")
 
 
@@ -61,9 +65,11 @@ def _interrupted() -> NoReturn:
     else:
         done = "; no output was written"
     click.echo(f"forecast: interrupted{done}", err=True)
-    if any(worker.is_alive() for worker in _WORKERS):
-        # The work is still running in compiled code that cannot be stopped from Python;
-        # leave at once (nothing is half-written: every file is written after the work).
+    # From the console script, leave at once, without the interpreter's teardown: the
+    # work may still be running in compiled code that Python cannot stop, and tearing
+    # down numba's thread pool after an interrupt can abort the process. Nothing is
+    # half-written: every file is written whole under a temporary name and renamed.
+    if _HARD_EXIT or any(worker.is_alive() for worker in _WORKERS):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
@@ -104,6 +110,10 @@ class _Group(click.Group):
             _fail(str(exc))
         except (click.exceptions.Abort, KeyboardInterrupt):
             _interrupted()
+        if _HARD_EXIT:
+            # The command is done and its files are written: a Ctrl-C from now on must
+            # not turn the run into a failure.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.exit(0)
 
 
@@ -438,19 +448,71 @@ def _outputs(opts: dict[str, Any]) -> None:
     if opts.get("record") is not None:
         rec = opts["record"]
         if any(Path(p).exists() and rec.exists() and _same(rec, Path(p)) for p in protect):
-            raise click.BadParameter("is an input file; give a record file",
+            raise click.BadParameter(f"'{rec}' is an input file; give a record file",
                                      param_hint="'--record'")
+        _check_record_file(rec)
         if any(_same(rec, path) for _, path in files):
             raise click.BadParameter("is also an output of this run; give another record file",
                                      param_hint="'--record'")
         if not rec.parent.is_dir():
             raise click.BadParameter(f"directory '{rec.parent}' does not exist",
                                      param_hint="'--record'")
-    if opts["fmt"] is None:
-        suffix = output.suffix.lower() if output is not None else ""
-        opts["fmt"] = {".csv": "csv", ".json": "json"}.get(suffix, "table")
+    _settle_format(opts, output)
     opts["protect"] = protect
     _note_exact_engine(opts)
+
+
+TEXT_SUFFIXES = ("", ".txt", ".text", ".md", ".log", ".out")
+"""--output suffixes that take the table (``.csv`` and ``.json`` choose those formats)."""
+
+
+def _settle_format(opts: dict[str, Any], output: Path | None) -> None:
+    """Choose the output format from --format and the --output suffix, which must agree."""
+    ctx = click.get_current_context()
+    choices = next((p.type.choices for p in ctx.command.params if p.name == "fmt"), None)
+    if choices is None:  # a command with one output format (the report) checks its own
+        return
+    by_suffix = None
+    if output is not None:
+        suffix = output.suffix.lower()
+        by_suffix = {".csv": "csv", ".json": "json"}.get(suffix)
+        if by_suffix is None and suffix not in TEXT_SUFFIXES:
+            raise click.BadParameter(
+                f"'{output}': {suffix} is not a format this command writes; end it in "
+                f"{', '.join('.txt' if c == 'table' else '.' + c for c in choices)}"
+                " (pictures go with --plot)", param_hint="'--output'")
+    fmt = opts["fmt"]
+    if fmt is None:
+        fmt = by_suffix or "table"
+    elif by_suffix is not None and by_suffix != fmt:
+        raise click.BadParameter(f"--format {fmt} does not match '{output}'; give one of "
+                                 "them, or make them agree", param_hint="'--format'")
+    if fmt not in choices:
+        raise click.BadParameter(f"'{output}' asks for {fmt}, and this command writes "
+                                 f"{' or '.join(choices)}", param_hint="'--output'")
+    opts["fmt"] = fmt
+
+
+def _check_record_file(path: Path) -> None:
+    """Refuse, before any work, a --record file that exists and is not a record file."""
+    from .records import RECORD_COLUMNS
+
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise click.BadParameter(f"'{path}' is a directory; give a file",
+                                 param_hint="'--record'")
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            head = fh.readline().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"cannot read '{path}' ({exc}); give a record file",
+                                 param_hint="'--record'") from None
+    if head.split(",") != list(RECORD_COLUMNS):
+        shown = head if len(head) <= 70 else head[:67] + "..."
+        raise click.BadParameter(
+            f"'{path}' is not a forecast record file (its header is {shown!r}); give a new "
+            "file or one written by --record", param_hint="'--record'")
 
 
 def _note_exact_engine(opts: dict[str, Any]) -> None:
@@ -731,6 +793,12 @@ def backtest(**opts: Any) -> None:
     """
     from .backtest import backtest as run
 
+    if _given(("window",)):
+        raise click.UsageError("--window has no effect on a backtest, which tries every "
+                               "window in --windows; give --windows instead")
+    if _given(("since",)):
+        raise click.UsageError("--since has no effect on a backtest, whose origins use the "
+                               "history before each of them; trim the history file instead")
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
     methods = tuple(m.strip() for m in opts["methods"].split(",") if m.strip())
@@ -829,6 +897,27 @@ def _refuse_per_team_options() -> None:
                                f"sets {it} per team (for example source = \"jira\")")
 
 
+def _outcome_teams(path: Path) -> list[str]:
+    """Return the distinct team names of an outcomes CSV, in order.
+
+    Empty when the file cannot be read: the outcomes reader then says what is wrong.
+    """
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    names: list[str] = []
+    for row in rows:
+        team = next((str(v).strip() for k, v in row.items()
+                     if k is not None and k.strip().lower() == "team" and v), "")
+        if team and team not in names:
+            names.append(team)
+    return names
+
+
 def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
                histories: dict[str, Path]) -> Any:
     """Read the portfolio of plan and report: a TOML file, or an outcomes CSV and histories."""
@@ -836,7 +925,12 @@ def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
 
     if outcomes is not None:
         if "" in histories:
-            histories = {"team": histories[""]}
+            names = _outcome_teams(outcomes)
+            if len(names) > 1:
+                raise click.UsageError(
+                    f"'{outcomes}' names {len(names)} teams ({', '.join(names)}); give each "
+                    "its history as --history TEAM=PATH")
+            histories = {names[0] if names else "team": histories[""]}
         return read_outcomes_csv(
             outcomes, histories,
             window=90 if opts["window"] is None else opts["window"], since=opts["since"],
@@ -904,8 +998,14 @@ def plan(**opts: Any) -> None:
     from .portfolio import plan as run
 
     source, outcomes = opts["portfolio"], opts["outcomes"]
-    if (source is None) == (outcomes is None):
+    if source is not None and outcomes is not None:
+        raise click.UsageError("give a portfolio TOML file or --outcomes CSV, not both")
+    if source is None and outcomes is None:
         raise click.UsageError("give a portfolio TOML file, or --outcomes CSV with --history")
+    if source is not None and source.suffix.lower() in (".csv", ".tsv", ".txt", ".json"):
+        raise click.UsageError(
+            f"'{source}' is not a TOML portfolio; an outcomes CSV goes with --outcomes FILE "
+            "--history TEAM=PATH, and a history with 'forecast when' or 'forecast how-many'")
     if outcomes is not None and not opts["histories"]:
         raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
     if source is not None:
@@ -1070,4 +1170,6 @@ def report(**opts: Any) -> None:
 
 def main() -> None:
     """Entry point of the ``forecast`` console script."""
+    global _HARD_EXIT
+    _HARD_EXIT = True
     cli(prog_name="forecast")

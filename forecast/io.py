@@ -467,6 +467,9 @@ def read_history(
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         where = f"'{path}'"
+        if path.suffix.lower() == ".toml":
+            raise InputFileError(f"{where} is a portfolio, not a history; forecast it with "
+                                 f"'forecast plan {path}' (or forecast.plan)")
     else:
         raise ParameterError(
             f"history source {type(source).__name__} is not supported; give a CSV file path "

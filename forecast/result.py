@@ -384,7 +384,7 @@ class WhenForecast(_Forecast):
         """Share of outcomes not finished within the horizon."""
         if self.draws is not None:
             return float(np.count_nonzero(self.draws > self.horizon) / self.draws.size)
-        return float(self.beyond)
+        return min(1.0, max(0.0, float(self.beyond)))  # 1 - a sum that rounds past 1
 
     def distribution(self, name: str | None = None) -> pd.DataFrame:
         """Return the probability of being done by each working date, one row per date.
@@ -1086,21 +1086,25 @@ class PlanResult:
         lines.append(fmt(header))
         lines.extend(fmt(r) for r in table)
         joint = doc["joint"]
-        everything = joint["all_done_p85"] or "not within horizon"
+        if joint["all_done_p85"]:
+            everything = f"85% chance everything is done by {joint['all_done_p85']}"
+        else:
+            everything = "less than 85% chance everything is done within the horizon"
         lines.append("")
         if joint["probability"] is not None:
+            n_target = joint["outcomes_with_target"]
+            which = ("the outcome with a target meets it" if n_target == 1 else
+                     f"all {n_target} outcomes with a target meet it")
             lines.append(
-                f"  Joint: {joint['probability']:.1%} (± {joint['se']:.1%}) chance that all "
-                f"{joint['outcomes_with_target']} outcomes with a target meet it "
-                "(read from the same trials, no independence assumed)."
+                f"  Joint: {joint['probability']:.1%} (± {joint['se']:.1%}) chance that "
+                f"{which} (read from the same trials, no independence assumed)."
             )
             lines.append(
                 f"  Everything done by the latest target {joint['latest_target']}: "
-                f"{joint['all_done_by_latest_target']:.1%}; 85% chance everything is done "
-                f"by {everything}."
+                f"{joint['all_done_by_latest_target']:.1%}; {everything}."
             )
         else:
-            lines.append(f"  85% chance everything is done by {everything}.")
+            lines.append(f"  {everything[0].upper()}{everything[1:]}.")
         lines.append("")
         lines.append("  Teams:")
         for team, sample in zip(self.portfolio.teams, self.samples, strict=True):

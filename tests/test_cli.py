@@ -309,3 +309,58 @@ def test_latin1_holidays_file(run, tmp_path):
     hol.write_bytes(b"2024-06-04 # f\xe9rias\n")
     r = run("when", ADO, "-n", 5, "--start", "2024-06-03", "--holidays-file", hol)
     assert r.exit_code == 0, r.output
+
+
+# --- found by a new user's trial ---------------------------------------------------------
+
+
+def test_output_suffix_and_format_must_agree(run, tmp_path):
+    base = ("when", ADO, "--items", 10, "--start", "2024-06-03")
+    one_line_error(run(*base, "-o", tmp_path / "x.png"), ".png is not a format", "--plot")
+    one_line_error(run(*base, "--format", "csv", "-o", tmp_path / "x.json"),
+                   "--format csv does not match")
+    assert not list(tmp_path.iterdir())
+    assert run(*base, "-o", tmp_path / "x.txt").exit_code == 0
+    assert (tmp_path / "x.txt").read_text().startswith("When will")
+
+
+def test_trend_refuses_a_csv_output_in_one_line(run, tmp_path):
+    rec = tmp_path / "rec.csv"
+    assert run("when", ADO, "--items", 10, "--start", "2024-06-03", "--record", rec).exit_code == 0
+    one_line_error(run("trend", rec, "-o", tmp_path / "t.csv"), "writes table or json")
+
+
+def test_record_file_is_checked_before_any_work(run, tmp_path):
+    other = tmp_path / "plan.csv"
+    other.write_text("outcome,teams,p50\nA,web,2024-07-01\n")
+    out = tmp_path / "w.csv"
+    err = one_line_error(run("when", ADO, "--items", 10, "--start", "2024-06-03", "-o", out,
+                             "--record", other), "is not a forecast record file")
+    assert "outcome,teams,p50" in err
+    assert not out.exists()
+    assert other.read_text() == "outcome,teams,p50\nA,web,2024-07-01\n"
+
+
+def test_backtest_refuses_window_and_since(run):
+    one_line_error(run("backtest", ADO, "--window", 30), "--windows")
+    one_line_error(run("backtest", ADO, "--since", "2024-01-01"), "--since has no effect")
+
+
+def test_wrong_kind_of_file_is_named(run, tmp_path):
+    one_line_error(run("when", "examples/portfolio.toml", "--items", 40),
+                   "is a portfolio, not a history", "forecast plan")
+    one_line_error(run("plan", "examples/outcomes.csv"), "--outcomes FILE")
+    one_line_error(run("plan", "examples/portfolio.toml", "--outcomes", "examples/outcomes.csv",
+                       "--history", "examples/team.csv"), "not both")
+
+
+def test_one_history_takes_the_team_name_of_the_outcomes(run, tmp_path):
+    outcomes = tmp_path / "o.csv"
+    outcomes.write_text("outcome,team,items\nA,web,10\nB,web,5\n")
+    r = run("plan", "--outcomes", outcomes, "--history", "examples/team.csv",
+            "--start", "2024-06-03", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert [o["teams"] for o in json.loads(r.stdout)["outcomes"]] == [["web"], ["web"]]
+    outcomes.write_text("outcome,team,items\nA,web,10\nB,api,5\n")
+    one_line_error(run("plan", "--outcomes", outcomes, "--history", "examples/team.csv"),
+                   "names 2 teams (web, api)", "--history TEAM=PATH")
