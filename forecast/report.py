@@ -494,6 +494,10 @@ def _card(big: str, text: Any, cls: str | None = None) -> Html:
 
 
 def _warnings(warnings: Sequence[str]) -> Html | None:
+    from .result import _label
+
+    # lines that only say how a history was read are not warnings (the signals show them)
+    warnings = [w for w in warnings if _label(w) == "warning"]
     if not warnings:
         return None
     label = "Warning" if len(warnings) == 1 else f"Warnings ({len(warnings)})"

@@ -257,7 +257,8 @@ class _Forecast:
             "trials": self.trials,
             "seed": self.seed,
             "sample": self.sample.summary(),
-            "warnings": list(self.warnings),
+            "warnings": [w for w in self.warnings if _label(w) == "warning"],
+            "notes": [w for w in self.warnings if _label(w) == "note"],
             "version": __version__,
         }
 
@@ -1048,7 +1049,8 @@ class PlanResult:
             "trials": self.trials,
             "seed": self.seed,
             "horizon_days": self.horizon,
-            "warnings": list(self.warnings),
+            "warnings": [w for w in self.warnings if _label(w) == "warning"],
+            "notes": [w for w in self.warnings if _label(w) == "note"],
             "version": __version__,
         }
 

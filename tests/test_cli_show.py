@@ -146,7 +146,8 @@ def test_plan_outcomes_with_a_tracker_export(run, tmp_path):
             "--source", "jira", "--start", "2024-04-01", "--window", 60, "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert any("read as a Jira export (--source jira)" in w for w in doc["warnings"])
+    assert any("read as a Jira export (--source jira)" in w for w in doc["notes"])
+    assert not any("read as a" in w for w in doc["warnings"])  # a note is not a warning
 
 
 # --- check: notes are not warnings ------------------------------------------------------
