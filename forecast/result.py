@@ -415,7 +415,7 @@ class WhenForecast(_Forecast):
         """
         import pandas as pd
 
-        cdf = np.minimum(self.cdf, 1.0)
+        cdf = np.round(np.minimum(self.cdf, 1.0), DISTRIBUTION_DECIMALS)  # no 9e-13 cells
         positive = np.flatnonzero(cdf[: self.horizon + 1] > 0)
         label = name if name is not None else f"{self.items:,} items"
         if positive.size == 0:
@@ -678,6 +678,9 @@ PLAN_COLUMNS = ("outcome", "teams", "items", "p50", "p70", "p85", "p95", "target
 DISTRIBUTION_COLUMNS = ("outcome", "date", "probability")
 """Columns of :meth:`PlanResult.distribution` and :meth:`WhenForecast.distribution`,
 and of ``--distribution FILE.csv``: the chance of being done by each working date."""
+
+DISTRIBUTION_DECIMALS = 6
+"""Decimals of the distribution's probabilities (a spreadsheet needs no 9e-13)."""
 
 ON_TRACK, WATCH = 0.85, 0.50
 """Status thresholds: on track at 85% or more, watch from 50%, else at risk."""
