@@ -889,12 +889,21 @@ _PER_TEAM = ("histories", "wip", "window", "since", "calendar", "country", "meth
 """Options that a TOML portfolio sets per team (they go with --outcomes)."""
 
 
+_TOML_KEY = {"histories": "history", "country": "holidays", "tracker": "source",
+             "holidays_file": "holidays", "exclude_type": "exclude_types"}
+"""The [[team]] key of a TOML portfolio that does what a per-team option does."""
+
+
 def _refuse_per_team_options() -> None:
+    ctx = click.get_current_context()
     given = _given(_PER_TEAM)
     if given:
-        verb, it = ("goes", "it") if len(given) == 1 else ("go", "them")
+        names = [p.name or "" for p in ctx.command.params
+                 if isinstance(p, click.Option) and max(p.opts, key=len) in given]
+        keys = ", ".join(dict.fromkeys(_TOML_KEY.get(n, n) for n in names))
+        verb = "goes" if len(given) == 1 else "go"
         raise click.UsageError(f"{', '.join(given)} {verb} with --outcomes; a TOML portfolio "
-                               f"sets {it} per team (for example source = \"jira\")")
+                               f"sets this per team ({keys} in its [[team]] tables)")
 
 
 def _outcome_teams(path: Path) -> list[str]:
@@ -962,6 +971,14 @@ def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
               show_default=True, help="With --outcomes: which days are working days.")
 @click.option("--holidays", "country", metavar="CC",
               help="With --outcomes: country code of public holidays (e.g. GB).")
+@click.option("--holidays-file", type=click.Path(path_type=Path),
+              help="With --outcomes: a file of non-working dates, one YYYY-MM-DD per line.")
+@click.option("--done-column", metavar="NAME",
+              help="With --outcomes: the histories' done-date column, when not found by name.")
+@click.option("--date-format", metavar="FMT",
+              help="With --outcomes: strptime format of the histories' dates.")
+@click.option("--exclude-type", multiple=True, metavar="TYPE",
+              help="With --outcomes: leave out items of this type (repeatable).")
 @click.option("--start", type=DATE, help="First day [default: the file's start, else today].")
 @click.option("--trials", type=click.IntRange(min=1), default=None,
               help="Monte Carlo trials [default: the file's, else 10000].")
@@ -1013,7 +1030,7 @@ def plan(**opts: Any) -> None:
     if opts["window"] is not None and opts["since"] is not None:
         raise click.UsageError("give --window or --since, not both")
     histories = _history_pairs(opts["histories"])
-    opts["protect"] = [source, outcomes, *histories.values()]
+    opts["protect"] = [source, outcomes, opts["holidays_file"], *histories.values()]
     _outputs(opts)  # cheap checks first: a wrong --output path fails before any reading
 
     def work(progress: _Progress) -> dict[str, Any]:

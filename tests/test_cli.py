@@ -364,3 +364,19 @@ def test_one_history_takes_the_team_name_of_the_outcomes(run, tmp_path):
     outcomes.write_text("outcome,team,items\nA,web,10\nB,api,5\n")
     one_line_error(run("plan", "--outcomes", outcomes, "--history", "examples/team.csv"),
                    "names 2 teams (web, api)", "--history TEAM=PATH")
+
+
+def test_plan_outcomes_takes_every_reading_option(run, tmp_path):
+    off = tmp_path / "off.txt"
+    off.write_text("2024-06-10\n2024-06-11\n")
+    base = ("plan", "--outcomes", "examples/outcomes.csv", "--history", "examples/team.csv",
+            "--start", "2024-06-03", "--format", "json")
+    plain, closed = run(*base), run(*base, "--holidays-file", off)
+    assert plain.exit_code == 0 and closed.exit_code == 0, closed.output
+    p50 = [json.loads(r.stdout)["outcomes"][0]["percentiles"][0]["days"] for r in (plain, closed)]
+    assert p50[0] == p50[1]  # working days: the same; dates: two later
+    dates = [json.loads(r.stdout)["outcomes"][0]["percentiles"][0]["date"] for r in (plain, closed)]
+    assert dates[0] < dates[1]
+    one_line_error(run(*base, "--exclude-type", "Bug"), "--exclude-type needs a type column")
+    one_line_error(run("plan", "examples/portfolio.toml", "--window", 30, "--holidays", "GB"),
+                   "--window, --holidays go with --outcomes", "window, holidays in its [[team]]")
