@@ -469,7 +469,8 @@ TEXT_SUFFIXES = ("", ".txt", ".text", ".md", ".log", ".out")
 def _settle_format(opts: dict[str, Any], output: Path | None) -> None:
     """Choose the output format from --format and the --output suffix, which must agree."""
     ctx = click.get_current_context()
-    choices = next((p.type.choices for p in ctx.command.params if p.name == "fmt"), None)
+    choices = next((getattr(p.type, "choices", None) for p in ctx.command.params
+                    if p.name == "fmt"), None)
     if choices is None:  # a command with one output format (the report) checks its own
         return
     by_suffix = None

@@ -47,7 +47,14 @@ def _date_axis(ax: Axes, axis: str = "x") -> None:
     target = ax.xaxis if axis == "x" else ax.yaxis
     locator = AutoDateLocator(minticks=4, maxticks=9)
     target.set_major_locator(locator)
-    target.set_major_formatter(ConciseDateFormatter(locator))
+    # Day ticks read "Jul 15" rather than a bare "15", and the offset (the context
+    # written once at the axis end) is the year alone: matplotlib's default "2024-Sep"
+    # repeats the month the ticks already name, and names only the last tick's month.
+    target.set_major_formatter(ConciseDateFormatter(
+        locator,
+        formats=["%Y", "%b", "%b %d", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", "%b %d", "%b %d", "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", "%Y", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
 
 
 def when(result: WhenForecast, ax: Axes | None = None) -> Axes:
@@ -147,6 +154,9 @@ def how_many(result: HowManyForecast, ax: Axes | None = None) -> Axes:
         colour = _LINE_COLOURS.get(int(pc.p), "#444444")
         ax.axvline(float(pc.value or 0), color=colour, linestyle="--", linewidth=1.4,
                    label=f"P{pc.p:g}: {pc.value} or more")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # items come whole
     ax.set_xlabel("items completed")
     ax.set_ylabel("probability (%)")
     end = result.end.isoformat() if isinstance(result.end, dt.date) else result.end
@@ -563,7 +573,10 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
     arrow from the prerequisite's P85 date to the start of the dependent's
     bar (an outcome can start only once its prerequisites are done). A bar
     whose P95 lies beyond the horizon runs to the right edge and says so; an
-    outcome whose P50 does too has no bar (and no arrows).
+    outcome whose P50 does too has no bar, but keeps its target diamond.
+    Where a prerequisite's P85 lies beyond the horizon, its arrow starts at
+    the right edge (where its bar ends); where the dependent has no bar, the
+    arrow ends at the right edge of its row.
 
     Parameters
     ----------
@@ -623,6 +636,10 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
         text = "no target" if prob is None else f"{prob:.0%}"
         ax.text(1.01, y, text, transform=ax.get_yaxis_transform(), ha="left", va="center",
                 fontsize=9, color=_STATUS_TEXT.get(item["status"], "#444444"))
+        target = targets[name]
+        if target is not None:  # the commitment stands whether or not the bar is drawn
+            ax.plot([target], [y], marker="D", color="black", markersize=7,
+                    markerfacecolor="white", linestyle="none", zorder=4)
         if left is None:  # not even P50 within the horizon
             ax.text(0.99, y, "not within horizon ", transform=ax.get_yaxis_transform(),
                     ha="right", va="center", fontsize=8, color="#d73027")
@@ -631,20 +648,20 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
         ax.barh(y, max(end - left, 0.8), left=left, height=0.5, alpha=0.8,
                 color=_STATUS_COLOURS.get(item["status"], "#969696"))
         if right is None:
-            ax.text(right_edge, y + 0.32, f"P{high_p:g} beyond the horizon ", ha="right",
+            beyond = " and ".join(f"P{p:g}" for p, d in zip(PORTFOLIO_LEVELS, dates[name],
+                                                           strict=True) if d is None)
+            ax.text(right_edge, y + 0.32, f"{beyond} beyond the horizon ", ha="right",
                     va="bottom", fontsize=7, color="#d73027")
         if mark is not None:
             ax.plot([mark, mark], [y - 0.32, y + 0.32], color="black", linewidth=2.4)
-        target = targets[name]
-        if target is not None:
-            ax.plot([target], [y], marker="D", color="black", markersize=7,
-                    markerfacecolor="white", linestyle="none", zorder=4)
     arrows = 0
     for outcome in result.portfolio.outcomes:
         for dep in outcome.depends_on:
+            # beyond the horizon, the prerequisite's bar ends (and the dependent's would
+            # start) at the right edge: the arrow runs from or to there
             tail, head = ticks.get(dep), starts.get(outcome.name)
-            if tail is None or head is None:
-                continue
+            tail = right_edge if tail is None else tail
+            head = right_edge if head is None else head
             ax.annotate("", xy=(head, rows[outcome.name]), xytext=(tail, rows[dep]),
                         arrowprops={"arrowstyle": "-|>", "color": "#404040", "lw": 1.2,
                                     "shrinkA": 0, "shrinkB": 2,
@@ -683,10 +700,16 @@ def throughput(history: History, changes: tuple[Change, ...] | None = None,
 
     One point per calendar week (Monday to Sunday, zero weeks included) of
     the whole history; a first or last week that the history covers only in
-    part is drawn hollow. The mean of each regime between change points is a
-    grey step line; each change is a vertical line labelled with its size
-    (mean items a week before and after, and their ratio). The sampling
-    window a forecast drew from is shaded.
+    part is drawn hollow. Each change is a vertical line labelled with its
+    size (mean items a week before and after, and their ratio), and the
+    level of each regime between changes is a grey step line at those same
+    figures, so every label reads the levels on either side of its line.
+    :func:`~forecast.signals.drift` measures them over the whole weeks of the
+    span it examined (for ``forecast check``: up to the day before the
+    start), so a regime's level can differ a little from the plain mean of
+    its points where the chart shows a partly covered week or weeks beyond
+    that span. Without changes, the grey line is the mean of all weeks
+    drawn. The sampling window a forecast drew from is shaded.
 
     Parameters
     ----------
@@ -737,14 +760,18 @@ def throughput(history: History, changes: tuple[Change, ...] | None = None,
         ax.plot(x[partial], counts[partial], linestyle="none", marker="o", markersize=7,
                 markerfacecolor="white", markeredgecolor="#2b8cbe",
                 label="partly covered week")
-    # regime means between change points
+    # regime levels between change points: the changes' own figures, so that each label
+    # reads the levels on either side of its line (drift measures them over the whole weeks
+    # of the span it examined); without changes, the mean of the weeks drawn
     cuts = [0] + [int(np.searchsorted(mondays, np.datetime64(c.date, "D"))) for c in changes]
     cuts.append(mondays.size)
+    levels = ([changes[0].before] + [c.after for c in changes] if changes else
+              [float(counts.mean()) if counts.size else 0.0])
     level_x, level_y = [], []
-    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+    for lo, hi, level in zip(cuts[:-1], cuts[1:], levels, strict=True):
         if hi > lo:
             level_x += [x[lo], x[hi - 1] + 7]
-            level_y += [float(counts[lo:hi].mean())] * 2
+            level_y += [float(level)] * 2
     if level_x:
         ax.plot(level_x, level_y, color="#636363", linewidth=1.6, alpha=0.8,
                 label="mean between changes" if changes else "mean")
@@ -756,7 +783,8 @@ def throughput(history: History, changes: tuple[Change, ...] | None = None,
         ratio = f" ({change.after / change.before:.1f}x)" if change.before > 0 else ""
         ax.text(where, top * (1.14 - 0.08 * (i % 2)), f" {change.before:.1f} → "
                 f"{change.after:.1f}/wk{ratio}", color="#d7301f", fontsize=8, ha="left",
-                va="top")
+                va="top", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9,
+                                "pad": 0.6})
     if window is not None:
         if isinstance(window, tuple):
             first, last = (_as_date(window[0], "window"), _as_date(window[1], "window"))
@@ -778,7 +806,21 @@ def throughput(history: History, changes: tuple[Change, ...] | None = None,
 
 
 def trend(result: TrendResult, ax: Axes | None = None) -> Axes:
-    """Each outcome's P85 date over time (one line each), with its target.
+    """Each outcome's P85 over the time it was recorded (one line each), with its target.
+
+    A When or plan record holds dates: its P85 date is drawn on a date axis,
+    with the outcome's latest target as a dotted line of the same colour. A
+    How-many record holds counts: its P85 ("that many items or more") is
+    drawn on an item axis. Its record's target column is the date the count
+    runs to, not a goal, so no line is drawn for it; a target that is a count
+    is dotted like a date target.
+
+    A record file of one kind draws on ``ax`` alone. A file with both (dates
+    and counts) draws the dates on ``ax`` (left axis) and the counts on a
+    second axis sharing the time axis (``ax.twinx()``, on the right), with
+    dashed lines and square markers; the legend, below the chart, says which
+    line is which. Records whose P85 is not within the horizon have no point;
+    when no record has one, the axes say so.
 
     Parameters
     ----------
@@ -790,6 +832,8 @@ def trend(result: TrendResult, ax: Axes | None = None) -> Axes:
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax`` (for a mixed file, the axes of the dates; the counts' axes
+        share its x axis).
 
     Examples
     --------
@@ -800,33 +844,74 @@ def trend(result: TrendResult, ax: Axes | None = None) -> Axes:
     ...     _ = forecast.record(forecast.when(h, n, start="2024-06-05"), log, name="r")
     >>> len(forecast.plot.trend(forecast.trend(log)).get_lines())
     1
+    >>> for start in ("2024-06-05", "2024-06-06"):
+    ...     _ = forecast.record(forecast.how_many(h, by="2024-06-28", start=start), log)
+    >>> ax = forecast.plot.trend(forecast.trend(log))
+    >>> [line.get_label() for a in ax.figure.axes for line in a.get_lines()]
+    ['r: P85 date', 'items by 2024-06-28: P85 items or more']
     """
     import matplotlib.pyplot as plt
     from matplotlib.dates import date2num
+    from matplotlib.ticker import MaxNLocator
 
+    from .records import _is_count
     from .records import _is_date as _is_iso
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.2))
+    ax = _axes(ax)
+    dated: list[tuple[str, list[dict[str, str]]]] = []
+    counted: list[tuple[str, list[dict[str, str]]]] = []
     for name in result.outcomes:
-        rows = [r for r in result.history(name) if _is_iso(r["p85"])]
-        if not rows:
-            continue
-        x = [float(date2num(dt.datetime.fromisoformat(r["recorded_at"]))) for r in rows]
+        rows = result.history(name)
+        if any(_is_iso(r["p85"]) for r in rows):
+            dated.append((name, [r for r in rows if _is_iso(r["p85"])]))
+        if any(_is_count(r["p85"]) for r in rows):
+            counted.append((name, [r for r in rows if _is_count(r["p85"])]))
+    ax.set_title(f"How the forecasts moved ({result.source})")
+    if not dated and not counted:
+        ax.text(0.5, 0.5, "no record has a P85 within its horizon", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return ax
+    colours = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["#1f77b4"])
+
+    def recorded(rows: list[dict[str, str]]) -> list[float]:
+        return [float(date2num(dt.datetime.fromisoformat(r["recorded_at"]))) for r in rows]
+
+    for i, (name, rows) in enumerate(dated):
+        colour = colours[i % len(colours)]
         y = [float(date2num(dt.date.fromisoformat(r["p85"]))) for r in rows]
-        (line,) = ax.plot(x, y, marker="o", label=f"{name} P85")
+        ax.plot(recorded(rows), y, marker="o", color=colour, label=f"{name}: P85 date")
         target = rows[-1]["target"]
         if _is_iso(target):
-            ax.axhline(float(date2num(dt.date.fromisoformat(target))), color=line.get_color(),
+            ax.axhline(float(date2num(dt.date.fromisoformat(target))), color=colour,
                        linestyle=":", linewidth=1.2)
-    ax.xaxis_date()
-    ax.yaxis_date()
+    items_ax = ax.twinx() if dated and counted else ax
+    count_targets = False
+    for i, (name, rows) in enumerate(counted, start=len(dated)):
+        colour = colours[i % len(colours)]
+        items_ax.plot(recorded(rows), [int(r["p85"]) for r in rows], color=colour,
+                      marker="s" if dated else "o", linestyle="--" if dated else "-",
+                      label=f"{name}: P85 items or more")
+        target = rows[-1]["target"]
+        if _is_count(target):
+            count_targets = True
+            items_ax.axhline(int(target), color=colour, linestyle=":", linewidth=1.2)
+    _date_axis(ax)
     ax.set_xlabel("recorded at")
-    ax.set_ylabel("P85 date (dotted: target)")
-    ax.set_title(f"How the forecasts moved ({result.source})")
-    if ax.get_lines():
-        ax.legend(fontsize=8)
-    ax.figure.autofmt_xdate()
+    if dated:
+        _date_axis(ax, "y")
+        ax.set_ylabel("P85 date (dotted: target)")
+    if counted:
+        items_ax.set_ylim(bottom=0, top=max(items_ax.get_ylim()[1], 1))
+        items_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        items_ax.set_ylabel("P85: items or more" + (" (dotted: target)" if count_targets
+                                                   else "") + (", right axis" if dated else ""))
+    handles = [line for a in dict.fromkeys((ax, items_ax)) for line in a.get_lines()
+               if not str(line.get_label()).startswith("_")]
+    ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+              ncol=min(len(handles), 2), frameon=False)
+    ax.grid(alpha=0.25)
     return ax
 
 

@@ -2,7 +2,10 @@
 
 ``--record FILE.csv`` appends one row per outcome to a record file and never
 rewrites earlier rows; :func:`trend` reads it back and shows, per outcome,
-how its P85 date and its chance of meeting the target moved, flagging slips.
+how its P85 (a date; for How many, a count of items or more) and its chance
+of meeting the target moved, flagging slips of a date. An outcome is followed
+by its name, and the default names name the question (not the start), so
+records of one question from successive starts form one outcome.
 A row cut short by an interrupted write is detected, reported and skipped;
 the rows before it are intact.
 """
@@ -46,6 +49,18 @@ def _fingerprint(result: Any) -> str:
     return digest.hexdigest()[:12]
 
 
+def _how_many_name(result: Any) -> str:
+    """Default outcome name of a How-many forecast: the question asked, stable over starts.
+
+    ``--by DATE`` asks about a fixed date, so the name is that date's ("items by
+    2024-06-28"), not the working days left, which shrink as the start moves;
+    ``--days N`` asks about a fixed span ("items in 10 working days").
+    """
+    if result.by is not None:
+        return f"items by {result.by.isoformat()}"
+    return f"items in {result.days:,} working day{'' if result.days == 1 else 's'}"
+
+
 def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
     from .result import HowManyForecast, PlanResult, WhenForecast
 
@@ -72,7 +87,7 @@ def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
                  "probability": prob, "engine": result.engine}]
     if isinstance(result, HowManyForecast):
         values = {pc.p: pc.value for pc in (result.percentile(p) for p in (50, 70, 85, 95))}
-        return [{**base, "question": "how-many", "outcome": name or f"{result.days} working days",
+        return [{**base, "question": "how-many", "outcome": name or _how_many_name(result),
                  **levels(values), "target": result.end.isoformat(), "probability": None,
                  "engine": result.engine}]
     raise TypeError(f"cannot record a {type(result).__name__}")
@@ -95,8 +110,11 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
     path : path
         The record CSV.
     name : str, optional
-        The outcome's name for a single question (default: "40 items",
-        "by 2024-06-28").
+        The outcome's name for a single question. By default it names the
+        question, so that records of the same question made from different
+        starts are followed as one outcome: "40 items" (When), "items by
+        2024-06-28" (How many ``by=``), "items in 10 working days" (How many
+        ``days=``).
     now : datetime, optional
         The time written in ``recorded_at`` (default: now, UTC).
 
@@ -214,7 +232,7 @@ class TrendResult:
             rows = self.history(name)
             first, last = rows[0], rows[-1]
             lines.append("")
-            lines.append(f"  {name}  (target {last['target'] or '—'})")
+            lines.append(f"  {name}  ({_about(rows)})")
             lines.append("    recorded at                 P85         chance   moved")
             previous = None
             for r in rows:
@@ -223,19 +241,44 @@ class TrendResult:
                     delta = (dt.date.fromisoformat(r["p85"])
                              - dt.date.fromisoformat(previous)).days
                     moved = f"{delta:+d} days" + ("  SLIP" if delta > self.threshold else "")
+                elif previous is not None and _is_count(r["p85"]) and _is_count(previous):
+                    delta = int(r["p85"]) - int(previous)
+                    moved = f"{delta:+d} item{'' if abs(delta) == 1 else 's'}"
                 chance = f"{float(r['probability']):.0%}" if r["probability"] else "—"
                 lines.append(f"    {r['recorded_at']:<26}  {r['p85'] or '—':<10}  {chance:>6}"
                              f"   {moved}")
                 previous = r["p85"]
             if len(rows) > 1 and first["probability"] and last["probability"]:
-                change = round(float(last["probability"]) - float(first["probability"]), 2)
-                moved_by = "did not move" if change == 0 else f"moved {change:+.0%}"
+                # a change of a probability is in percentage points, not percent
+                before, after = _percent(first["probability"]), _percent(last["probability"])
+                moved_by = ("did not move" if after == before else
+                            f"moved {after - before:+d} pp ({before}% -> {after}%)")
                 lines.append(f"    chance of meeting the target {moved_by} over "
                              f"{len(rows)} records")
         if self.warnings:
             lines.append("")
             lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)
+
+
+def _about(rows: list[dict[str, str]]) -> str:
+    """Say what an outcome's P85 is measured against, for its heading in the trend."""
+    if all(r["question"] == "how-many" for r in rows):
+        ends = sorted({r["target"] for r in rows if r["target"]})
+        by = ("" if not ends else f" by {ends[0]}" if len(ends) == 1 else
+              f"; the span ends {ends[0]} .. {ends[-1]}")
+        return f"P85: items or more{by}"
+    return f"target {rows[-1]['target'] or '—'}"
+
+
+def _percent(probability: str) -> int:
+    """Return a recorded probability in whole percent, rounded as the trend prints it."""
+    return int(f"{float(probability):.0%}".rstrip("%"))
+
+
+def _is_count(text: str) -> bool:
+    """Whether a recorded P85 is an item count (How many) rather than a date."""
+    return text.isascii() and text.isdigit()
 
 
 def _is_date(text: str) -> bool:

@@ -39,7 +39,10 @@ class Change:
     date : datetime.date
         The Monday of the first week of the new regime.
     before, after : float
-        Mean items per week before and after (within the segment tested).
+        Mean items per week of the regimes on either side: from the previous
+        change (or the first week examined) to this one, and from this one to
+        the next (or the last week examined). So one change's ``after`` is
+        the next one's ``before``.
     p_value : float
         Permutation p-value of the split.
     """
@@ -118,7 +121,10 @@ def drift(history: History, first: dt.date | None = None,
     Each segment's best split (the largest standardised CUSUM) is a change
     when a permutation test of the weekly counts rejects "no change" at
     :data:`DRIFT_P_VALUE`; segments are then split again. The test has a
-    fixed seed, so the answer is reproducible.
+    fixed seed, so the answer is reproducible. Each change's sizes are the
+    mean weekly counts of the final segments on either side of it (not of the
+    larger segment it was found in), so consecutive changes chain: one's
+    ``after`` is the next one's ``before``.
 
     Parameters
     ----------
@@ -142,7 +148,7 @@ def drift(history: History, first: dt.date | None = None,
     """
     mondays, counts = weekly_counts(history, first, last)
     rng = np.random.default_rng(20240603)
-    found: list[Change] = []
+    found: dict[int, float] = {}  # cut (index of the new regime's first week) -> p-value
     stack = [(0, counts.size)]
     while stack and len(found) < 10:
         lo, hi = stack.pop()
@@ -150,13 +156,18 @@ def drift(history: History, first: dt.date | None = None,
         if result is None:
             continue
         where, p_value = result
-        cut = lo + where
-        found.append(Change(
-            date=mondays[cut].astype(dt.date), before=float(counts[lo:cut].mean()),
-            after=float(counts[cut:hi].mean()), p_value=p_value,
-        ))
-        stack.extend([(lo, cut), (cut, hi)])
-    return tuple(sorted(found, key=lambda c: c.date))
+        found[lo + where] = p_value
+        stack.extend([(lo, lo + where), (lo + where, hi)])
+    # Sizes from the final segments, not from the segment each split was found in: a
+    # later split of either side changes the regimes the change separates.
+    cuts = sorted(found)
+    edges = [0, *cuts, counts.size]
+    return tuple(
+        Change(date=mondays[cut].astype(dt.date),
+               before=float(counts[edges[i]:cut].mean()),
+               after=float(counts[cut:edges[i + 2]].mean()), p_value=found[cut])
+        for i, cut in enumerate(cuts)
+    )
 
 
 @dataclass(frozen=True)

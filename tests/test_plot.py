@@ -296,9 +296,14 @@ def test_throughput_weekly_points_changes_and_window(ado_history):
     assert [t.get_text() for t in ax.texts] == [
         f" {change.before:.1f} → {change.after:.1f}/wk ({change.after / change.before:.1f}x)"]
     cut = int(np.searchsorted(mondays, np.datetime64(change.date)))
-    means = by_label(ax, "mean between changes")
-    assert list(means.get_ydata()) == pytest.approx(
-        [counts[:cut].mean()] * 2 + [counts[cut:].mean()] * 2)
+    means = by_label(ax, "mean between changes")  # the sizes the change's label gives...
+    assert list(means.get_ydata()) == [change.before] * 2 + [change.after] * 2
+    # ... which drift measured over whole weeks: the partly covered first week left out
+    assert (change.before, change.after) == pytest.approx(
+        (counts[1:cut].mean(), counts[cut:].mean()))
+    assert list(means.get_xdata()) == [x for lo, hi in ((0, cut), (cut, mondays.size))
+                                       for x in (date2num(mondays[lo]),
+                                                 date2num(mondays[hi - 1]) + 7)]
     (span,) = [p for p in ax.patches if p.get_label().startswith("sampling window")]
     assert span.get_x() == date2num(c.sample.first)
     assert span.get_x() + span.get_width() == date2num(c.sample.last + dt.timedelta(days=1))
@@ -323,6 +328,22 @@ def test_throughput_finds_changes_when_none_are_given(ado_history):
     ax = forecast.plot.throughput(ado_history)
     line = by_label(ax, "change in throughput")
     assert line.get_xdata()[0] == date2num(drift(ado_history)[0].date)
+
+
+def test_throughput_labels_agree_with_the_regime_means_between_several_changes():
+    from forecast.signals import check
+
+    h = forecast.read_history("tests/data/jira-p1.csv")
+    c = check(h, start="2019-08-09")
+    assert len(c.changes) >= 3
+    ax = forecast.plot.throughput(h, c.changes, c.sample)
+    levels = by_label(ax, "mean between changes").get_ydata()[::2]
+    expected = [c.changes[0].before] + [change.after for change in c.changes]
+    assert list(levels) == expected
+    assert [change.before for change in c.changes[1:]] == expected[1:-1]  # labels chain
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == [f" {a:.1f} → {b:.1f}/wk" + (f" ({b / a:.1f}x)" if a > 0 else "")
+                      for a, b in zip(expected[:-1], expected[1:], strict=True)]
 
 
 # --- PIT histogram ------------------------------------------------------------------------
@@ -389,3 +410,135 @@ def test_pit_histogram_keeps_a_pit_that_rounds_above_one():
     assert len(heights) == 10 and sum(heights) == pytest.approx(100)
     assert heights[-1] == pytest.approx(100 * sum(v >= 0.9 for v in score.pit_values)
                                         / score.origins)
+
+
+# --- trend of a record file ---------------------------------------------------------------
+
+def record_file(tmp_path, *, when=True, how_many=True):
+    """Three weekly records of a When question and/or a How-many --by question."""
+    from forecast.records import record
+
+    log = tmp_path / "record.csv"
+    h = forecast.read_history("examples/team.csv")
+    for i, start in enumerate(("2024-06-03", "2024-06-10", "2024-06-17")):
+        now = dt.datetime(2024, 6, 3, 9) + dt.timedelta(weeks=i)
+        if when:
+            record(forecast.when(h, 30, start=start, target="2024-07-31"), log, name="rel",
+                   now=now)
+        if how_many:
+            record(forecast.how_many(h, by="2024-06-28", start=start), log, now=now)
+    return forecast.trend(log)
+
+
+def test_trend_draws_how_many_counts_on_an_item_axis(tmp_path):
+    t = record_file(tmp_path, when=False)
+    ax = forecast.plot.trend(t)
+    (line,) = ax.get_lines()
+    assert line.get_label() == "items by 2024-06-28: P85 items or more"
+    assert list(line.get_ydata()) == [23, 15, 8]
+    assert list(line.get_xdata()) == [date2num(dt.datetime(2024, 6, 3 + 7 * i, 9))
+                                      for i in range(3)]
+    assert ax.get_ylabel() == "P85: items or more"
+    assert ax.get_ylim()[0] == 0 and ax.get_xlim()[0] > date2num(dt.date(2024, 1, 1))
+    ax.figure.canvas.draw()
+    assert all(float(t.get_text()).is_integer() for t in ax.get_yticklabels() if t.get_text())
+    assert len(ax.figure.axes) == 1
+
+
+def test_trend_of_dates_and_counts_draws_the_counts_on_a_second_axis(tmp_path):
+    t = record_file(tmp_path)
+    ax = forecast.plot.trend(t)
+    assert len(ax.figure.axes) == 2
+    items_ax = next(a for a in ax.figure.axes if a is not ax)
+    (dates,) = [line for line in ax.get_lines() if line.get_label() == "rel: P85 date"]
+    assert list(dates.get_ydata()) == [date2num(dt.date.fromisoformat(r["p85"]))
+                                       for r in t.history("rel")]
+    target = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert [line.get_ydata()[0] for line in target] == [date2num(dt.date(2024, 7, 31))]
+    (counts,) = items_ax.get_lines()
+    assert list(counts.get_ydata()) == [23, 15, 8] and counts.get_marker() == "s"
+    assert items_ax.get_ylabel() == "P85: items or more, right axis"
+    assert ax.get_ylabel() == "P85 date (dotted: target)"
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["rel: P85 date", "items by 2024-06-28: P85 items or more"]
+
+
+def test_trend_without_any_p85_says_so(tmp_path):
+    from forecast.records import record
+
+    log = tmp_path / "record.csv"
+    h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
+    record(forecast.when(h, 10**6, start="2024-06-05"), log)
+    ax = forecast.plot.trend(forecast.trend(log))
+    assert not ax.get_lines()
+    assert [t.get_text() for t in ax.texts] == ["no record has a P85 within its horizon"]
+    assert list(ax.get_xticks()) == []
+
+
+def test_report_trend_figure_draws_how_many_records(tmp_path):
+    from forecast.report import TREND_FIGURES
+
+    fig = plt.figure()
+    (figure,) = TREND_FIGURES
+    figure.draw(record_file(tmp_path, when=False), fig)
+    (line,) = fig.axes[0].get_lines()
+    assert list(line.get_ydata()) == [23, 15, 8]
+
+
+def test_how_many_plot_has_whole_item_ticks(ado_history):
+    f = forecast.how_many(ado_history, days=5, start=START)  # 0 to 18: 2.5 steps by default
+    ax = forecast.plot.how_many(f)
+    ax.figure.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_date_axis_names_the_year_once_not_the_month_twice(example_plan):
+    ax = forecast.plot.portfolio(example_plan)
+    ax.figure.canvas.draw()
+    formatter = ax.xaxis.get_major_formatter()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert formatter.get_offset() == "2024"
+    assert all(not label.isdigit() for label in labels)  # "Jul 15", never a bare "15"
+
+
+def unfinished_plan():
+    from forecast.model import Outcome, Part, Portfolio, Size, Team
+
+    days = np.datetime64("2024-05-01") + np.arange(28)
+    h = forecast.History.from_counts(days, np.tile([0, 1, 2, 1], 7), calendar="all")
+    team = (Team("api", h, wip=1),)
+    outcomes = (
+        Outcome("a", (Part("api", Size(30, 30)),), target=dt.date(2024, 7, 1)),
+        # P50 within the 120-day horizon, P85 and P95 beyond it
+        Outcome("b", (Part("api", Size(70, 70)),), depends_on=("a",),
+                target=dt.date(2024, 9, 1)),
+        # never done within the horizon
+        Outcome("c", (Part("api", Size(20, 20)),), depends_on=("b",),
+                target=dt.date(2024, 9, 15)),
+    )
+    return forecast.plan(Portfolio(team, outcomes), start="2024-06-03", trials=300, rng=1,
+                         horizon=120)
+
+
+def test_portfolio_keeps_targets_and_arrows_of_outcomes_beyond_the_horizon():
+    r = unfinished_plan()
+    dates = {n: forecast.plot._plan_dates(r, n, forecast.plot.PORTFOLIO_LEVELS)
+             for n in r.names}
+    assert dates["b"][0] is not None and dates["b"][1:] == [None, None]
+    assert dates["c"] == [None, None, None]
+    ax = forecast.plot.portfolio(r)
+    rows = {"a": 2, "b": 1, "c": 0}
+    diamonds = [(line.get_xdata()[0], line.get_ydata()[0]) for line in ax.get_lines()
+                if line.get_marker() == "D"]
+    assert sorted(diamonds, key=lambda d: -d[1]) == [
+        (date2num(o.target), rows[o.name]) for o in r.portfolio.outcomes]
+    edge = ax.get_xlim()[1]
+    arrows = {(a.xyann[1], a.xy[1]): (a.xyann[0], a.xy[0]) for a in ax.texts
+              if getattr(a, "arrow_patch", None) is not None}
+    assert arrows == {
+        (rows["a"], rows["b"]): (date2num(dates["a"][1]), date2num(dates["b"][0])),
+        (rows["b"], rows["c"]): (edge, edge),  # from the end of b's bar, to c's row's edge
+    }
+    texts = [t.get_text() for t in ax.texts]
+    assert "P85 and P95 beyond the horizon " in texts and "not within horizon " in texts

@@ -88,3 +88,44 @@ def test_a_row_cut_inside_quotes_does_not_swallow_the_next(tmp_path):
     result = trend(log)
     assert len(result.rows) == 2
     assert any("row 3" in w and "incomplete" in w for w in result.warnings)
+
+
+def test_how_many_by_a_date_is_one_outcome_as_the_start_moves(tmp_path):
+    log = tmp_path / "r.csv"
+    h = forecast.read_history("examples/team.csv")
+    for i, start in enumerate(("2024-06-03", "2024-06-10", "2024-06-17")):
+        f = forecast.how_many(h, by="2024-06-28", start=start)
+        record(f, log, now=dt.datetime(2024, 6, 3, 9) + dt.timedelta(weeks=i))
+    record(forecast.how_many(h, days=10, start="2024-06-03"), log)
+    result = trend(log)
+    assert result.outcomes == ["items by 2024-06-28", "items in 10 working days"]
+    rows = result.history("items by 2024-06-28")
+    assert [r["p85"] for r in rows] == ["23", "15", "8"]
+    text = str(result)
+    # a count against the date it runs to, not a target; and how the count moved
+    assert "items by 2024-06-28  (P85: items or more by 2024-06-28)" in text
+    assert "target 2024-06-28" not in text
+    assert "-8 items" in text and "-7 items" in text
+    assert not result.slips
+
+
+def test_how_many_name_is_singular_for_one_day(tmp_path):
+    log = tmp_path / "r.csv"
+    record(forecast.how_many(daily("2024-06-03", [1, 2, 0, 3]), days=1, start="2024-06-07",
+                             window=4), log)
+    assert trend(log).outcomes == ["items in 1 working day"]
+
+
+def test_chance_moves_in_percentage_points(tmp_path):
+    log = tmp_path / "r.csv"
+    h = daily("2024-06-03", [1, 2, 0, 3, 1, 2, 1, 0, 2, 1])
+    for i, items in enumerate((10, 25)):
+        f = forecast.when(h, items, start="2024-06-13", window=10, target="2024-06-28")
+        record(f, log, name="rel", now=dt.datetime(2024, 6, 13, 9) + dt.timedelta(days=i))
+    result = trend(log)
+    first, last = (round(100 * float(r["probability"])) for r in result.history("rel"))
+    assert first > last
+    text = str(result)
+    assert (f"chance of meeting the target moved {last - first:+d} pp ({first}% -> {last}%) "
+            "over 2 records") in text
+    assert f"{last - first:+d}%" not in text

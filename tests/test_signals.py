@@ -92,3 +92,23 @@ def test_check_result_and_strict_cli(tmp_path):
 
     doc = json.loads(js.stdout)
     assert doc["suggested_since"] and doc["changes"]
+
+
+def test_change_sizes_are_the_means_of_the_final_segments():
+    # three regimes: binary segmentation splits at the largest jump first (into 2 then 6
+    # items a day), then splits the earlier side again; each change's sizes must come from
+    # the final segments, so one change's "after" is the next one's "before".
+    rng = np.random.default_rng(11)
+    days = 7 * 36
+    dates = np.datetime64("2024-01-01") + np.arange(days)  # a Monday; 36 whole weeks
+    rate = np.select([np.arange(days) < 84, np.arange(days) < 168], [0.7, 2.0], 6.0)
+    h = forecast.History.from_counts(dates, rng.poisson(rate), calendar="all")
+    changes = drift(h)
+    assert [c.date for c in changes] == [dt.date(2024, 3, 25), dt.date(2024, 6, 17)]
+    mondays, counts = weekly_counts(h)
+    cuts = [0, *(int(np.searchsorted(mondays, np.datetime64(c.date))) for c in changes),
+            counts.size]
+    means = [float(counts[lo:hi].mean()) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)]
+    assert [c.before for c in changes] == pytest.approx(means[:-1])
+    assert [c.after for c in changes] == pytest.approx(means[1:])
+    assert changes[0].after == changes[1].before
