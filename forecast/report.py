@@ -370,8 +370,9 @@ CALIBRATION_FIGURES: list[Figure] = [
 """Charts in each team's calibration; each draws from a :class:`TeamFacts`."""
 
 TREND_FIGURES: list[Figure] = [
-    Figure("How the P85 dates moved", "Each outcome's P85 date at each record; the dotted "
-           "line of the same colour is its target.",
+    Figure("How the P85s moved", "Each outcome's P85 at each record: a date (the dotted "
+           "line of the same colour is its target), or for How many the count of items or "
+           "more (on the right axis when the file has dates too).",
            lambda t, fig: plot.trend(t, ax=fig.add_subplot())),
 ]
 """Charts of the trend section; each draws from the TrendResult."""
@@ -606,6 +607,8 @@ def _trend_section(trend: TrendResult) -> Html:
         if _is_date(first["p85"]) and _is_date(last["p85"]):
             days = (dt.date.fromisoformat(last["p85"]) - dt.date.fromisoformat(first["p85"])).days
             moved = f"{days:+d} days"
+        elif first["p85"].isdigit() and last["p85"].isdigit():
+            moved = f"{int(last['p85']) - int(first['p85']):+d} items"
         chance = "—"
         if first["probability"] and last["probability"]:
             chance = (f"{float(first['probability']):.0%} → {float(last['probability']):.0%}")
