@@ -459,7 +459,12 @@ def window_drift(history: History, sample: Sample) -> list[str]:
     """
     span = (sample.last - sample.first).days + 1
     first = max(history.first, sample.first - dt.timedelta(days=span))
-    return drift_warnings(drift(history, first, sample.last), sample)
+    # Weeks after the history's last completion are not a change in throughput: the
+    # export ends there (the trailing-gap warning says so when it matters).
+    last = min(sample.last, history.last)
+    if last <= first:
+        return []
+    return drift_warnings(drift(history, first, last), sample)
 
 
 def drift_warnings(changes: tuple[Change, ...], sample: Sample) -> list[str]:

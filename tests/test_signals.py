@@ -112,3 +112,16 @@ def test_change_sizes_are_the_means_of_the_final_segments():
     assert [c.before for c in changes] == pytest.approx(means[:-1])
     assert [c.after for c in changes] == pytest.approx(means[1:])
     assert changes[0].after == changes[1].before
+
+
+def test_weeks_after_the_history_ends_are_not_a_change():
+    # A stable team whose export ends three weeks before the start: the empty weeks are the
+    # export's end, not a drop in throughput, so no drift warning and no --since advice;
+    # the trailing-gap warning says what is wrong instead.
+    h = shifted_history(after=3.0, before=3.0, days=120)
+    start = h.last + dt.timedelta(days=22)
+    f = forecast.when(h, 30, start=start, window=60)
+    assert not any("throughput changed" in w for w in f.warnings), f.warnings
+    assert any("have no completions at all" in w for w in f.warnings), f.warnings
+    inside = forecast.when(h, 30, start=h.last + dt.timedelta(days=1), window=60)
+    assert not any("throughput changed" in w for w in inside.warnings)
