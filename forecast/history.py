@@ -154,7 +154,10 @@ class History:
     items : pandas.DataFrame or None
         One row per item (column ``done``, and ``type``, ``started``,
         ``id``, ``parent``, ``status`` when found), including rows without a
-        done date. Column ``state`` says what each row is: ``"done"``,
+        done date, indexed by the row as the reader counts rows (a CSV
+        file's spreadsheet row number, a DataFrame's index). A row whose id
+        repeats an earlier row's is left out (a history note says so).
+        Column ``state`` says what each row is: ``"done"``,
         ``"open"`` (not done: work in progress), ``"canceled"`` or
         ``"undated"`` (a done status without a done date); ``done`` holds a
         date only for done rows and ``started`` only for done and open rows,
@@ -174,7 +177,8 @@ class History:
         Which tool's export the history was read as (see
         :mod:`forecast.importers`); ``"generic"`` for any other file.
     rows : int
-        Rows read (0 for a history not read from a file or DataFrame).
+        Rows read, duplicates included (0 for a history not read from a file
+        or DataFrame).
     canceled : int
         Rows left out because the work was canceled (tracker exports only).
     undated : int

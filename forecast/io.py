@@ -398,8 +398,11 @@ def read_history(
     ``gh pr list --json``) and Linear are recognised by their columns (a JSON
     file by its content) and read by their own rules (see
     :mod:`forecast.importers`): only done rows count; rows not done are kept
-    aside as work in progress; canceled rows are counted and left out. The
-    history's notes say how the file was read and how many rows were used.
+    aside as work in progress; canceled rows are counted and left out. A row
+    whose id repeats an earlier row's is left out, so a doubled export does
+    not double the throughput. The history's notes say how the file was read
+    and how many rows were used, and warn of what looks wrong (duplicate ids,
+    completions dated after today, which are kept).
 
     Parameters
     ----------
@@ -608,6 +611,9 @@ def read_history(
                 raise DataError(f"{where}: column {done!r} has no dates")
             days, inverse = np.unique(done_dates[keep], return_inverse=True)
             per_day = np.bincount(inverse, weights=counts[keep]).astype(np.int64)
+            future = _future_note(where, done, done_dates, keep & (counts > 0), rows)
+            if future:
+                notes.append(future)
             return History(
                 dates=days, counts=per_day, calendar=cal, source=where.strip("'"),
                 first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
@@ -635,6 +641,19 @@ def read_history(
         items["state"] = np.where(np.isnat(done_dates), "open", "done").astype(object)
         reason = None
         date_format_used = formats.get(done, "")
+
+    # Rows keep the labels the reader sees (spreadsheet rows of a CSV file), so that
+    # notes and signals can point at a row.
+    items.index = frame.index
+    duplicates = 0
+    if "id" in items:
+        repeated = _repeated_ids(items["id"])
+        duplicates = int(repeated.sum())
+        if duplicates:
+            notes.append(_duplicates_note(where, items["id"], repeated))
+            items = items.loc[~repeated].copy()
+            if reason is not None:
+                reason = reason[~repeated]
 
     excluded = {t.strip().lower() for t in exclude_types if t.strip()}
     if excluded:
@@ -693,24 +712,75 @@ def read_history(
         n_excluded = int((~counted).sum())
         if n_excluded:
             parts.append(f"{n_excluded} of excluded types")
+        if duplicates:
+            parts.append(f"{duplicates} repeating an id")
         n_used = int(used.sum())
         notes.insert(
             summary_at,
-            f"used {n_used} of {_plural(len(items), 'row')}: {', '.join(parts)}" if parts
-            else f"used all {_plural(len(items), 'row')}",
+            f"used {n_used} of {_plural(len(frame), 'row')}: {', '.join(parts)}" if parts
+            else f"used all {_plural(len(frame), 'row')}",
         )
         if not used.any():
             raise DataError(
                 f"{where}: no row is done ({', '.join(parts) or 'no rows'}); "
                 f"{importers.no_done_hint(name)}"
             )
+    future = _future_note(where, done, done_array, used, list(items.index))
+    if future:
+        notes.append(future)
     days, per_day = np.unique(done_array[used], return_counts=True)
     return History(
         dates=days, counts=per_day.astype(np.int64), calendar=cal, source=where.strip("'"),
         first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
         kind="items", items=items, skipped=skipped, done_column=done,
         date_format=date_format_used, notes=tuple(notes), tracker=name,
-        rows=len(items), canceled=canceled, undated=undated,
+        rows=len(frame), canceled=canceled, undated=undated,
+    )
+
+
+_NO_ID = frozenset({"", "nan", "none", "<na>", "nat"})
+"""Id cells that hold no id (empty, or a DataFrame's missing value as text)."""
+
+
+def _repeated_ids(ids: pd.Series) -> np.ndarray:
+    """Return which rows carry the id of an earlier row (rows without an id never do)."""
+    text = ids.astype(str).str.strip()
+    has_id = ~text.str.lower().isin(_NO_ID).to_numpy(dtype=bool)
+    return has_id & text.duplicated(keep="first").to_numpy(dtype=bool)
+
+
+def _duplicates_note(where: str, ids: pd.Series, repeated: np.ndarray) -> str:
+    """One line on the rows left out because their id repeats an earlier row's."""
+    text = ids.astype(str).str.strip()
+    at = int(np.flatnonzero(repeated)[0])
+    first_id = text.iloc[at]
+    original = text.index[int(np.flatnonzero((text == first_id).to_numpy())[0])]
+    n = int(repeated.sum())
+    return (
+        f"{where}: {_plural(n, 'duplicate row')} of the same id left out "
+        f"({'first: ' if n > 1 else ''}row {text.index[at]}, id {first_id!r}, as in row "
+        f"{original}); each id is counted once — if they are different items, give each its "
+        "own id"
+    )
+
+
+def _future_note(where: str, column: str, dates: np.ndarray, rows_used: np.ndarray,
+                 labels: Sequence[object]) -> str | None:
+    """One line on completions dated after today (the computer's date), or None.
+
+    They are kept: the date is wrong, not the completion, and leaving them out
+    would hide the error from every forecast that reads the history.
+    """
+    today = np.datetime64(dt.date.today(), "D")
+    future = rows_used & ~np.isnat(dates) & (dates > today)
+    if not future.any():
+        return None
+    at = int(np.flatnonzero(future)[np.argmax(dates[future])])
+    n = int(future.sum())
+    return (
+        f"{where}: {_plural(n, 'row')} done after today ({today}), the latest on {dates[at]} "
+        f"(row {labels[at]}): a completion cannot be in the future; kept in the history, "
+        f"but check the dates in column {column!r} (or the computer's clock)"
     )
 
 

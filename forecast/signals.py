@@ -19,7 +19,7 @@ import numpy as np
 from .history import MIN_ACTIVE_DAYS, History, Sample
 
 __all__ = ["Change", "Quality", "AgingItem", "CheckResult", "drift", "quality", "aging",
-           "check"]
+           "start_signals", "check"]
 
 MIN_SEGMENT_WEEKS = 4
 """A change point needs at least this many weeks on either side."""
@@ -259,9 +259,10 @@ def aging(history: History, today: dt.date, level: float = 85) -> tuple[
         tuple[AgingItem, ...], float | None]:
     """List items in progress whose age exceeds the ``level`` percentile cycle time.
 
-    Cycle time is ``done - started + 1`` calendar days of completed items; age
-    is ``today - started + 1``. Needs a start column and rows without a done
-    date.
+    Cycle time is ``done - started + 1`` calendar days of completed items
+    (rows that start after their done date are left out: their dates are
+    wrong, and :func:`check` says so); age is ``today - started + 1``. Needs
+    a start column and rows without a done date.
 
     Returns
     -------
@@ -285,13 +286,11 @@ def aging(history: History, today: dt.date, level: float = 85) -> tuple[
         return (), None
     started = frame["started"].to_numpy().astype("datetime64[D]")
     done = frame["done"].to_numpy().astype("datetime64[D]")
-    finished = ~np.isnat(done) & ~np.isnat(started)
+    finished = _measurable(started, done)
     if not finished.any():
         return (), None
     cycle = (done[finished] - started[finished]).astype(int) + 1
-    threshold = float(np.percentile(cycle[cycle > 0], level)) if (cycle > 0).any() else None
-    if threshold is None:
-        return (), None
+    threshold = float(np.percentile(cycle, level))
     open_items = np.isnat(done) & ~np.isnat(started)
     ages = (np.datetime64(today, "D") - started).astype(int) + 1
     ids = frame["id"].astype(str).to_numpy() if "id" in frame else np.arange(len(frame)).astype(str)
@@ -301,6 +300,101 @@ def aging(history: History, today: dt.date, level: float = 85) -> tuple[
     ]
     found.sort(key=lambda item: -item.age_days)
     return tuple(found), threshold
+
+
+def _measurable(started: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """Rows with a cycle time: a start and a done date, the start not after the done."""
+    both = ~np.isnat(done) & ~np.isnat(started)
+    return both & (np.where(both, started, done) <= done)
+
+
+NO_START_COLUMN = ("no start column: cycle times and aging need one (e.g. Activated Date, "
+                   "Started, created)")
+"""The note of :func:`check` on a history without start dates."""
+
+_STARTS_ITS_OWN_COLUMN = ("generic", "ado", "linear")
+"""Readings whose start dates come from a column of their own. Jira's start is
+*Created*, given by the importer to done and in-progress rows only (a to-do row
+has none by design), and GitHub's is a pull request's *createdAt* (issues have
+none): a row without a start there is not missing one."""
+
+
+def _where(history: History) -> str:
+    """Return the history's source as messages name it (a quoted path)."""
+    return history.source if history.source == "history DataFrame" else f"'{history.source}'"
+
+
+def _row(frame: Any, at: int) -> str:
+    """``row R`` (and ``, id X`` when the history has ids) of the row at position ``at``."""
+    label = f"row {frame.index[at]}"
+    return f"{label}, id {str(frame['id'].iloc[at])!r}" if "id" in frame else label
+
+
+def start_signals(history: History) -> tuple[list[str], list[str]]:
+    """Return ``(warnings, notes)`` on the start dates that cycle times and aging read.
+
+    Warnings: rows that start after their done date (left out of cycle
+    times), and unfinished rows without a start date (not aged) when starts
+    come from a column of their own, leaving out rows whose status says the
+    work has not started (to do, backlog...). Notes: why no cycle time can
+    be measured, when none can.
+
+    Examples
+    --------
+    >>> import pandas as pd, forecast
+    >>> h = forecast.read_history(pd.DataFrame({
+    ...     "id": ["a", "b", "c"], "started": ["2024-06-05", "2024-06-01", ""],
+    ...     "done": ["2024-06-03", "2024-06-04", ""]}))
+    >>> warnings, notes = start_signals(h)
+    >>> print(warnings[0])  # doctest: +NORMALIZE_WHITESPACE
+    history DataFrame: 1 row starts after its done date (row 0, id 'a': started
+    2024-06-05, done 2024-06-03): left out of cycle times; check the start and done
+    dates of that row
+    >>> print(warnings[1])  # doctest: +NORMALIZE_WHITESPACE
+    history DataFrame: 1 unfinished row has no start date and was not aged (row 2,
+    id 'c'); if it is in progress, fill in its start date
+    """
+    frame = history.items
+    if frame is None or "started" not in frame:
+        return [], [NO_START_COLUMN]
+    from .importers import _TODO_STATUSES
+
+    where = _where(history)
+    started = frame["started"].to_numpy().astype("datetime64[D]")
+    done = frame["done"].to_numpy().astype("datetime64[D]")
+    warnings: list[str] = []
+    notes: list[str] = []
+    measurable = _measurable(started, done)
+    inverted = ~np.isnat(done) & ~np.isnat(started) & ~measurable
+    if inverted.any():
+        at = int(np.flatnonzero(inverted)[0])
+        n = int(inverted.sum())
+        one = n == 1
+        warnings.append(
+            f"{where}: {_count(n, 'row')} start{'s' if one else ''} after "
+            f"{'its' if one else 'their'} done date ({'' if one else 'first: '}{_row(frame, at)}"
+            f": started {started[at]}, done {done[at]}): left out of cycle times; check the "
+            f"start and done dates of {'that row' if one else 'those rows'}"
+        )
+    if not measurable.any():
+        notes.append("no done row has a start date on or before its done date: cycle times "
+                     "cannot be measured, so no item was aged")
+    if history.tracker in _STARTS_ITS_OWN_COLUMN:
+        unaged = (frame["state"].to_numpy(dtype=object) == "open") & np.isnat(started)
+        if "status" in frame:
+            status = frame["status"].astype(str).str.strip().str.lower().str.replace("_", " ")
+            unaged &= ~status.isin(_TODO_STATUSES).to_numpy(dtype=bool)
+        if unaged.any():
+            at = int(np.flatnonzero(unaged)[0])
+            n = int(unaged.sum())
+            one = n == 1
+            warnings.append(
+                f"{where}: {_count(n, 'unfinished row')} ha{'s' if one else 've'} no start date "
+                f"and w{'as' if one else 'ere'} not aged ({'' if one else 'first: '}"
+                f"{_row(frame, at)}); if {'it is' if one else 'they are'} in progress, fill in "
+                f"{'its' if one else 'their'} start date"
+            )
+    return warnings, notes
 
 
 _INFORMATIONAL = (
@@ -482,7 +576,9 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
 
     The history's notes are reported too: those that only say how the file
     was read and which rows were used as :attr:`CheckResult.info`, the
-    others (see :func:`informational`) as warnings.
+    others (see :func:`informational`) as warnings; so are the start dates
+    that cycle times and aging read (see :func:`start_signals`), and a note
+    says why there is no cycle time when there is none.
 
     Parameters
     ----------
@@ -508,9 +604,11 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     sample = history.sample(begin, window=window, since=since)
     changes = drift(history, last=begin - dt.timedelta(days=1))
     items, threshold = aging(history, begin)
+    start_warnings, start_notes = start_signals(history)
     how = _how_read(history)
     info = ([how] if how else []) + [n for n in history.notes if informational(n)]
     return CheckResult(sample=sample, quality=quality(sample), changes=changes, aging=items,
                        cycle_p85=threshold, today=begin,
-                       notes=tuple(n for n in history.notes if not informational(n)),
-                       info=tuple(info))
+                       notes=tuple(n for n in history.notes if not informational(n))
+                       + tuple(start_warnings),
+                       info=tuple(info + start_notes))

@@ -263,3 +263,64 @@ def test_format_detection_reads_the_whole_column_when_the_sample_misleads():
     cells = cells[:900] + ["20/05/2015"]
     got = parse_dates(cells)
     assert got[-1].astype(str) == "2015-05-20" and got[0].astype(str) == "2015-01-01"
+
+
+def test_duplicate_ids_are_counted_once_and_named(tmp_path):
+    # A doubled export must not double the throughput: each id counts once, and a warning
+    # (not an informational note: --strict fails on it) names the first repeat.
+    from forecast.signals import informational
+
+    path = write_csv(tmp_path / "h.csv", ["id", "done"],
+                     [["A-1", "2024-06-03"], ["A-2", "2024-06-04"], ["A-1", "2024-06-03"],
+                      ["A-2", "2024-06-04"], ["", "2024-06-05"], ["", "2024-06-05"]])
+    h = forecast.read_history(path)
+    assert h.total == 4 and h.rows == 6 and len(h.items) == 4  # rows without an id stay
+    note = (f"'{path}': 2 duplicate rows of the same id left out (first: row 4, id 'A-1', "
+            "as in row 2); each id is counted once — if they are different items, give each "
+            "its own id")
+    assert note in h.notes and not informational(note)
+    assert h.items.index.tolist() == [2, 3, 6, 7]  # rows as a spreadsheet numbers them
+
+
+def test_duplicate_rows_without_an_id_column_are_kept(tmp_path):
+    # Without ids, two identical rows are two items done the same day.
+    path = write_csv(tmp_path / "h.csv", ["done", "type"],
+                     [["2024-06-03", "Bug"], ["2024-06-03", "Bug"]])
+    h = forecast.read_history(path)
+    assert h.total == 2 and not h.notes
+
+
+def test_duplicate_ids_in_a_tracker_export(tmp_path):
+    path = write_csv(tmp_path / "ado.csv", ["ID", "Work Item Type", "State", "Closed Date"],
+                     [[7, "Bug", "Closed", "2024-06-03"], [8, "Bug", "Active", ""],
+                      [7, "Bug", "Closed", "2024-06-03"]])
+    h = forecast.read_history(path)
+    assert h.tracker == "ado" and h.total == 1 and h.skipped == 1
+    assert ("used 1 of 3 rows: 1 not done (kept as work in progress), 1 repeating an id"
+            in h.notes)
+    assert (f"'{path}': 1 duplicate row of the same id left out (row 4, id '7', as in row 2); "
+            "each id is counted once — if they are different items, give each its own id"
+            in h.notes)
+
+
+def test_completions_after_today_are_kept_with_a_warning(tmp_path):
+    from forecast.signals import informational
+
+    today = dt.date.today()
+    soon, later = today + dt.timedelta(days=3), today + dt.timedelta(days=400)
+    path = write_csv(tmp_path / "h.csv", ["id", "done"],
+                     [[1, "2024-06-03"], [2, later.isoformat()], [3, soon.isoformat()],
+                      [4, today.isoformat()]])
+    h = forecast.read_history(path)
+    assert h.total == 4 and h.last == later  # kept: a forecast may still read them
+    note = (f"'{path}': 2 rows done after today ({today.isoformat()}), the latest on "
+            f"{later.isoformat()} (row 3): a completion cannot be in the future; kept in the "
+            "history, but check the dates in column 'done' (or the computer's clock)")
+    assert note in h.notes and not informational(note)
+    throughput = write_csv(tmp_path / "t.csv", ["date", "count"],
+                           [["2024-06-03", 2], [soon.isoformat(), 0], [later.isoformat(), 1]])
+    notes = forecast.read_history(throughput).notes
+    assert any(n.startswith(f"'{throughput}': 1 row done after today") and
+               f"the latest on {later.isoformat()} (row 4)" in n for n in notes), notes
+    past = write_csv(tmp_path / "p.csv", ["done"], [["2024-06-03"], [today.isoformat()]])
+    assert not forecast.read_history(past).notes

@@ -3,6 +3,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_csv
 
 import forecast
 from forecast.signals import aging, check, drift, quality, weekly_counts
@@ -125,3 +126,90 @@ def test_weeks_after_the_history_ends_are_not_a_change():
     assert any("have no completions at all" in w for w in f.warnings), f.warnings
     inside = forecast.when(h, 30, start=h.last + dt.timedelta(days=1), window=60)
     assert not any("throughput changed" in w for w in inside.warnings)
+
+
+def _weeks_of_items():
+    """Rows [id, done, started] done on each weekday of June 2024, each in 3 days."""
+    days = [d for d in pd.date_range("2024-06-03", "2024-06-28") if d.weekday() < 5]
+    return [[f"A-{i}", d.date().isoformat(), (d - pd.Timedelta(days=2)).date().isoformat()]
+            for i, d in enumerate(days)]
+
+
+def test_rows_starting_after_done_are_warned_and_left_out_of_cycle_times(tmp_path):
+    from forecast.signals import informational
+
+    rows = _weeks_of_items()  # every cycle time is 3 days
+    rows[1][2] = "2024-06-20"  # starts 16 days after it was done (2024-06-04)
+    rows[3][2] = "2024-06-30"
+    rows.append(["B-1", "", "2024-06-20"])  # in progress, 12 days old on 2024-07-01
+    path = write_csv(tmp_path / "h.csv", ["id", "done", "started"], rows)
+    h = forecast.read_history(path)
+    items, p85 = aging(h, dt.date(2024, 7, 1))
+    assert p85 == 3.0  # no negative cycle time pulls the percentile down
+    assert [(i.id, i.age_days) for i in items] == [("B-1", 12)]
+    result = check(h, start="2024-07-01", window=30)
+    warning = (f"'{path}': 2 rows start after their done date (first: row 3, id 'A-1': "
+               "started 2024-06-20, done 2024-06-04): left out of cycle times; check the start "
+               "and done dates of those rows")
+    assert warning in result.warnings and not informational(warning)
+
+
+def test_unfinished_rows_without_a_start_are_counted_as_not_aged(tmp_path):
+    rows = _weeks_of_items()
+    rows += [["B-1", "", ""], ["B-2", "", "2024-06-20"], ["B-3", "", ""]]
+    path = write_csv(tmp_path / "h.csv", ["id", "done", "started"], rows)
+    result = check(forecast.read_history(path), start="2024-07-01", window=30)
+    assert (f"'{path}': 2 unfinished rows have no start date and were not aged (first: row "
+            "22, id 'B-1'); if they are in progress, fill in their start date"
+            in result.warnings)
+    # Rows whose status says the work has not started (New, To Do...) are not warned of.
+    ado_rows = [[r[0], "Story", "Closed", r[1], r[2]] for r in _weeks_of_items()]
+    ado_rows += [["B-1", "Story", "New", "", ""], ["B-2", "Story", "Active", "", ""]]
+    ado = write_csv(tmp_path / "ado.csv",
+                    ["ID", "Work Item Type", "State", "Closed Date", "Activated Date"], ado_rows)
+    warnings = check(forecast.read_history(ado), start="2024-07-01", window=30).warnings
+    assert [w for w in warnings if "not aged" in w] == [
+        f"'{ado}': 1 unfinished row has no start date and was not aged (row 23, id 'B-2'); "
+        "if it is in progress, fill in its start date"]
+
+
+def test_check_says_why_there_is_no_cycle_time(tmp_path):
+    from click.testing import CliRunner
+
+    from forecast.cli import cli
+
+    line = ("no start column: cycle times and aging need one (e.g. Activated Date, Started, "
+            "created)")
+    path = write_csv(tmp_path / "h.csv", ["id", "done"], [r[:2] for r in _weeks_of_items()])
+    result = check(forecast.read_history(path), start="2024-07-01", window=30)
+    assert result.cycle_p85 is None
+    assert line in result.info and line not in result.warnings
+    assert f"  note: {line}" in str(result)
+    strict = CliRunner().invoke(cli, ["check", str(path), "--start", "2024-07-01",
+                                      "--since", "2024-06-03", "--strict"])
+    assert line in strict.stdout and strict.exit_code == 0, strict.stdout
+    rows = _weeks_of_items()
+    assert line not in check(forecast.read_history(
+        write_csv(tmp_path / "s.csv", ["id", "done", "started"], rows)),
+        start="2024-07-01", window=30).info
+    # A start column, but no done row with a start: say so too.
+    unstarted = write_csv(tmp_path / "u.csv", ["id", "done", "started"],
+                          [[r[0], r[1], ""] for r in rows] + [["B-1", "", "2024-06-20"]])
+    info = check(forecast.read_history(unstarted), start="2024-07-01", window=30).info
+    assert ("no done row has a start date on or before its done date: cycle times cannot "
+            "be measured, so no item was aged") in info
+
+
+def test_strict_check_fails_on_a_doubled_export(tmp_path):
+    from click.testing import CliRunner
+
+    from forecast.cli import cli
+
+    rows = _weeks_of_items()
+    clean = write_csv(tmp_path / "clean.csv", ["id", "done", "started"], rows)
+    doubled = write_csv(tmp_path / "doubled.csv", ["id", "done", "started"], rows + rows)
+    args = ["--start", "2024-07-01", "--since", "2024-06-03", "--strict"]
+    assert CliRunner().invoke(cli, ["check", str(clean), *args]).exit_code == 0
+    failed = CliRunner().invoke(cli, ["check", str(doubled), *args])
+    assert failed.exit_code == 1
+    assert "20 duplicate rows of the same id left out (first: row 22, id 'A-0'" in failed.stdout
