@@ -286,12 +286,15 @@ def aging(history: History, today: dt.date, level: float = 85) -> tuple[
         return (), None
     started = frame["started"].to_numpy().astype("datetime64[D]")
     done = frame["done"].to_numpy().astype("datetime64[D]")
-    finished = _measurable(started, done)
+    # items of a type left out with exclude_types (epics, say) are neither measured nor aged
+    kept = (~frame["excluded"].to_numpy(dtype=bool) if "excluded" in frame
+            else np.ones(len(frame), dtype=bool))
+    finished = _measurable(started, done) & kept
     if not finished.any():
         return (), None
     cycle = (done[finished] - started[finished]).astype(int) + 1
     threshold = float(np.percentile(cycle, level))
-    open_items = np.isnat(done) & ~np.isnat(started)
+    open_items = np.isnat(done) & ~np.isnat(started) & kept
     ages = (np.datetime64(today, "D") - started).astype(int) + 1
     ids = frame["id"].astype(str).to_numpy() if "id" in frame else np.arange(len(frame)).astype(str)
     found = [

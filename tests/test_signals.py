@@ -69,6 +69,21 @@ def test_aging_items_oldest_first():
     assert [(i.id, i.age_days) for i in items] == [("c", 43), ("d", 24)]
 
 
+def test_aging_leaves_out_excluded_types():
+    # An epic open for months is not an aging story, and a long epic's cycle time would
+    # inflate the threshold: with exclude_types, such items are neither measured nor aged.
+    frame = pd.DataFrame({
+        "id": ["a", "b", "E1", "c", "E2"],
+        "type": ["Story", "Story", "Epic", "Story", "Epic"],
+        "started": ["2024-06-01", "2024-06-01", "2024-01-01", "2024-05-20", "2024-01-02"],
+        "done": ["2024-06-03", "2024-06-05", "2024-06-05", "", ""],
+    })
+    every = aging(forecast.read_history(frame), dt.date(2024, 6, 12))
+    stories = aging(forecast.read_history(frame, exclude_types=["epic"]), dt.date(2024, 6, 12))
+    assert "E2" in [i.id for i in every[0]]
+    assert [i.id for i in stories[0]] == ["c"] and stories[1] == pytest.approx(4.7)
+
+
 def test_check_result_and_strict_cli(tmp_path):
     from click.testing import CliRunner
 
