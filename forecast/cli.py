@@ -271,13 +271,16 @@ def output_options(*formats: str) -> Callable[..., Any]:
     return decorate
 
 
-def _reading_options() -> list[Callable[..., Any]]:
+def _reading_options(skip: tuple[str, ...] = ()) -> list[Callable[..., Any]]:
     """Options that say how to read a history and which window to sample."""
-    return [
-        click.option("--start", type=DATE, help="First day of the forecast [default: today]."),
+    window = [] if "window" in skip else [
         click.option("--window", type=click.IntRange(min=1), default=None,
                      help="Calendar days of history before the start to sample [default: 90]."),
         click.option("--since", type=DATE, help="Sample the history from this date instead."),
+    ]
+    return [
+        click.option("--start", type=DATE, help="First day of the forecast [default: today]."),
+        *window,
         click.option("--source", "tracker", type=click.Choice(SOURCES), default="auto",
                      show_default=True,
                      help="Which tool exported the history: auto recognises Jira, Azure "
@@ -314,6 +317,20 @@ def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [click.argument("history", type=click.Path(dir_okay=True, path_type=Path)),
                *_reading_options()]
     return _apply(func, options)
+
+
+def _history_options_but(*names: str) -> Callable[..., Any]:
+    """Return :func:`history_options` without --window and --since (``"window"``).
+
+    The backtest tries its own windows, so those options would do nothing there.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        options = [click.argument("history", type=click.Path(dir_okay=True, path_type=Path)),
+                   *_reading_options(skip=names)]
+        return _apply(func, options)
+
+    return decorate
 
 
 def _plot_option(what: str) -> Callable[..., Any]:
@@ -450,10 +467,10 @@ def _outputs(opts: dict[str, Any]) -> None:
         if any(Path(p).exists() and rec.exists() and _same(rec, Path(p)) for p in protect):
             raise click.BadParameter(f"'{rec}' is an input file; give a record file",
                                      param_hint="'--record'")
-        _check_record_file(rec)
         if any(_same(rec, path) for _, path in files):
-            raise click.BadParameter("is also an output of this run; give another record file",
-                                     param_hint="'--record'")
+            raise click.BadParameter(f"'{rec}' is also an output of this run; give another "
+                                     "record file", param_hint="'--record'")
+        _check_record_file(rec)
         if not rec.parent.is_dir():
             raise click.BadParameter(f"directory '{rec.parent}' does not exist",
                                      param_hint="'--record'")
@@ -483,6 +500,8 @@ def _settle_format(opts: dict[str, Any], output: Path | None) -> None:
                 f"{', '.join('.txt' if c == 'table' else '.' + c for c in choices)}"
                 " (pictures go with --plot)", param_hint="'--output'")
     fmt = opts["fmt"]
+    if by_suffix is None and output is not None and output.suffix:
+        by_suffix = "table"  # .txt and the like: the table
     if fmt is None:
         fmt = by_suffix or "table"
     elif by_suffix is not None and by_suffix != fmt:
@@ -498,11 +517,12 @@ def _check_record_file(path: Path) -> None:
     """Refuse, before any work, a --record file that exists and is not a record file."""
     from .records import RECORD_COLUMNS
 
+    _check_suffix(path, (".csv",), "--record", "a record file is a CSV")
+    if path.exists() and not path.is_file():
+        raise click.BadParameter(f"'{path}' exists and is not a regular file; give a record "
+                                 "file", param_hint="'--record'")
     if not path.exists() or path.stat().st_size == 0:
         return
-    if path.is_dir():
-        raise click.BadParameter(f"'{path}' is a directory; give a file",
-                                 param_hint="'--record'")
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             head = fh.readline().strip()
@@ -581,6 +601,34 @@ def _render(result: Any, opts: dict[str, Any], plot: Callable[..., Any] | None,
     return out
 
 
+class _Writing:
+    """Hold Ctrl-C back while one file is written and counted as written.
+
+    A Ctrl-C in between would stop the run with a file on disk that the
+    "interrupted" line does not name; held back, it arrives right after.
+    """
+
+    def __enter__(self) -> None:
+        self.blocked = hasattr(signal, "pthread_sigmask") and (
+            threading.current_thread() is threading.main_thread())
+        if self.blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def __exit__(self, *exc: object) -> None:
+        if self.blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _record(result: Any, opts: dict[str, Any]) -> None:
+    """Append the forecast to the --record file (Ctrl-C held back meanwhile)."""
+    from .records import record
+
+    with _Writing():
+        rows = record(result, opts["record"], name=opts.get("name"))
+        _WRITTEN.append(opts["record"])
+    click.echo(f"recorded {rows} row{'s' if rows != 1 else ''} in {opts['record']}", err=True)
+
+
 def _finish(rendered: dict[str, Any], opts: dict[str, Any]) -> None:
     """Write what :func:`_render` made: each file atomically, then the record."""
     from .io import write_atomic
@@ -588,16 +636,12 @@ def _finish(rendered: dict[str, Any], opts: dict[str, Any]) -> None:
     _write_text(rendered["text"], opts)
     for key, option in (("image", "plot"), ("distribution", "distribution")):
         if key in rendered:
-            write_atomic(opts[option], rendered[key], protect=opts["protect"])
-            _WRITTEN.append(opts[option])
+            with _Writing():
+                write_atomic(opts[option], rendered[key], protect=opts["protect"])
+                _WRITTEN.append(opts[option])
             click.echo(f"wrote {opts[option]}", err=True)
     if opts.get("record") is not None:
-        from .records import record
-
-        rows = record(rendered["result"], opts["record"], name=opts.get("name"))
-        _WRITTEN.append(opts["record"])
-        click.echo(f"recorded {rows} row{'s' if rows != 1 else ''} in {opts['record']}",
-                   err=True)
+        _record(rendered["result"], opts)
 
 
 def _emit(result: Any, opts: dict[str, Any], plot: Callable[..., Any]) -> None:
@@ -766,7 +810,7 @@ def _backtest_figure(plots: Any, result: Any) -> Any:
 
 
 @cli.command(context_settings=CONTEXT)
-@history_options
+@_history_options_but("window")
 @click.option("--methods", default="daily,weekly,bayes", show_default=True,
               help="Sampling methods to score.")
 @click.option("--windows", default="30,60,90,180", show_default=True, callback=_ints,
@@ -794,12 +838,6 @@ def backtest(**opts: Any) -> None:
     """
     from .backtest import backtest as run
 
-    if _given(("window",)):
-        raise click.UsageError("--window has no effect on a backtest, which tries every "
-                               "window in --windows; give --windows instead")
-    if _given(("since",)):
-        raise click.UsageError("--since has no effect on a backtest, whose origins use the "
-                               "history before each of them; trim the history file instead")
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
     methods = tuple(m.strip() for m in opts["methods"].split(",") if m.strip())
@@ -817,8 +855,9 @@ def _write_text(text: str, opts: dict[str, Any]) -> None:
     from .io import write_atomic
 
     if opts["output"] is not None:
-        write_atomic(opts["output"], text, protect=opts["protect"])
-        _WRITTEN.append(opts["output"])
+        with _Writing():
+            write_atomic(opts["output"], text, protect=opts["protect"])
+            _WRITTEN.append(opts["output"])
         click.echo(f"wrote {opts['output']}", err=True)
     else:
         click.echo(text, nl=False)
@@ -905,6 +944,22 @@ def _refuse_per_team_options() -> None:
         verb = "goes" if len(given) == 1 else "go"
         raise click.UsageError(f"{', '.join(given)} {verb} with --outcomes; a TOML portfolio "
                                f"sets this per team ({keys} in its [[team]] tables)")
+
+
+def _is_outcomes_csv(path: Path) -> bool:
+    """Return whether a CSV's header names an ``outcome`` column (an outcomes CSV)."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            header = fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "outcome" in [c.strip().strip('"').lower() for c in header.split(",")]
+
+
+def _refuse_toml_as_outcomes(outcomes: Path | None) -> None:
+    if outcomes is not None and outcomes.suffix.lower() == ".toml":
+        raise click.UsageError(f"'{outcomes}' is a TOML portfolio: give it as the argument, "
+                               "without --outcomes")
 
 
 def _outcome_teams(path: Path) -> list[str]:
@@ -1016,6 +1071,7 @@ def plan(**opts: Any) -> None:
     from .portfolio import plan as run
 
     source, outcomes = opts["portfolio"], opts["outcomes"]
+    _refuse_toml_as_outcomes(outcomes)
     if source is not None and outcomes is not None:
         raise click.UsageError("give a portfolio TOML file or --outcomes CSV, not both")
     if source is None and outcomes is None:
@@ -1105,6 +1161,7 @@ def report(**opts: Any) -> None:
     from .report import plan_report, question_report, write_report
 
     source, outcomes = opts["input_path"], opts["outcomes"]
+    _refuse_toml_as_outcomes(outcomes)
     question = any(opts[k] is not None for k in ("items", "by", "days"))
     if question:
         if source is None:
@@ -1124,6 +1181,9 @@ def report(**opts: Any) -> None:
             raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
         if source is not None and source.suffix.lower() != ".toml" and source.is_file() and (
                 source.suffix.lower() in (".csv", ".json", ".tsv", ".txt")):
+            if _is_outcomes_csv(source):
+                raise click.UsageError(f"'{source}' is an outcomes CSV: give it as --outcomes "
+                                       f"{source} with --history TEAM=PATH for each team")
             raise click.UsageError(f"'{source}' looks like a history: ask a question about it "
                                    "with --items N, --by DATE or --days D (or give a portfolio "
                                    "TOML file)")
@@ -1174,15 +1234,11 @@ def report(**opts: Any) -> None:
 
     result = _work("report", compute)
     if opts["record"] is not None:  # first the record, so that the report shows it
-        from .records import record
-
-        rows = record(result, opts["record"], name=opts["name"])
-        _WRITTEN.append(opts["record"])
-        click.echo(f"recorded {rows} row{'s' if rows != 1 else ''} in {opts['record']}",
-                   err=True)
+        _record(result, opts)
     text = _work("report", build)
-    write_report(text, opts["output"], protect=opts["protect"])
-    _WRITTEN.append(opts["output"])
+    with _Writing():
+        write_report(text, opts["output"], protect=opts["protect"])
+        _WRITTEN.append(opts["output"])
     click.echo(f"wrote {opts['output']}", err=True)
 
 

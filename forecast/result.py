@@ -149,6 +149,8 @@ def _label(warning: str) -> str:
     from .signals import informational
 
     bare = re.sub(r"^team ('[^']*'|\"[^\"]*\"): ", "", warning)  # a plan's team prefix
+    if bare.startswith(("method auto chose", "engine auto chose")):
+        return "note"  # what auto chose, said so: information, not a problem
     return "note" if informational(bare) else "warning"
 
 

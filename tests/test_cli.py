@@ -341,9 +341,11 @@ def test_record_file_is_checked_before_any_work(run, tmp_path):
     assert other.read_text() == "outcome,teams,p50\nA,web,2024-07-01\n"
 
 
-def test_backtest_refuses_window_and_since(run):
-    one_line_error(run("backtest", ADO, "--window", 30), "--windows")
-    one_line_error(run("backtest", ADO, "--since", "2024-01-01"), "--since has no effect")
+def test_backtest_has_no_window_or_since(run):
+    # it tries every window in --windows, and each origin uses the history before it
+    one_line_error(run("backtest", ADO, "--window", 30), "No such option '--window'")
+    one_line_error(run("backtest", ADO, "--since", "2024-01-01"), "No such option '--since'")
+    assert "--window " not in run("backtest", "--help").output
 
 
 def test_wrong_kind_of_file_is_named(run, tmp_path):
@@ -380,3 +382,30 @@ def test_plan_outcomes_takes_every_reading_option(run, tmp_path):
     one_line_error(run(*base, "--exclude-type", "Bug"), "--exclude-type needs a type column")
     one_line_error(run("plan", "examples/portfolio.toml", "--window", 30, "--holidays", "GB"),
                    "--window, --holidays go with --outcomes", "window, holidays in its [[team]]")
+
+
+def test_second_trial_findings(run, tmp_path):
+    # an outcomes CSV or a TOML in the other's place is named, with the way to give it
+    one_line_error(run("report", "examples/outcomes.csv", "-o", tmp_path / "r.html"),
+                   "is an outcomes CSV", "--outcomes")
+    one_line_error(run("plan", "--outcomes", "examples/portfolio.toml", "--history",
+                       "examples/team.csv"), "is a TOML portfolio", "as the argument")
+    # --record is a regular .csv file, checked before any work
+    one_line_error(run("plan", "examples/portfolio.toml", "--record", "/dev/null"), ".csv")
+    device = tmp_path / "dev.csv"
+    device.mkdir()
+    one_line_error(run("plan", "examples/portfolio.toml", "--record", device),
+                   "is a directory")
+    # a .txt output holds the table, so --format csv does not go with it
+    one_line_error(run("when", ADO, "-n", 10, "--start", "2024-06-03", "-o",
+                       tmp_path / "x.txt", "--format", "csv"), "does not match")
+    assert not list(tmp_path.glob("x.*"))
+
+
+def test_what_auto_chose_is_a_note(run):
+    r = run("when", "examples/team.csv", "-n", 40, "--start", "2024-06-03", "--method", "auto",
+            "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert any(n.startswith("method auto chose") for n in doc["notes"])
+    assert not any("auto chose" in w for w in doc["warnings"])
