@@ -604,6 +604,16 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     from .questions import _start
 
     begin = _start(start)
+    stale: list[str] = []
+    span = window if window is not None else 90
+    if start is None and since is None and history.last < begin - dt.timedelta(days=span):
+        # today's window would be empty: check the history as of its end, and say so
+        days = (begin - history.last).days
+        begin = history.last + dt.timedelta(days=1)
+        stale.append(f"{history.source}: the history ends on {history.last.isoformat()}, "
+                     f"{days:,} days before today, so it is checked as of "
+                     f"{begin.isoformat()}; if the team still delivers, the export is out of "
+                     "date (--start chooses the day)")
     sample = history.sample(begin, window=window, since=since)
     changes = drift(history, last=begin - dt.timedelta(days=1))
     items, threshold = aging(history, begin)
@@ -612,6 +622,7 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     info = ([how] if how else []) + [n for n in history.notes if informational(n)]
     return CheckResult(sample=sample, quality=quality(sample), changes=changes, aging=items,
                        cycle_p85=threshold, today=begin,
-                       notes=tuple(n for n in history.notes if not informational(n))
+                       notes=tuple(stale)
+                       + tuple(n for n in history.notes if not informational(n))
                        + tuple(start_warnings),
                        info=tuple(info + start_notes))

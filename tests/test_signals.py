@@ -228,3 +228,14 @@ def test_strict_check_fails_on_a_doubled_export(tmp_path):
     failed = CliRunner().invoke(cli, ["check", str(doubled), *args])
     assert failed.exit_code == 1
     assert "20 duplicate rows of the same id left out (first: row 22, id 'A-0'" in failed.stdout
+
+
+def test_check_of_a_stale_export_checks_it_as_of_its_end():
+    # Without --start, "today" would sample an empty window; check the history as of the
+    # day after its last completion instead, and warn that the export may be out of date.
+    h = shifted_history(after=1.0, days=120)
+    result = check(h)
+    assert result.today == h.last + dt.timedelta(days=1)
+    assert any("checked as of" in w and "out of date" in w for w in result.warnings)
+    fresh = check(h, start=h.last + dt.timedelta(days=1))
+    assert not any("checked as of" in w for w in fresh.warnings)
