@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .exceptions import DataError, InputFileError
+from .io import _plural
 
 __all__ = ["RECORD_COLUMNS", "record", "trend", "TrendResult", "Slip"]
 
@@ -226,8 +227,8 @@ class TrendResult:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     def __str__(self) -> str:
-        lines = [f"Trend of {self.source}: {len(self.rows)} rows, "
-                 f"{len(self.outcomes)} outcomes"]
+        lines = [f"Trend of {self.source}: {_plural(len(self.rows), 'row')}, "
+                 f"{_plural(len(self.outcomes), 'outcome')}"]
         for name in self.outcomes:
             rows = self.history(name)
             first, last = rows[0], rows[-1]
