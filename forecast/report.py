@@ -570,7 +570,8 @@ def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
         if result.not_within_horizon > 0:
             cards.append(_card(_percent(result.not_within_horizon, 2),
                                f"not done within the horizon of {result.horizon} working days"))
-        read = ("\"85%\" = 85% of the simulated futures are done on or before that date; "
+        futures = "simulated futures" if mc else "possible futures (computed exactly)"
+        read = (f"\"85%\" = 85% of the {futures} are done on or before that date; "
                 "working days count from day 1 "
                 f"({result.day1:%a} {result.day1.isoformat()}).")
     else:
