@@ -515,25 +515,13 @@ def _settle_format(opts: dict[str, Any], output: Path | None) -> None:
 
 def _check_record_file(path: Path) -> None:
     """Refuse, before any work, a --record file that exists and is not a record file."""
-    from .records import RECORD_COLUMNS
+    from .records import check_record_file
 
     _check_suffix(path, (".csv",), "--record", "a record file is a CSV")
     if path.exists() and not path.is_file():
         raise click.BadParameter(f"'{path}' exists and is not a regular file; give a record "
                                  "file", param_hint="'--record'")
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            head = fh.readline().strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(f"cannot read '{path}' ({exc}); give a record file",
-                                 param_hint="'--record'") from None
-    if head.split(",") != list(RECORD_COLUMNS):
-        shown = head if len(head) <= 70 else head[:67] + "..."
-        raise click.BadParameter(
-            f"'{path}' is not a forecast record file (its header is {shown!r}); give a new "
-            "file or one written by --record", param_hint="'--record'")
+    check_record_file(path)
 
 
 def _note_exact_engine(opts: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from .exceptions import DataError, InputFileError
 from .io import _plural
 
-__all__ = ["RECORD_COLUMNS", "record", "trend", "TrendResult", "Slip"]
+__all__ = ["RECORD_COLUMNS", "record", "check_record_file", "trend", "TrendResult", "Slip"]
 
 RECORD_COLUMNS = ("recorded_at", "question", "outcome", "fingerprint", "start", "p50", "p70",
                   "p85", "p95", "target", "probability", "engine", "trials", "seed")
@@ -139,15 +139,10 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
     if not target.exists() or target.stat().st_size == 0:
         writer.writeheader()
     else:
+        check_record_file(target)
         with open(target, "rb") as handle:
-            head = handle.readline().decode("utf-8-sig").strip()
             handle.seek(-1, os.SEEK_END)
             last = handle.read(1)
-        if head.split(",") != list(RECORD_COLUMNS):
-            raise DataError(
-                f"'{target}' is not a forecast record file (its header is {head[:60]!r}); "
-                "give a new file name to --record"
-            )
         if last != b"\n":
             prefix = "\n"
     for row in rows:
@@ -158,6 +153,37 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
         handle.flush()
         os.fsync(handle.fileno())
     return len(rows)
+
+
+def check_record_file(path: str | os.PathLike[str]) -> None:
+    """Raise DataError when ``path`` holds something other than forecast records.
+
+    A missing or empty file is fine (:func:`record` starts it with the header).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from forecast.exceptions import DataError
+    >>> other = pathlib.Path(tempfile.mkdtemp()) / "plan.csv"
+    >>> _ = other.write_text("outcome,teams,p50\\n")
+    >>> try:
+    ...     check_record_file(other)
+    ... except DataError as exc:
+    ...     print(str(exc).split(";")[0].split("/")[-1])
+    plan.csv' is not a forecast record file (its header is 'outcome,teams,p50')
+    """
+    target = Path(path)
+    if not target.exists() or target.stat().st_size == 0:
+        return
+    try:
+        with open(target, "rb") as handle:
+            head = handle.readline().decode("utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read '{target}' as a record file ({exc})") from None
+    if head.split(",") != list(RECORD_COLUMNS):
+        shown = head if len(head) <= 70 else head[:67] + "..."
+        raise DataError(f"'{target}' is not a forecast record file (its header is {shown!r}); "
+                        "give a new file or one written by --record")
 
 
 @dataclass(frozen=True)

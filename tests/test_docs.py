@@ -10,7 +10,7 @@ MODULES = ["forecast", "forecast.calendar", "forecast.io", "forecast.history", "
            "forecast.result", "forecast.questions", "forecast.simulate", "forecast.plot",
            "forecast.importers", "forecast.report"]
 
-EXAMPLES_ONLY = ["forecast.signals", "forecast.backtest"]
+EXAMPLES_ONLY = ["forecast.signals", "forecast.backtest", "forecast.records"]
 """Modules whose examples run here, though not every public class has a numpydoc section."""
 
 
