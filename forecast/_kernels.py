@@ -386,9 +386,15 @@ def _plan_days(
             prereqs[fill[d]] = o
             fill[d] += 1
     any_bayes = False
+    team_keys = np.empty(n_teams, dtype=np.uint64)  # the same for every trial
     for t in range(n_teams):
         if team_bayes[t]:
             any_bayes = True
+        team_keys[t] = team_key(key, t)
+    held_at_start = np.zeros(n_teams, dtype=np.int64)  # parts of each team that wait
+    for p in range(n_parts):
+        if n_prereq[part_outcome[p]] > 0:
+            held_at_start[part_team[p]] += 1
     for trial in prange(trials):
         s0, s1, s2, s3 = trial_state(size_key, trial)
         remaining = np.empty(n_parts, dtype=np.int64)
@@ -457,7 +463,7 @@ def _plan_days(
         base = np.zeros(n_teams, dtype=np.int64)
         cdf = np.zeros(sample_values.size if any_bayes else 1)
         for t in range(n_teams):
-            s0, s1, s2, s3 = trial_state(team_key(key, t), trial)
+            s0, s1, s2, s3 = trial_state(team_keys[t], trial)
             if team_bayes[t]:
                 n_blocks = (sample_offsets[t + 1] - sample_offsets[t]) // team_width[t]
                 weights, s0, s1, s2, s3 = dirichlet_cdf(n_blocks, s0, s1, s2, s3)
@@ -468,10 +474,7 @@ def _plan_days(
             streams[t, 3] = s3
         # 5. one shared timeline, teams taking turns to run ahead
         cur = np.zeros(n_teams, dtype=np.int64)  # the next day each team simulates
-        held = np.zeros(n_teams, dtype=np.int64)  # parts of each team still waiting
-        for p in range(n_parts):
-            if n_prereq[part_outcome[p]] > 0:
-                held[part_team[p]] += 1
+        held = held_at_start.copy()  # parts of each team still waiting
         n_done = 0
         progressed = True
         while progressed and n_done < n_outcomes:
