@@ -275,7 +275,8 @@ def _reading_options(skip: tuple[str, ...] = ()) -> list[Callable[..., Any]]:
     """Options that say how to read a history and which window to sample."""
     window = [] if "window" in skip else [
         click.option("--window", type=click.IntRange(min=1), default=None,
-                     help="Calendar days of history before the start to sample [default: 90]."),
+                     help="Calendar days of history before the start to sample "
+                     "[default: 90, or what --method auto chooses]."),
         click.option("--since", type=DATE, help="Sample the history from this date instead."),
     ]
     return [
@@ -344,10 +345,11 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--percentiles", default="50,70,85,95", show_default=True,
                      callback=_percentiles, help="Levels to report."),
         click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
-                     default="daily", show_default=True,
+                     default="auto", show_default=True,
                      help="Sample single working days, whole weeks (keeps batching), days "
-                     "with Bayesian-bootstrap weights (wider on thin data), or auto: the best "
-                     "method and window in the team's own backtest."),
+                     "with Bayesian-bootstrap weights (wider on thin data), or auto: the "
+                     "team's own backtest keeps bayes over 30 days unless another method and "
+                     "window scored clearly better, and recalibrates on a past miss."),
         click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
                      show_default=True,
                      help="exact: convolution, no noise; mc: numba Monte Carlo."),
@@ -417,7 +419,7 @@ def _read(opts: dict[str, Any], path: Path | None = None) -> Any:
 def _window(opts: dict[str, Any]) -> dict[str, Any]:
     return {
         "start": opts["start"],
-        "window": 90 if opts["window"] is None else opts["window"],
+        "window": opts["window"],
         "since": opts["since"],
         "percentiles": opts["percentiles"],
         "engine": opts["engine"],
@@ -986,7 +988,7 @@ def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
             histories = {names[0] if names else "team": histories[""]}
         return read_outcomes_csv(
             outcomes, histories,
-            window=90 if opts["window"] is None else opts["window"], since=opts["since"],
+            window=opts["window"], since=opts["since"],
             wip=opts["wip"], method=opts["method"], history_options=_reading(opts),
         )
     assert toml is not None
@@ -1006,10 +1008,11 @@ def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
 @click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
               help="WIP limit of every team, with --outcomes.")
 @click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
-              default="daily", show_default=True,
-              help="With --outcomes: how every team's past is sampled.")
+              default="auto", show_default=True,
+              help="With --outcomes: how every team's past is sampled (see forecast when).")
 @click.option("--window", type=click.IntRange(min=1), default=None,
-              help="With --outcomes: calendar days of history to sample [default: 90].")
+              help="With --outcomes: calendar days of history to sample [default: 90, or what "
+              "--method auto chooses].")
 @click.option("--since", type=DATE, help="With --outcomes: sample the history from this date.")
 @click.option("--calendar", type=click.Choice(["weekdays", "all"]), default="weekdays",
               show_default=True, help="With --outcomes: which days are working days.")
@@ -1108,8 +1111,8 @@ def plan(**opts: Any) -> None:
               help="With a HISTORY: report how many items in D working days.")
 @_apply_reading
 @click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
-              default="daily", show_default=True,
-              help="How the past is sampled (with a HISTORY or --outcomes).")
+              default="auto", show_default=True,
+              help="How the past is sampled (with a HISTORY or --outcomes; see forecast when).")
 @click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
               show_default=True, help="With a HISTORY: exact (no noise) or mc (Monte Carlo).")
 @click.option("--trials", type=click.IntRange(min=1), default=None,

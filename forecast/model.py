@@ -42,13 +42,15 @@ class Team:
     history : History
         Completed items (with the team's working-day calendar).
     window, since
-        The history window, as for :func:`forecast.when`.
+        The history window, as for :func:`forecast.when` (default: chosen by
+        ``auto``, or 90 days for a fixed method).
     wip : int
         How many outcomes the team works on at once (>= 1).
     capacity : tuple of CapacityRange
         Non-overlapping date ranges with a capacity factor (1 elsewhere).
     method : {"daily", "weekly", "bayes", "auto"}
-        How the team's past is sampled, as for :func:`forecast.when`.
+        How the team's past is sampled, as for :func:`forecast.when`
+        (default ``auto``).
 
     Examples
     --------
@@ -60,11 +62,11 @@ class Team:
 
     name: str
     history: History
-    window: int | None = 90
+    window: int | None = None
     since: dt.date | None = None
     wip: int = 1
     capacity: tuple[CapacityRange, ...] = ()
-    method: str = "daily"
+    method: str = "auto"
 
 
 @dataclass(frozen=True)

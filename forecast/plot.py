@@ -427,7 +427,7 @@ def calendar(result: WhenForecast, ax: Axes | None = None) -> Axes:
     --------
     >>> import forecast, forecast.plot
     >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
-    >>> ax = forecast.plot.calendar(forecast.when(h, 20, start="2024-06-05"))
+    >>> ax = forecast.plot.calendar(forecast.when(h, 20, start="2024-06-05", method="daily"))
     >>> ax.images[1].get_array().shape        # 7 weekdays by 4 weeks
     (7, 4)
     >>> [t.get_text() for t in ax.get_yticklabels()][:2]

@@ -265,11 +265,12 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
             raise where.error(entry, "give window or since, not both")
         teams.append(Team(
             name=name, history=history,
-            window=_whole(where, entry, "window", table.get("window", 90), 1),
+            window=(_whole(where, entry, "window", table["window"], 1)
+                    if "window" in table else None),
             since=None if since is None else _date(where, entry, "since", since),
             wip=_whole(where, entry, "wip", table.get("wip", 1), 1),
             capacity=_capacity(where, entry, table.get("capacity")),
-            method=_text(where, entry, "method", table.get("method", "daily")).lower(),
+            method=_text(where, entry, "method", table.get("method", "auto")).lower(),
         ))
     outcomes = []
     for i, table in enumerate(_tables(where, doc, "outcome"), 1):
@@ -509,11 +510,11 @@ def read_outcomes_csv(
     path: str | os.PathLike[str],
     histories: Mapping[str, History | str | os.PathLike[str]],
     *,
-    window: int | None = 90,
+    window: int | None = None,
     since: Any = None,
     wip: int = 1,
     history_options: Mapping[str, Any] | None = None,
-    method: str = "daily",
+    method: str = "auto",
 ) -> Portfolio:
     """Read an outcomes CSV (one row per outcome, or per outcome and team).
 

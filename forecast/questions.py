@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -86,10 +85,8 @@ ALL_METHODS = (*METHODS, "auto")
 AUTO_ORIGINS = 52
 """``method="auto"`` scores configurations on the last year of weekly origins."""
 
-
-RECALIBRATION_SE = 2
-"""Recalibrate when a P85 statement of the chosen configuration missed 85% by more than
-this many binomial standard errors, counting origins with non-overlapping horizons."""
+DEFAULT_WINDOW = 90
+"""Calendar days sampled by a fixed method when no window or ``since`` is given."""
 
 
 @dataclass(frozen=True)
@@ -100,34 +97,52 @@ class _Auto:
     result: Any = None
 
 
-def _auto(hist: History, begin: dt.date, window: int | None, since: Any) -> _Auto:
-    """Choose the method and window by the team's own backtest before ``begin``."""
-    from .backtest import DEFAULT_METHODS, DEFAULT_WINDOWS, backtest
+def _auto(hist: History, begin: dt.date, window: int | None, since: Any,
+          exact: bool = False) -> _Auto:
+    """Choose the method and window by the team's own backtest before ``begin``.
 
+    A given ``window`` or ``since`` fixes the window, and only the method is
+    chosen; ``exact`` leaves out the Bayesian bootstrap, which has no exact
+    engine.
+    """
+    from .backtest import AUTO_DEFAULT, DEFAULT_WINDOWS, STANDARD, SWITCH_Z, backtest
+
+    methods = ("daily", "weekly") if exact else METHODS
     windows: tuple[int, ...] = DEFAULT_WINDOWS
     if since is not None:
         windows = (max(7, (begin - _as_date(since, "since")).days),)
+    elif window is not None:
+        windows = (int(window),)
+    fallback = STANDARD if exact else AUTO_DEFAULT
     try:
-        result = backtest(hist, start=begin, methods=DEFAULT_METHODS, windows=windows,
+        result = backtest(hist, start=begin, methods=methods, windows=windows,
                           max_origins=AUTO_ORIGINS, trials=500)
     except ParameterError as exc:
         reason = str(exc).split(": ", 1)[-1].split(";")[0]
-        return _Auto("daily", window, f"method auto fell back to daily: {reason}")
-    method, chosen = result.best
+        kept = None if since is not None else (window or fallback[1])
+        shown = f"{fallback[0]}" + (f" with a {kept}-day window" if kept else "")
+        return _Auto(fallback[0], kept, f"method auto fell back to {shown}: {reason}")
+    method, chosen, z, default = result.choice()
     score = result.score(method, chosen, 20) if 20 in result.horizons else None
     detail = (f"; its 85% held {score.at_least[85]:.0%} (N or more) and {score.at_most[85]:.0%}"
               " (at most) at 20 working days") if score and 85 in score.at_least else ""
-    note = (f"method auto chose {method} with a {chosen}-day window: lowest CRPS over "
-            f"{len(result.origins)} weekly origins of the team's own past{detail}")
+    over = f"over {len(result.origins)} weekly origins of the team's own past"
+    if (method, chosen) == default:
+        why = (f"no configuration's CRPS was lower than this default's by more than "
+               f"{SWITCH_Z:g} standard errors {over}")
+    else:
+        why = (f"its CRPS was lower than the default {default[0]} {default[1]}d's by "
+               f"{z:.1f} standard errors {over}")
+    note = f"method auto chose {method} with a {chosen}-day window: {why}{detail}"
     return _Auto(method, None if since is not None else chosen, note, result)
 
 
 def _recalibrate(auto: _Auto | None, pmf: np.ndarray, question: str, days: int | None
                  ) -> tuple[np.ndarray, str | None]:
-    """Recalibrate ``pmf`` by the chosen configuration's past PITs, when they show a miss."""
+    """Recalibrate ``pmf`` halfway by the chosen configuration's recent PITs, on a miss."""
     if auto is None or auto.result is None:
         return pmf, None
-    from .backtest import MIN_RECALIBRATION_ORIGINS, recalibrate
+    from .backtest import RECALIBRATION_PITS, partial_recalibration, recalibration_miss
 
     result, (method, window) = auto.result, auto.result.best
     if question == "when":
@@ -139,22 +154,22 @@ def _recalibrate(auto: _Auto | None, pmf: np.ndarray, question: str, days: int |
         score = result.score(method, window, key[1], key[0])
     except ParameterError:
         return pmf, None
-    pits = np.asarray(score.pit_values)
-    if pits.size < MIN_RECALIBRATION_ORIGINS or 85 not in score.at_least:
+    # the backtest's PITs in origin order; the latest ones are the most recent outcomes
+    pits = np.asarray(score.pit_values)[-RECALIBRATION_PITS:]
+    span_days = result.batch_days if key[0] == "when" else key[1] * 7 / 5
+    miss = recalibration_miss(pits, span_days)
+    fixed = partial_recalibration(pmf, pits, span_days)
+    if miss is None or fixed is None:
         return pmf, None
-    # Overlapping horizons make neighbouring origins' outcomes share days: count the
-    # origins whose horizons do not overlap as the independent evidence.
-    span_days = (result.batch if key[0] == "when" else key[1]) * 7 / 5
-    n_eff = max(1.0, pits.size * 7 / max(span_days, 7))
-    limit = 2 * math.sqrt(0.85 * 0.15 / n_eff)
-    miss = max(abs(score.at_least[85] - 0.85), abs(score.at_most[85] - 0.85))
-    if miss <= limit:
-        return pmf, None
-    what = f"When {result.batch} items" if key[0] == "when" else f"How many in {key[1]} days"
-    return recalibrate(pmf, pits), (
-        f"recalibrated by the {pits.size} past outcomes of the team's own backtest ({what}): "
-        f"its stated 85% had held {score.at_least[85]:.0%} (N or more / done by) and "
-        f"{score.at_most[85]:.0%} (at most)"
+    if key[0] == "when":  # a low PIT is an early finish: "done by the date" is the upper side
+        what = f"When {result.batch} items"
+        held = f"{miss[1]:.0%} (done by the date) and {miss[0]:.0%} (not done before it)"
+    else:
+        what = f"How many in {key[1]} working days"
+        held = f"{miss[0]:.0%} (N or more) and {miss[1]:.0%} (at most N)"
+    return fixed, (
+        f"recalibrated halfway by the {pits.size} latest past outcomes of the team's own "
+        f"backtest ({what}): its stated 85% had held {held}"
     )
 
 
@@ -198,7 +213,7 @@ def _parallel(parallel: bool | None, team_days: float) -> bool:
 
 def _prepare(
     history: Any, start: Any, window: int | None, since: Any, trials: int, engine: str,
-    percentiles: Iterable[float], method: str = "daily",
+    percentiles: Iterable[float], method: str = "auto",
 ) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int, str, Any]:
     chosen = _engine(engine)
     levels = _check_levels(percentiles)
@@ -207,8 +222,12 @@ def _prepare(
     begin = _start(start)
     auto = None
     if str(method).strip().lower() == "auto":
-        auto = _auto(hist, begin, window, since)
+        if since is None and window is not None:
+            hist.window_bounds(begin, window)  # a bad window is named before the backtest
+        auto = _auto(hist, begin, window, since, exact=chosen == "exact")
         method, window = auto.method, auto.window
+    if window is None and since is None:
+        window = DEFAULT_WINDOW
     sample = hist.sample(begin, window=window, since=since)
     if auto is not None:
         sample = replace(sample, warnings=(*sample.warnings, auto.note))
@@ -225,7 +244,7 @@ def when(
     items: int,
     *,
     start: Any = None,
-    window: int | None = 90,
+    window: int | None = None,
     since: Any = None,
     target: Any = None,
     percentiles: Iterable[float] = DEFAULT_PERCENTILES,
@@ -234,7 +253,7 @@ def when(
     rng: Any = None,
     horizon: int | None = None,
     parallel: bool | None = None,
-    method: str = "daily",
+    method: str = "auto",
 ) -> WhenForecast:
     """Forecast when ``items`` items will be done.
 
@@ -251,8 +270,10 @@ def when(
         Items still to do (>= 1).
     start : date or str, optional
         Start of the forecast (default: today). The window ends the day before.
-    window : int
-        Calendar days of history before ``start`` to sample (default 90).
+    window : int, optional
+        Calendar days of history before ``start`` to sample. By default
+        ``auto`` chooses it, and a fixed method samples 90 days; given, ``auto``
+        chooses only the method for this window.
     since : date or str, optional
         First date of the window instead of ``window``.
     target : date or str, optional
@@ -278,9 +299,12 @@ def when(
         working days (a block bootstrap that keeps a team's batching); days
         with Bayesian-bootstrap weights drawn per trial, which widens the
         forecast honestly when the window is short (Monte Carlo only); or
-        ``auto``: the method and window with the lowest CRPS in the team's
-        own backtest over the last year before ``start`` (the choice is
-        stated in the warnings).
+        ``auto`` (the default): the team's own backtest over the year before
+        ``start`` keeps the Bayesian bootstrap of 30 days unless another
+        method and window had a clearly lower CRPS, and recalibrates the
+        result halfway by the latest past outcomes when its stated 85% missed
+        (both are stated in the notes). With ``engine="exact"``, ``auto``
+        chooses among ``daily`` and ``weekly`` (default: daily, 30 days).
 
     Returns
     -------
@@ -291,7 +315,7 @@ def when(
     >>> import forecast
     >>> history = forecast.History.from_counts(
     ...     ["2024-06-03", "2024-06-04", "2024-06-05"], [2, 0, 1])
-    >>> f = forecast.when(history, 10, start="2024-06-06", window=3)
+    >>> f = forecast.when(history, 10, start="2024-06-06", window=3, method="daily")
     >>> f.percentile(85).date
     datetime.date(2024, 6, 24)
     """
@@ -357,7 +381,8 @@ def when(
     if recal_note:
         notes.append(recal_note)
         draws = None  # the percentiles now come from the recalibrated distribution
-        beyond = max(0.0, 1.0 - float(pmf.sum()))
+        beyond = 1.0 - float(pmf.sum())
+        beyond = beyond if beyond > 1e-9 else 0.0  # rounding in the sum is not a tail
     return WhenForecast(
         start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels, pmf=pmf,
         trials=used_trials, seed=seed, draws=draws, items=items, horizon=limit, beyond=beyond,
@@ -371,14 +396,14 @@ def how_many(
     by: Any = None,
     days: int | None = None,
     start: Any = None,
-    window: int | None = 90,
+    window: int | None = None,
     since: Any = None,
     percentiles: Iterable[float] = DEFAULT_PERCENTILES,
     engine: str = "auto",
     trials: int = 10_000,
     rng: Any = None,
     parallel: bool | None = None,
-    method: str = "daily",
+    method: str = "auto",
 ) -> HowManyForecast:
     """Forecast how many items will be done by a date, or in ``days`` working days.
 
@@ -406,7 +431,8 @@ def how_many(
     >>> import forecast
     >>> history = forecast.History.from_counts(
     ...     ["2024-06-03", "2024-06-04", "2024-06-05"], [2, 0, 1])
-    >>> f = forecast.how_many(history, days=10, start="2024-06-06", window=3)
+    >>> f = forecast.how_many(history, days=10, start="2024-06-06", window=3,
+    ...                       method="daily")
     >>> f.percentile(85).value, f.percentile(50).value
     (7, 10)
     """

@@ -701,7 +701,7 @@ def _calibration(facts: TeamFacts, single: bool) -> Html:
     parts.append(_tag("p", f"{len(bt.origins)} weekly origins from {bt.origins[0].isoformat()} "
                       f"to {bt.origins[-1].isoformat()}; each forecast used only the data before "
                       f"its origin. ", _tag("b", f"In use: {in_use}. "),
-                      f"Best by CRPS: {best[0]}, {best[1]}-day window. "
+                      f"Recommended: {best[0]}, {best[1]}-day window. "
                       f"Standard: {STANDARD[0]}, {STANDARD[1]}-day window. ",
                       facts.note or None))
     header: list[Any] = ["#", "Configuration", "Relative CRPS"]
@@ -799,7 +799,7 @@ def _plan_inputs(result: PlanResult, teams: Sequence[TeamFacts], now: dt.datetim
         capacity = "; ".join(f"{c.first.isoformat()} .. {c.last.isoformat()} × {c.factor:g}"
                              for c in team.capacity) or "—"
         window = (f"since {team.since.isoformat()}" if team.since is not None
-                  else f"{team.window} days")
+                  else f"{facts.window_days} days")
         team_rows.append([team.name, s.source, f"{window}: {s.first.isoformat()} .. "
                           f"{s.last.isoformat()}", s.working_days, s.items,
                           s.calendar.describe(), team.method, team.wip, capacity])

@@ -411,7 +411,7 @@ class WhenForecast(_Forecast):
         --------
         >>> import forecast
         >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [1, 2])
-        >>> f = forecast.when(h, 2, start="2024-06-05")   # 1 or 2 items a day
+        >>> f = forecast.when(h, 2, start="2024-06-05", method="daily")   # 1 or 2 a day
         >>> f.distribution().values.tolist()
         [['2 items', '2024-06-05', 0.5], ['2 items', '2024-06-06', 1.0]]
         """
@@ -568,7 +568,7 @@ class HowManyForecast(_Forecast):
         >>> import forecast
         >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [0, 1],
         ...                                  calendar="all")
-        >>> f = forecast.how_many(h, days=2, start="2024-06-05", window=2)
+        >>> f = forecast.how_many(h, days=2, start="2024-06-05", window=2, method="daily")
         >>> [f.percentile(p).value for p in (85, 70, 50, 25)]
         [0, 1, 1, 2]
         """

@@ -223,8 +223,8 @@ def quality(sample: Sample) -> Quality:
     if outliers:
         listed = ", ".join(f"{d.isoformat()} ({c})" for d, c in outliers[:5])
         notes.append(
-            f"{len(outliers)} outlier days (bulk closes?): {listed}; check whether they are "
-            "real deliveries"
+            f"{_count(len(outliers), 'outlier day')} (bulk closes?): {listed}; check whether "
+            "they are real deliveries"
         )
     half = counts.size // 2
     first_half = float(counts[:half].mean()) if half else mean

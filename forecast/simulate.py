@@ -152,7 +152,7 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
     dates = first + np.arange(horizon)
     end = start + dt.timedelta(days=horizon)
 
-    from .questions import _auto, _method
+    from .questions import DEFAULT_WINDOW, _auto, _method
 
     auto_notes: list[str] = []
     samples, values, offsets = [], [], [0]
@@ -166,6 +166,8 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
             chosen = _auto(team.history, start, team.window, team.since)
             method, window = chosen.method, chosen.window
             auto_notes.append(f"team {team.name!r}: {chosen.note}")
+        if window is None and team.since is None:
+            window = DEFAULT_WINDOW
         try:
             sample = team.history.sample(start, window=window, since=team.since)
         except ForecastError as exc:

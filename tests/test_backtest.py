@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import forecast
+import forecast.backtest as bt
 from forecast.backtest import _crps, _pit, backtest
 from forecast.cli import cli
 from forecast.exceptions import ParameterError
@@ -120,8 +121,66 @@ def test_bad_parameters(kwargs, message):
 def test_auto_falls_back_on_short_histories():
     h = weekday_history([1, 2, 0, 3, 1, 2, 2, 1, 0, 1])
     f = forecast.when(h, 10, start="2022-01-17", method="auto")
-    assert f.method == "daily"
-    assert any("method auto fell back to daily" in w for w in f.warnings)
+    assert f.method == "bayes"
+    assert any("method auto fell back to bayes with a 30-day window" in w for w in f.warnings)
+    g = forecast.when(h, 10, start="2022-01-17", method="auto", engine="exact")
+    assert g.method == "daily" and g.engine == "exact"
+    assert any("fell back to daily with a 30-day window" in w for w in g.warnings)
+
+
+def test_auto_is_the_default_and_prefers_long_windows_on_a_steady_team():
+    # Independent Poisson days: a longer window only removes sampling noise, and the
+    # backtest shows it clearly enough to leave the 30-day default.
+    h = weekday_history(np.random.default_rng(8).poisson(2.0, 600))
+    start = (FIRST + 600 * 7 // 5 + 3).astype(dt.date)
+    f = forecast.how_many(h, days=20, start=start)
+    assert (f.sample.last - f.sample.first).days + 1 > 30
+    assert any(w.startswith(f"method auto chose {f.method} with a ")
+               and "lower than the default bayes 30d's by" in w for w in f.warnings)
+    # exact engine: auto keeps to the methods it has an exact engine for
+    g = forecast.how_many(h, days=20, start=start, engine="exact")
+    assert g.method in ("daily", "weekly") and g.engine == "exact"
+    # a given window is kept; auto chooses only the method
+    w = forecast.how_many(h, days=20, start=start, window=60)
+    assert (w.sample.last - w.sample.first).days + 1 == 60
+    assert any("with a 60-day window" in n for n in w.warnings)
+
+
+def test_choice_switches_only_on_a_clear_crps_gain():
+    h = weekday_history(np.random.default_rng(8).poisson(2.0, 600))
+    result = backtest(h, methods=("daily", "bayes"), windows=(30, 90), horizons=(10, 20))
+    method, window, z, default = result.choice()
+    assert default == bt.AUTO_DEFAULT
+    ranked = result.ranking()[0][:2]
+    if z > bt.SWITCH_Z:
+        assert (method, window) == ranked
+    else:
+        assert (method, window) == default
+    # without the default among the configurations, the shortest bayes window is the default
+    no_default = backtest(h, methods=("daily", "bayes"), windows=(60, 90), horizons=(10,))
+    assert no_default.default() == ("bayes", 60)
+    only_daily = backtest(h, methods=("daily",), windows=(30, 60), horizons=(10,))
+    assert only_daily.default() == bt.STANDARD
+
+
+def test_recalibration_rules_out_what_the_forecast_ruled_out():
+    # Past outcomes below everything forecast (PIT 0) must not put mass on day 0 of a When.
+    day_pmf = np.array([0.0, 0.0, 0.5, 0.5])
+    fixed = bt.recalibrate(day_pmf, np.r_[np.zeros(10), np.full(10, 0.5)])
+    assert fixed[0] == 0.0 and fixed[1] == 0.0 and fixed.sum() == pytest.approx(1.0)
+
+
+def test_partial_recalibration_is_halfway_and_only_on_a_miss():
+    pmf = np.array([0.1, 0.2, 0.4, 0.2, 0.1])
+    calibrated = (np.arange(40) + 0.5) / 40
+    assert bt.partial_recalibration(pmf, calibrated, 28) is None
+    narrow = np.r_[np.zeros(15), np.full(10, 0.5), np.ones(15)]
+    half = bt.partial_recalibration(pmf, narrow, 28)
+    full = bt.recalibrate(pmf, narrow)
+    assert half == pytest.approx(0.5 * pmf + 0.5 * full)
+    # only the latest RECALIBRATION_PITS values count: old misses are forgotten
+    old_then_good = np.r_[narrow, np.tile(calibrated, 2)]
+    assert bt.partial_recalibration(pmf, old_then_good, 28) is None
 
 
 def test_backtest_cli(tmp_path):
@@ -164,7 +223,7 @@ def test_auto_recalibrates_only_a_miscalibrated_team():
     h = weekday_history(rng.poisson(0.5 * 2 ** (np.arange(days) / 60)))
     start = (FIRST + days * 7 // 5 + 3).astype(dt.date)
     f = forecast.how_many(h, days=20, start=start, method="auto")
-    assert any("recalibrated by the" in w for w in f.warnings)
+    assert any("recalibrated halfway by the" in w for w in f.warnings)
     stable = weekday_history(rng.poisson(2.0, days))
     g = forecast.how_many(stable, days=20, start=start, method="auto")
     assert not any("recalibrated" in w for w in g.warnings)
@@ -182,9 +241,9 @@ def test_outcomes_count_only_items_from_the_origin_on(monkeypatch):
     seen = []
     original = bt._Tally.add_online
 
-    def spy(self, pmf, y, levels, origin, resolved, when=False):
+    def spy(self, pmf, y, levels, origin, resolved, span_days, when=False):
         seen.append((origin, y, when))
-        return original(self, pmf, y, levels, origin, resolved, when)
+        return original(self, pmf, y, levels, origin, resolved, span_days, when)
 
     monkeypatch.setattr(bt._Tally, "add_online", spy)
     backtest(h, methods=("daily",), windows=(30,), horizons=(5,), step=1)
@@ -205,7 +264,7 @@ def test_late_level_shift_warns_in_when():
     days = np.datetime64("2024-01-01") + np.arange(371)
     rate = np.where(days < np.datetime64("2024-11-11"), 2.0, 4.0)
     h = forecast.History.from_counts(days, rng.poisson(rate), calendar="all")
-    f = forecast.when(h, 50, start="2025-01-06", window=90)
+    f = forecast.when(h, 50, start="2025-01-06", window=90, method="daily")
     assert any("spans a change" in w for w in f.warnings)
 
 

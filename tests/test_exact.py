@@ -69,7 +69,7 @@ def weekday_history(counts, first="2024-06-03"):
 def test_constant_throughput_when_is_day_n():
     h = weekday_history([1] * 10)
     for n in (1, 7, 40):
-        f = forecast.when(h, n, start="2024-06-17", window=14)
+        f = forecast.when(h, n, start="2024-06-17", window=14, method="daily")
         assert [p.value for p in f.percentiles()] == [n] * 4
         assert [p.date for p in f.percentiles()] == [f.date_of(n)] * 4
 
@@ -77,9 +77,9 @@ def test_constant_throughput_when_is_day_n():
 def test_constant_throughput_how_many_is_d():
     h = weekday_history([1] * 10)
     for days in (1, 5, 23):
-        f = forecast.how_many(h, days=days, start="2024-06-17", window=14)
+        f = forecast.how_many(h, days=days, start="2024-06-17", window=14, method="daily")
         assert [p.value for p in f.percentiles()] == [days] * 4
-    by = forecast.how_many(h, by="2024-06-28", start="2024-06-17", window=14)
+    by = forecast.how_many(h, by="2024-06-28", start="2024-06-17", window=14, method="daily")
     assert by.days == 10 and by.percentile(85).value == 10
 
 
@@ -90,7 +90,7 @@ def test_hand_computed_how_many_percentiles():
     # P50 -> 1; P25 -> 2 (exactly 1/4); P20 -> 2.
     h = daily("2024-06-03", [0, 1])
     f = forecast.how_many(h, days=2, start="2024-06-05", window=2,
-                          percentiles=[20, 25, 50, 70, 75, 85])
+                          percentiles=[20, 25, 50, 70, 75, 85], method="daily")
     assert [p.value for p in f.percentiles()] == [2, 2, 1, 1, 1, 0]
     assert f.likelihood(1) == pytest.approx(0.75) and f.likelihood(2) == pytest.approx(0.25)
 
@@ -101,7 +101,8 @@ def test_hand_computed_when_percentiles():
     # P(T<=5) = 13/16 = .8125, P(T<=6) = 57/64 = .890625, P(T<=7) = 15/16 = .9375,
     # P(T<=8) = 247/256 = .96484375.
     h = daily("2024-06-03", [0, 2])
-    f = forecast.when(h, 3, start="2024-06-05", window=2, percentiles=[25, 50, 70, 85, 95])
+    f = forecast.when(h, 3, start="2024-06-05", window=2, percentiles=[25, 50, 70, 85, 95],
+                      method="daily")
     assert [p.value for p in f.percentiles()] == [2, 3, 5, 6, 8]
     assert f.likelihood("2024-06-09") == pytest.approx(0.8125)  # day 5 under 'all'
     assert f.likelihood("2024-06-11") == pytest.approx(0.9375)  # day 7
@@ -111,16 +112,18 @@ def test_hand_computed_when_percentiles():
 def test_percentile_rules_match_naive(p):
     counts = [2, 2, 5, 0, 1, 0, 0]
     h = daily("2024-06-03", counts)
-    when = forecast.when(h, 9, start="2024-06-10", window=7, percentiles=[p], horizon=60)
+    when = forecast.when(h, 9, start="2024-06-10", window=7, percentiles=[p], horizon=60,
+                         method="daily")
     pmf, beyond = naive_when_pmf(counts, 9, 60)
     assert when.percentile(p).value == naive_when_percentile(pmf, beyond, p)
-    many = forecast.how_many(h, days=6, start="2024-06-10", window=7, percentiles=[p])
+    many = forecast.how_many(h, days=6, start="2024-06-10", window=7, percentiles=[p],
+                             method="daily")
     assert many.percentile(p).value == naive_how_many_percentile(naive_how_many_pmf(counts, 6), p)
 
 
 def test_not_within_horizon_is_reported():
     h = daily("2024-06-03", [1] + [0] * 29)
-    f = forecast.when(h, 5, start="2024-07-03", window=30, horizon=40)
+    f = forecast.when(h, 5, start="2024-07-03", window=30, horizon=40, method="daily")
     assert 0 < f.not_within_horizon < 1
     assert f.percentile(95).value is None and f.percentile(95).date is None
     assert any("do not finish within the horizon" in w for w in f.warnings)

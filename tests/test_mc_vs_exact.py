@@ -42,7 +42,7 @@ def test_when_mc_agrees_with_exact(data_dir, name):
     start = start_for(history, name)
     if not name.endswith("(real)"):
         window = len(history.counts) + 20
-    kw = dict(start=start, window=window, percentiles=(10, 50, 70, 85, 95))
+    kw = dict(start=start, window=window, percentiles=(10, 50, 70, 85, 95), method="daily")
     exact = forecast.when(history, items, engine="exact", **kw)
     mc = forecast.when(history, items, engine="mc", trials=TRIALS, rng=2024, **kw)
     for pe, pm in zip(exact.percentiles(), mc.percentiles(), strict=True):
@@ -61,7 +61,8 @@ def test_how_many_mc_agrees_with_exact(data_dir, name):
     start = start_for(history, name)
     if not name.endswith("(real)"):
         window = len(history.counts) + 20
-    kw = dict(start=start, window=window, days=20, percentiles=(10, 50, 70, 85, 95))
+    kw = dict(start=start, window=window, days=20, percentiles=(10, 50, 70, 85, 95),
+              method="daily")
     exact = forecast.how_many(history, engine="exact", **kw)
     mc = forecast.how_many(history, engine="mc", trials=TRIALS, rng=7, **kw)
     for pe, pm in zip(exact.percentiles(), mc.percentiles(), strict=True):
@@ -74,10 +75,12 @@ def test_how_many_mc_agrees_with_exact(data_dir, name):
 
 def test_constant_throughput_monte_carlo():
     h = daily("2024-06-03", [1] * 10)
-    f = forecast.when(h, 17, start="2024-06-13", window=10, engine="mc", trials=1000)
+    f = forecast.when(h, 17, start="2024-06-13", window=10, engine="mc", trials=1000,
+                      method="daily")
     assert {p.value for p in f.percentiles()} == {17}
     assert {p.se for p in f.percentiles()} == {0.0}
-    g = forecast.how_many(h, days=9, start="2024-06-13", window=10, engine="mc", trials=1000)
+    g = forecast.how_many(h, days=9, start="2024-06-13", window=10, engine="mc", trials=1000,
+                          method="daily")
     assert {p.value for p in g.percentiles()} == {9}
 
 
@@ -87,9 +90,9 @@ def test_mc_percentiles_follow_the_rules_on_the_trials():
     h = daily("2024-03-01", [0, 1, 2, 0, 3, 5, 0, 0, 1])
     levels = (5, 33, 50, 85, 97.5)
     f = forecast.when(h, 25, start="2024-03-10", window=9, engine="mc", trials=3001,
-                      percentiles=levels)
+                      percentiles=levels, method="daily")
     g = forecast.how_many(h, days=8, start="2024-03-10", window=9, engine="mc", trials=3001,
-                          percentiles=levels)
+                          percentiles=levels, method="daily")
     for p in levels:
         assert f.percentile(p).value == naive_when_percentile_from_trials(f.draws, p, f.horizon)
         assert g.percentile(p).value == naive_how_many_percentile_from_trials(g.draws, p)
@@ -99,6 +102,7 @@ def test_reported_precision_shrinks_with_trials():
     h = daily("2024-03-01", [0, 1, 2, 0, 3, 5, 0, 0, 1, 7, 0, 2])
     widths = []
     for trials in (1_000, 100_000):
-        f = forecast.when(h, 200, start="2024-03-13", window=12, engine="mc", trials=trials)
+        f = forecast.when(h, 200, start="2024-03-13", window=12, engine="mc", trials=trials,
+                          method="daily")
         widths.append(np.mean([p.high - p.low for p in f.percentiles()]))
     assert widths[1] < widths[0] / 3

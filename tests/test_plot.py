@@ -29,7 +29,7 @@ def vlines(ax):
 
 
 def test_when_plot_marks_percentiles_and_target(ado_history):
-    f = forecast.when(ado_history, 40, start=START, target="2024-07-15")
+    f = forecast.when(ado_history, 40, start=START, target="2024-07-15", method="daily")
     ax = forecast.plot.when(f)
     lines = vlines(ax)
     assert len(lines) == 5
@@ -44,7 +44,7 @@ def test_when_plot_marks_percentiles_and_target(ado_history):
 
 
 def test_how_many_plot_marks_or_more_percentiles(ado_history):
-    f = forecast.how_many(ado_history, days=20, start=START)
+    f = forecast.how_many(ado_history, days=20, start=START, method="daily")
     fig, ax = plt.subplots()
     assert forecast.plot.how_many(f, ax=ax) is ax
     lines = vlines(ax)
@@ -89,9 +89,9 @@ def history_through(history, first, last):
 
 
 @pytest.mark.parametrize("options", [
-    {},                                              # exact, daily
+    {"method": "daily"},                             # exact, daily
     {"method": "weekly"},                            # exact, weekly blocks
-    {"engine": "mc", "trials": 3000, "rng": 11},     # Monte Carlo, replayed trials
+    {"method": "daily", "engine": "mc", "trials": 3000, "rng": 11},  # Monte Carlo, replayed
     {"method": "bayes", "trials": 2000, "rng": 5},   # Bayesian bootstrap (Monte Carlo only)
 ])
 def test_burnup_lines_meet_the_backlog_on_the_forecast_percentile_dates(ado_history, options):
@@ -127,11 +127,11 @@ def test_burnup_lines_meet_the_backlog_on_the_forecast_percentile_dates(ado_hist
 
 
 def test_burnup_band_is_the_how_many_forecast_of_each_day(ado_history):
-    f = forecast.when(ado_history, 40, start=START)
+    f = forecast.when(ado_history, 40, start=START, method="daily")
     ax = forecast.plot.burnup(ado_history, f)
     base = history_through(ado_history, f.sample.first, START - dt.timedelta(days=1))
     for days in (5, 12, 20, 27):
-        hm = forecast.how_many(ado_history, days=days, start=START)
+        hm = forecast.how_many(ado_history, days=days, start=START, method="daily")
         x = date2num(hm.end)
         for p in (50, 85, 95):
             line = by_label(ax, f"P{p}:")
@@ -139,7 +139,7 @@ def test_burnup_band_is_the_how_many_forecast_of_each_day(ado_history):
 
 
 def test_burnup_since_and_levels_and_given_axes(ado_history):
-    f = forecast.when(ado_history, 15, start=START)
+    f = forecast.when(ado_history, 15, start=START, method="daily")
     fig, ax = plt.subplots()
     assert forecast.plot.burnup(ado_history, f, ax=ax, since="2024-05-01",
                                 levels=(70, 50)) is ax
@@ -153,7 +153,7 @@ def test_burnup_since_and_levels_and_given_axes(ado_history):
 # --- calendar heat map --------------------------------------------------------------------
 
 def test_calendar_cells_are_the_chance_of_being_done_by_each_day(ado_history):
-    f = forecast.when(ado_history, 40, start="2024-06-05", target="2024-07-15")
+    f = forecast.when(ado_history, 40, start="2024-06-05", target="2024-07-15", method="daily")
     ax = forecast.plot.calendar(f)
     closed, chance = ax.images
     grid = chance.get_array()
@@ -201,7 +201,7 @@ def test_calendar_greys_holidays_and_skips_weeks_without_a_chance():
     days = np.datetime64("2024-01-01") + np.arange(150)
     h = forecast.History.from_counts(days, np.tile([0, 1, 2, 1, 0, 0, 0], 22)[:150],
                                      calendar=holidays)
-    f = forecast.when(h, 120, start="2024-06-03")
+    f = forecast.when(h, 120, start="2024-06-03", method="daily")
     assert f.likelihood("2024-11-01") < 0.01
     ax = forecast.plot.calendar(f)
     closed, chance = ax.images
@@ -423,10 +423,11 @@ def record_file(tmp_path, *, when=True, how_many=True):
     for i, start in enumerate(("2024-06-03", "2024-06-10", "2024-06-17")):
         now = dt.datetime(2024, 6, 3, 9) + dt.timedelta(weeks=i)
         if when:
-            record(forecast.when(h, 30, start=start, target="2024-07-31"), log, name="rel",
+            record(forecast.when(h, 30, start=start, target="2024-07-31",
+                                 method="daily"), log, name="rel",
                    now=now)
         if how_many:
-            record(forecast.how_many(h, by="2024-06-28", start=start), log, now=now)
+            record(forecast.how_many(h, by="2024-06-28", start=start, method="daily"), log, now=now)
     return forecast.trend(log)
 
 
@@ -468,7 +469,7 @@ def test_trend_without_any_p85_says_so(tmp_path):
 
     log = tmp_path / "record.csv"
     h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
-    record(forecast.when(h, 10**6, start="2024-06-05"), log)
+    record(forecast.when(h, 10**6, start="2024-06-05", method="daily"), log)
     ax = forecast.plot.trend(forecast.trend(log))
     assert not ax.get_lines()
     assert [t.get_text() for t in ax.texts] == ["no record has a P85 within its horizon"]
@@ -486,7 +487,8 @@ def test_report_trend_figure_draws_how_many_records(tmp_path):
 
 
 def test_how_many_plot_has_whole_item_ticks(ado_history):
-    f = forecast.how_many(ado_history, days=5, start=START)  # 0 to 18: 2.5 steps by default
+    f = forecast.how_many(ado_history, days=5, start=START,
+                          method="daily")  # 0 to 18: 2.5 steps by default
     ax = forecast.plot.how_many(f)
     ax.figure.canvas.draw()
     ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]

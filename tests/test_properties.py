@@ -25,7 +25,8 @@ def history_of(counts):
 def ask_when(counts, items, engine="exact"):
     start = START + dt.timedelta(days=len(counts))
     return forecast.when(history_of(counts), items, start=start, window=len(counts),
-                         percentiles=LEVELS, engine=engine, trials=400, horizon=3000)
+                         percentiles=LEVELS, engine=engine, trials=400, horizon=3000,
+                         method="daily")
 
 
 def days_of(result):
@@ -81,7 +82,7 @@ def test_percentiles_are_monotone_in_p(counts, items, days, engine):
     assert when == sorted(when)  # a higher level is a later (or equal) day
     start = START + dt.timedelta(days=len(counts))
     many = forecast.how_many(history_of(counts), days=days, start=start, window=len(counts),
-                             percentiles=LEVELS, engine=engine, trials=400)
+                             percentiles=LEVELS, engine=engine, trials=400, method="daily")
     values = [p.value for p in many.percentiles()]
     assert values == sorted(values, reverse=True)  # a higher level is a smaller count
 
@@ -93,5 +94,6 @@ def test_when_and_how_many_are_consistent(counts, items):
     f = ask_when(counts, items)
     start = START + dt.timedelta(days=len(counts))
     d = f.percentile(50).value
-    g = forecast.how_many(history_of(counts), days=d, start=start, window=len(counts))
+    g = forecast.how_many(history_of(counts), days=d, start=start, window=len(counts),
+                          method="daily")
     assert abs(g.likelihood(items) - float(f.cdf[d])) < 1e-9

@@ -40,9 +40,10 @@ def test_python_example_values():
 
     history = forecast.read_history("examples/team.csv", holidays="GB")
     f = forecast.when(history, 40, start="2024-06-03", target="2024-07-15")
-    assert "datetime.date(2024, 7, 15)" in README
-    assert f.percentile(85).date.isoformat() == "2024-07-15"
-    assert "0.852..." in README and f"{f.likelihood('2024-07-15'):.3f}" == "0.852"
+    assert "datetime.date(2024, 7, 11)" in README
+    assert f.percentile(85).date.isoformat() == "2024-07-11"
+    assert "# 0.8906" in README and f"{f.likelihood('2024-07-15'):.4f}" == "0.8906"
+    assert "'bayes': what auto chose" in README and f.method == "bayes"
 
 
 def test_portfolio_joint_claim():

@@ -15,10 +15,10 @@ ADO = "tests/data/ado-flowmetrics.csv"
 def test_record_appends_and_never_rewrites(tmp_path):
     log = tmp_path / "r.csv"
     h = daily("2024-06-03", [1, 2, 0, 3])
-    first = forecast.when(h, 10, start="2024-06-07", window=4, target="2024-06-20")
+    first = forecast.when(h, 10, start="2024-06-07", window=4, target="2024-06-20", method="daily")
     assert record(first, log, name="rel", now=dt.datetime(2024, 6, 7, 9)) == 1
     before = log.read_bytes()
-    later = forecast.when(h, 20, start="2024-06-07", window=4, target="2024-06-20")
+    later = forecast.when(h, 20, start="2024-06-07", window=4, target="2024-06-20", method="daily")
     record(later, log, name="rel", now=dt.datetime(2024, 6, 14, 9))
     after = log.read_bytes()
     assert after.startswith(before)  # earlier rows untouched
@@ -32,14 +32,14 @@ def test_record_appends_and_never_rewrites(tmp_path):
 def test_half_written_row_is_detected_and_earlier_rows_survive(tmp_path):
     log = tmp_path / "r.csv"
     h = daily("2024-06-03", [1, 2, 0, 3])
-    record(forecast.when(h, 10, start="2024-06-07", window=4), log, name="a")
+    record(forecast.when(h, 10, start="2024-06-07", window=4, method="daily"), log, name="a")
     intact = log.read_text()
     with open(log, "a") as handle:  # an interrupted write: half a row, no newline
         handle.write("2024-06-10T09:00:00+00:00,when,a,abc123,2024-06")
     result = trend(log)
     assert len(result.rows) == 1
     assert any("row 3" in w and "incomplete" in w for w in result.warnings)
-    record(forecast.when(h, 12, start="2024-06-07", window=4), log, name="a")
+    record(forecast.when(h, 12, start="2024-06-07", window=4, method="daily"), log, name="a")
     text = log.read_text()
     assert text.startswith(intact)
     again = trend(log)
@@ -51,7 +51,7 @@ def test_record_refuses_a_foreign_file(tmp_path):
     other.write_text("a,b\n1,2\n")
     h = daily("2024-06-03", [1, 2])
     with pytest.raises(DataError, match="is not a forecast record file"):
-        record(forecast.when(h, 3, start="2024-06-05", window=2), other)
+        record(forecast.when(h, 3, start="2024-06-05", window=2, method="daily"), other)
     assert other.read_text() == "a,b\n1,2\n"
 
 
@@ -81,10 +81,12 @@ def test_trend_of_a_missing_file():
 def test_a_row_cut_inside_quotes_does_not_swallow_the_next(tmp_path):
     log = tmp_path / "r.csv"
     h = daily("2024-06-03", [1, 2, 0, 3])
-    record(forecast.when(h, 10, start="2024-06-07", window=4), log, name="release, one")
+    record(forecast.when(h, 10, start="2024-06-07", window=4,
+                         method="daily"), log, name="release, one")
     with open(log, "a") as handle:
         handle.write('2024-06-10T09:00:00+00:00,when,"release, ')
-    record(forecast.when(h, 12, start="2024-06-07", window=4), log, name="release, one")
+    record(forecast.when(h, 12, start="2024-06-07", window=4,
+                         method="daily"), log, name="release, one")
     result = trend(log)
     assert len(result.rows) == 2
     assert any("row 3" in w and "incomplete" in w for w in result.warnings)
@@ -94,9 +96,9 @@ def test_how_many_by_a_date_is_one_outcome_as_the_start_moves(tmp_path):
     log = tmp_path / "r.csv"
     h = forecast.read_history("examples/team.csv")
     for i, start in enumerate(("2024-06-03", "2024-06-10", "2024-06-17")):
-        f = forecast.how_many(h, by="2024-06-28", start=start)
+        f = forecast.how_many(h, by="2024-06-28", start=start, method="daily")
         record(f, log, now=dt.datetime(2024, 6, 3, 9) + dt.timedelta(weeks=i))
-    record(forecast.how_many(h, days=10, start="2024-06-03"), log)
+    record(forecast.how_many(h, days=10, start="2024-06-03", method="daily"), log)
     result = trend(log)
     assert result.outcomes == ["items by 2024-06-28", "items in 10 working days"]
     rows = result.history("items by 2024-06-28")
@@ -112,7 +114,7 @@ def test_how_many_by_a_date_is_one_outcome_as_the_start_moves(tmp_path):
 def test_how_many_name_is_singular_for_one_day(tmp_path):
     log = tmp_path / "r.csv"
     record(forecast.how_many(daily("2024-06-03", [1, 2, 0, 3]), days=1, start="2024-06-07",
-                             window=4), log)
+                             window=4, method="daily"), log)
     assert trend(log).outcomes == ["items in 1 working day"]
 
 
@@ -120,7 +122,8 @@ def test_chance_moves_in_percentage_points(tmp_path):
     log = tmp_path / "r.csv"
     h = daily("2024-06-03", [1, 2, 0, 3, 1, 2, 1, 0, 2, 1])
     for i, items in enumerate((10, 25)):
-        f = forecast.when(h, items, start="2024-06-13", window=10, target="2024-06-28")
+        f = forecast.when(h, items, start="2024-06-13", window=10, target="2024-06-28",
+                          method="daily")
         record(f, log, name="rel", now=dt.datetime(2024, 6, 13, 9) + dt.timedelta(days=i))
     result = trend(log)
     first, last = (round(100 * float(r["probability"])) for r in result.history("rel"))

@@ -129,11 +129,15 @@ def test_plan_report_sections_in_reading_order(example):
     words = page.all_text()
     for team in result.portfolio.teams:
         assert f"Team {team.name}" in words
-    # signals: the platform history has two outlier days, reported as the check reports them
-    assert "2 outlier days (bulk closes?): 2024-03-11 (6), 2024-04-29 (9)" in words
+    # signals: the platform window has two outlier days, reported as the check reports them
+    assert "2 outlier days (bulk closes?): 2024-05-20 (4), 2024-05-28 (4)" in words
     # calibration: the configuration in use is marked, and the best one named
-    assert words.count("In use: daily, 90-day window.") == 2
-    assert "Best by CRPS:" in words
+    for team in result.portfolio.teams:  # the example's teams are on the default, auto
+        note = next(w for w in result.warnings if w.startswith(f"team {team.name!r}: method auto"))
+        method, window = re.search(r"chose (\w+) with a (\d+)-day window", note).groups()
+        assert f"In use: auto, which chose {method} with a {window}-day window." in words
+    assert words.count("In use: auto, which chose") == 2
+    assert words.count("Recommended:") == 2
     # inputs that reproduce it
     assert ("forecast plan examples/portfolio.toml --start 2024-06-03 --trials 10000 --seed 42"
             in words)
@@ -147,13 +151,16 @@ def test_plan_report_warnings_are_listed(example):
     result, _, page = example
     words = page.all_text()
     for warning in result.warnings:
-        assert " ".join(warning.split()) in words
+        # what auto chose is shown in the team's calibration section, under the team's name
+        team = re.match(r"team '([^']+)': (method auto.*)", warning, re.S)
+        shown = team.group(2) if team else warning
+        assert " ".join(shown.split()) in words
 
 
 def test_report_leaves_no_pyplot_figures_open():
     plt.close("all")
     h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
-    question_report(forecast.when(h, 10, start="2024-06-05"), h, backtest=False)
+    question_report(forecast.when(h, 10, start="2024-06-05", method="daily"), h, backtest=False)
     assert plt.get_fignums() == []
 
 
@@ -244,7 +251,7 @@ def test_hostile_names_render_as_text(tmp_path):
 
 def test_hostile_names_in_a_question_report(tmp_path):
     history = forecast.read_history(write_history(tmp_path / f"{IMG}.csv"))
-    result = forecast.when(history, 30, start=START, target="2024-07-01")
+    result = forecast.when(history, 30, start=START, target="2024-07-01", method="daily")
     log = tmp_path / "record.csv"
     forecast.record(result, log, name=SCRIPT)
     text = question_report(result, history, record=log, title=SCRIPT,
@@ -263,7 +270,7 @@ def team():
 
 
 def test_when_report_headline(team):
-    f = forecast.when(team, 40, start=START, target="2024-07-15")
+    f = forecast.when(team, 40, start=START, target="2024-07-15", method="daily")
     text = question_report(f, team, now=NOW)
     page = Page(text)
     header, *rows = page.tables["percentiles"]
@@ -279,7 +286,8 @@ def test_when_report_headline(team):
 
 
 def test_how_many_monte_carlo_report_shows_precision(team):
-    g = forecast.how_many(team, by="2024-06-28", start=START, engine="mc", rng=7, trials=4000)
+    g = forecast.how_many(team, by="2024-06-28", start=START, engine="mc", rng=7, trials=4000,
+                          method="daily")
     page = Page(question_report(g, team, backtest=False))
     header, *rows = page.tables["percentiles"]
     assert header == ["Chance", "Items or more", "± se", "99% interval"]
@@ -291,12 +299,12 @@ def test_how_many_monte_carlo_report_shows_precision(team):
 
 
 def test_backtest_options_and_failures_are_reported(team):
-    f = forecast.when(team, 20, start=START)
+    f = forecast.when(team, 20, start=START, method="daily")
     words = Page(question_report(f, team, backtest={"windows": (60,), "methods": ("daily",)})
                  ).all_text()
     assert "daily 60d" in words and "daily 90d" not in words
     short = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
-    g = forecast.when(short, 5, start="2024-06-05")
+    g = forecast.when(short, 5, start="2024-06-05", method="daily")
     words = Page(question_report(g, short)).all_text()
     assert "No backtest:" in words and "too little history for a backtest" in words
     with pytest.raises(ParameterError, match="backtest = 'yes' must be True, False or a mapping"):
@@ -308,7 +316,7 @@ def test_backtest_options_and_failures_are_reported(team):
 
 def test_a_figure_is_one_line_to_add_and_a_broken_one_is_a_note(monkeypatch):
     h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
-    f = forecast.when(h, 10, start="2024-06-05")
+    f = forecast.when(h, 10, start="2024-06-05", method="daily")
     monkeypatch.setattr(report, "QUESTION_FIGURES", [
         *report.QUESTION_FIGURES,
         Figure("Extra", "An added chart.", lambda r, fig: fig.add_subplot().plot([1, 2])),
@@ -323,8 +331,8 @@ def test_a_figure_is_one_line_to_add_and_a_broken_one_is_a_note(monkeypatch):
 def test_trend_section_from_a_record_file(tmp_path, team):
     log = tmp_path / "record.csv"
     first = dt.datetime(2024, 6, 3, tzinfo=dt.UTC)
-    forecast.record(forecast.when(team, 40, start=START), log, name="r1", now=first)
-    later = forecast.when(team, 60, start=START)
+    forecast.record(forecast.when(team, 40, start=START, method="daily"), log, name="r1", now=first)
+    later = forecast.when(team, 60, start=START, method="daily")
     forecast.record(later, log, name="r1", now=first + dt.timedelta(days=7))
     page = Page(question_report(later, team, record=log, backtest=False))
     header, *trend_rows = page.tables["moves"]

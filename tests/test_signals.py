@@ -33,10 +33,10 @@ def test_no_drift_on_a_stable_history():
 def test_drift_warning_appears_in_when():
     h = shifted_history(change_day=140)  # the change lies inside the last 90 days
     start = dt.date(2024, 1, 1) + dt.timedelta(days=168)
-    f = forecast.when(h, 50, start=start, window=90)
+    f = forecast.when(h, 50, start=start, window=90, method="daily")
     assert any("the window spans a change" in w and "--since 2024-05-" in w
                for w in f.warnings)
-    g = forecast.when(h, 50, start=start, since=dt.date(2024, 5, 20))
+    g = forecast.when(h, 50, start=start, since=dt.date(2024, 5, 20), method="daily")
     assert not any("spans a change" in w for w in g.warnings)
 
 
@@ -136,10 +136,10 @@ def test_weeks_after_the_history_ends_are_not_a_change():
     # the trailing-gap warning says what is wrong instead.
     h = shifted_history(after=3.0, before=3.0, days=120)
     start = h.last + dt.timedelta(days=22)
-    f = forecast.when(h, 30, start=start, window=60)
+    f = forecast.when(h, 30, start=start, window=60, method="daily")
     assert not any("throughput changed" in w for w in f.warnings), f.warnings
     assert any("have no completions at all" in w for w in f.warnings), f.warnings
-    inside = forecast.when(h, 30, start=h.last + dt.timedelta(days=1), window=60)
+    inside = forecast.when(h, 30, start=h.last + dt.timedelta(days=1), window=60, method="daily")
     assert not any("throughput changed" in w for w in inside.warnings)
 
 
