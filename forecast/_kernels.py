@@ -633,17 +633,23 @@ def _plan_days(
                     fast = daily and n_elig <= 2
                     event = False
                     while day < stop:
-                        c = capacity[u, day]
-                        if c == 0.0:
-                            day += 1
-                            continue
-                        if fast and c == 1.0:
-                            # the common day: one draw, whose low bits are the coins
-                            r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
-                            throughput = sample_values[lo + below(r, n_values)]
-                            hit = False
+                        if fast:
+                            # the common day (daily sampling, full capacity), in a loop of
+                            # its own so that its state stays in registers: one draw,
+                            # whose low bits are the coins; leaves on a day it cannot
+                            # settle (the general day below draws it afresh)
                             if two:
-                                if throughput <= _SPARE_BITS:
+                                while day < stop:
+                                    c = capacity[u, day]
+                                    if c == 0.0:
+                                        day += 1
+                                        continue
+                                    if c != 1.0:
+                                        break
+                                    r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
+                                    throughput = sample_values[lo + below(r, n_values)]
+                                    if throughput > _SPARE_BITS:
+                                        break  # more coins than the draw spares
                                     to_second = popcount(r & ((_ONE << np.uint64(throughput))
                                                               - _ONE))
                                     to_first = throughput - to_second
@@ -653,26 +659,41 @@ def _plan_days(
                                         s0, s1, s2, s3 = t0, t1, t2, t3
                                         day += 1
                                         continue
-                                    coins = r
+                                    coins = r  # a part finishes today
                                     n_coins = throughput
-                                    hit = True
-                                # else: more coins than the draw spares: the general day
+                                    event = True
+                                    break
                             else:
-                                if throughput < rem0:
-                                    rem0 -= throughput
-                                    s0, s1, s2, s3 = t0, t1, t2, t3
-                                    day += 1
-                                    continue
-                                n_coins = 0
-                                hit = True
-                            if hit:  # a part finishes today
+                                while day < stop:
+                                    c = capacity[u, day]
+                                    if c == 0.0:
+                                        day += 1
+                                        continue
+                                    if c != 1.0:
+                                        break
+                                    r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
+                                    throughput = sample_values[lo + below(r, n_values)]
+                                    if throughput < rem0:
+                                        rem0 -= throughput
+                                        s0, s1, s2, s3 = t0, t1, t2, t3
+                                        day += 1
+                                        continue
+                                    n_coins = 0  # the part finishes today
+                                    event = True
+                                    break
+                            if event:
                                 a0, a1, a2, a3 = s0, s1, s2, s3
                                 saved_position = position[u]
                                 saved_base = base[u]
                                 s0, s1, s2, s3 = t0, t1, t2, t3
-                                event = True
                                 left = throughput
                                 break
+                            if day >= stop:
+                                break
+                        c = capacity[u, day]
+                        if c == 0.0:
+                            day += 1
+                            continue
                         # the general day, drawn from the same stream position
                         a0, a1, a2, a3 = s0, s1, s2, s3
                         saved_position = position[u]
