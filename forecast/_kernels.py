@@ -395,6 +395,21 @@ def _plan_days(
     for p in range(n_parts):
         if n_prereq[part_outcome[p]] > 0:
             held_at_start[part_team[p]] += 1
+    # each team's open days (capacity not 0), the same for every trial, so that
+    # the common day's loop steps over closed days without visiting them:
+    # n_open[t, d] open days before day d, open_day[t, i] the i-th, open_cap its capacity
+    n_open = np.zeros((n_teams, horizon + 1), dtype=np.int64)
+    open_day = np.full((n_teams, horizon + 1), horizon, dtype=np.int64)
+    open_cap = np.zeros((n_teams, horizon + 1))
+    for t in range(n_teams):
+        i = 0
+        for d in range(horizon):
+            n_open[t, d] = i
+            if capacity[t, d] != 0.0:
+                open_day[t, i] = d
+                open_cap[t, i] = capacity[t, d]
+                i += 1
+        n_open[t, horizon] = i
     for trial in prange(trials):
         s0, s1, s2, s3 = trial_state(size_key, trial)
         remaining = np.empty(n_parts, dtype=np.int64)
@@ -635,16 +650,15 @@ def _plan_days(
                     while day < stop:
                         if fast:
                             # the common day (daily sampling, full capacity), in a loop of
-                            # its own so that its state stays in registers: one draw,
-                            # whose low bits are the coins; leaves on a day it cannot
-                            # settle (the general day below draws it afresh)
+                            # its own so that its state stays in registers, over the
+                            # team's open days only: one draw, whose low bits are the
+                            # coins; leaves on a day it cannot settle (the general day
+                            # below draws it afresh)
                             if two:
-                                while day < stop:
-                                    c = capacity[u, day]
-                                    if c == 0.0:
-                                        day += 1
-                                        continue
-                                    if c != 1.0:
+                                i = n_open[u, day]
+                                i_stop = n_open[u, stop]
+                                while i < i_stop:
+                                    if open_cap[u, i] != 1.0:
                                         break
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
                                     throughput = sample_values[lo + below(r, n_values)]
@@ -657,30 +671,29 @@ def _plan_days(
                                         rem0 -= to_first
                                         rem1 -= to_second
                                         s0, s1, s2, s3 = t0, t1, t2, t3
-                                        day += 1
+                                        i += 1
                                         continue
                                     coins = r  # a part finishes today
                                     n_coins = throughput
                                     event = True
                                     break
                             else:
-                                while day < stop:
-                                    c = capacity[u, day]
-                                    if c == 0.0:
-                                        day += 1
-                                        continue
-                                    if c != 1.0:
+                                i = n_open[u, day]
+                                i_stop = n_open[u, stop]
+                                while i < i_stop:
+                                    if open_cap[u, i] != 1.0:
                                         break
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
                                     throughput = sample_values[lo + below(r, n_values)]
                                     if throughput < rem0:
                                         rem0 -= throughput
                                         s0, s1, s2, s3 = t0, t1, t2, t3
-                                        day += 1
+                                        i += 1
                                         continue
                                     n_coins = 0  # the part finishes today
                                     event = True
                                     break
+                            day = open_day[u, i] if i < i_stop else stop
                             if event:
                                 a0, a1, a2, a3 = s0, s1, s2, s3
                                 saved_position = position[u]
