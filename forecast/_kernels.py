@@ -395,6 +395,21 @@ def _plan_days(
     for p in range(n_parts):
         if n_prereq[part_outcome[p]] > 0:
             held_at_start[part_team[p]] += 1
+    # Inside a trial, parts are numbered by their place in the teams' queues
+    # (team_parts order), so that a queue scan reads contiguous memory: part p
+    # is at queue_of[p]; queue_outcome/queue_team are part_outcome/part_team
+    # in that order, outcome_queue is outcome_parts in it.
+    queue_of = np.empty(n_parts, dtype=np.int64)
+    queue_outcome = np.empty(n_parts, dtype=np.int64)
+    queue_team = np.empty(n_parts, dtype=np.int64)
+    for k in range(n_parts):
+        p = team_parts[k]
+        queue_of[p] = k
+        queue_outcome[k] = part_outcome[p]
+        queue_team[k] = part_team[p]
+    outcome_queue = np.empty(outcome_parts.size, dtype=np.int64)
+    for j in range(outcome_parts.size):
+        outcome_queue[j] = queue_of[outcome_parts[j]]
     # each team's open days (capacity not 0), the same for every trial, so that
     # the common day's loop steps over closed days without visiting them:
     # n_open[t, d] open days before day d, open_day[t, i] the i-th, open_cap its capacity
@@ -425,12 +440,12 @@ def _plan_days(
         for p in range(n_parts):
             if pool_count[p] > 0:
                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                remaining[p] = pool_values[pool_offset[p] + below(r, pool_count[p])]
+                remaining[queue_of[p]] = pool_values[pool_offset[p] + below(r, pool_count[p])]
             elif size_high[p] > size_low[p]:
                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                remaining[p] = size_low[p] + below(r, size_high[p] - size_low[p] + 1)
+                remaining[queue_of[p]] = size_low[p] + below(r, size_high[p] - size_low[p] + 1)
             else:
-                remaining[p] = size_low[p]
+                remaining[queue_of[p]] = size_low[p]
         # 2. scope growth, one multiplier per outcome, stochastic rounding per part
         for o in range(n_outcomes):
             parts_left[o] = outcome_offsets[o + 1] - outcome_offsets[o]
@@ -441,7 +456,7 @@ def _plan_days(
                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
                 m = split_low[o] + unit(r) * (split_high[o] - split_low[o])
             for k in range(outcome_offsets[o], outcome_offsets[o + 1]):
-                p = outcome_parts[k]
+                p = outcome_queue[k]
                 x = remaining[p] * m
                 whole = np.floor(x)
                 frac = x - whole
@@ -466,11 +481,15 @@ def _plan_days(
                 if risk_high[q] > risk_low[q]:
                     r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
                     extra += below(r, risk_high[q] - risk_low[q] + 1)
-                remaining[risk_part[q]] += extra
+                remaining[queue_of[risk_part[q]]] += extra
             else:
                 delay[o] = max(delay[o], risk_delay[q])
-        for p in range(n_parts):
-            sizes[trial, part_outcome[p]] += remaining[p]
+        # the first day each part may start: -1 while its outcome waits
+        start = np.empty(n_parts, dtype=np.int64)
+        for k in range(n_parts):
+            o = queue_outcome[k]
+            sizes[trial, o] += remaining[k]
+            start[k] = -1 if n_prereq[o] > 0 else delay[o]
         # 4. per-team streams and sampling state: a team walks through drawn
         # blocks of `width` days (a block is drawn at its first working day)
         streams = np.empty((n_teams, 4), dtype=np.uint64)
@@ -497,7 +516,7 @@ def _plan_days(
             for u in range(n_teams):
                 day = cur[u]
                 end = team_offsets[u + 1]
-                while head[u] < end and remaining[team_parts[head[u]]] <= 0:
+                while head[u] < end and remaining[head[u]] <= 0:
                     head[u] += 1
                 if day >= horizon or head[u] == end:
                     if day < horizon:
@@ -538,12 +557,12 @@ def _plan_days(
                     if mode != _HAND:
                         want = w + left if mode == _DEEP else w
                         store = 0 if mode == _DEEP else w
-                        for k in range(head[u], end):
-                            p = team_parts[k]
+                        for p in range(head[u], end):
                             if remaining[p] <= 0:
                                 continue
-                            o = part_outcome[p]
-                            if waiting[o] > 0:
+                            start_day = start[p]
+                            if start_day < 0:
+                                o = queue_outcome[p]
                                 # o waits through day cur[v] at least, for each team v
                                 # owing a part to one of its unfinished prerequisites
                                 # (through the horizon if u itself owes one)
@@ -553,9 +572,9 @@ def _plan_days(
                                     if parts_left[q] == 0:
                                         continue
                                     for j in range(outcome_offsets[q], outcome_offsets[q + 1]):
-                                        pq = outcome_parts[j]
+                                        pq = outcome_queue[j]
                                         if remaining[pq] > 0:
-                                            v = part_team[pq]
+                                            v = queue_team[pq]
                                             if v == u:
                                                 through = horizon
                                             elif cur[v] > through:
@@ -563,7 +582,6 @@ def _plan_days(
                                 if through + 1 < known:
                                     known = through + 1
                                 continue
-                            start_day = max(ready[o], delay[o])
                             if start_day > day:
                                 if start_day < change:
                                     change = start_day
@@ -601,7 +619,7 @@ def _plan_days(
                             if remaining[p] > 0:
                                 continue
                             n_coins = 0  # the eligible set changes: the rest draws afresh
-                            o = part_outcome[p]
+                            o = queue_outcome[p]
                             if day > last[o]:
                                 last[o] = day
                             parts_left[o] -= 1
@@ -615,8 +633,10 @@ def _plan_days(
                                         ready[d] = last[o] + 1
                                     if waiting[d] == 0:
                                         for j in range(outcome_offsets[d], outcome_offsets[d + 1]):
-                                            held[part_team[outcome_parts[j]]] -= 1
-                            while head[u] < end and remaining[team_parts[head[u]]] <= 0:
+                                            pd = outcome_queue[j]
+                                            held[queue_team[pd]] -= 1
+                                            start[pd] = max(ready[d], delay[d])
+                            while head[u] < end and remaining[head[u]] <= 0:
                                 head[u] += 1
                             finished = True
                             break
