@@ -412,10 +412,12 @@ def _plan_days(
         outcome_queue[j] = queue_of[outcome_parts[j]]
     # each team's open days (capacity not 0), the same for every trial, so that
     # the common day's loop steps over closed days without visiting them:
-    # n_open[t, d] open days before day d, open_day[t, i] the i-th, open_cap its capacity
+    # n_open[t, d] open days before day d, open_day[t, i] the i-th, open_cap its capacity,
+    # full_end[t, i] the first open day from the i-th on whose capacity is not 1
     n_open = np.zeros((n_teams, horizon + 1), dtype=np.int64)
     open_day = np.full((n_teams, horizon + 1), horizon, dtype=np.int64)
     open_cap = np.zeros((n_teams, horizon + 1))
+    full_end = np.zeros((n_teams, horizon + 1), dtype=np.int64)
     for t in range(n_teams):
         i = 0
         for d in range(horizon):
@@ -425,6 +427,9 @@ def _plan_days(
                 open_cap[t, i] = capacity[t, d]
                 i += 1
         n_open[t, horizon] = i
+        full_end[t, i] = i
+        for j in range(i - 1, -1, -1):
+            full_end[t, j] = full_end[t, j + 1] if open_cap[t, j] == 1.0 else j
     for trial in prange(trials):
         s0, s1, s2, s3 = trial_state(size_key, trial)
         remaining = np.empty(n_parts, dtype=np.int64)
@@ -676,10 +681,9 @@ def _plan_days(
                             # below draws it afresh)
                             if two:
                                 i = n_open[u, day]
-                                i_stop = n_open[u, stop]
+                                i_end = n_open[u, stop]
+                                i_stop = min(i_end, full_end[u, i])
                                 while i < i_stop:
-                                    if open_cap[u, i] != 1.0:
-                                        break
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
                                     throughput = sample_values[lo + below(r, n_values)]
                                     if throughput > _SPARE_BITS:
@@ -699,10 +703,9 @@ def _plan_days(
                                     break
                             else:
                                 i = n_open[u, day]
-                                i_stop = n_open[u, stop]
+                                i_end = n_open[u, stop]
+                                i_stop = min(i_end, full_end[u, i])
                                 while i < i_stop:
-                                    if open_cap[u, i] != 1.0:
-                                        break
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
                                     throughput = sample_values[lo + below(r, n_values)]
                                     if throughput < rem0:
@@ -713,7 +716,7 @@ def _plan_days(
                                     n_coins = 0  # the part finishes today
                                     event = True
                                     break
-                            day = open_day[u, i] if i < i_stop else stop
+                            day = open_day[u, i] if i < i_end else stop
                             if event:
                                 a0, a1, a2, a3 = s0, s1, s2, s3
                                 saved_position = position[u]
