@@ -395,6 +395,41 @@ def _plan_days(
     for p in range(n_parts):
         if n_prereq[part_outcome[p]] > 0:
             held_at_start[part_team[p]] += 1
+    # Inside a trial, parts are numbered by their place in the teams' queues
+    # (team_parts order), so that a queue scan reads contiguous memory: part p
+    # is at queue_of[p]; queue_outcome/queue_team are part_outcome/part_team
+    # in that order, outcome_queue is outcome_parts in it.
+    queue_of = np.empty(n_parts, dtype=np.int64)
+    queue_outcome = np.empty(n_parts, dtype=np.int64)
+    queue_team = np.empty(n_parts, dtype=np.int64)
+    for k in range(n_parts):
+        p = team_parts[k]
+        queue_of[p] = k
+        queue_outcome[k] = part_outcome[p]
+        queue_team[k] = part_team[p]
+    outcome_queue = np.empty(outcome_parts.size, dtype=np.int64)
+    for j in range(outcome_parts.size):
+        outcome_queue[j] = queue_of[outcome_parts[j]]
+    # each team's open days (capacity not 0), the same for every trial, so that
+    # the common day's loop steps over closed days without visiting them:
+    # n_open[t, d] open days before day d, open_day[t, i] the i-th, open_cap its capacity,
+    # full_end[t, i] the first open day from the i-th on whose capacity is not 1
+    n_open = np.zeros((n_teams, horizon + 1), dtype=np.int64)
+    open_day = np.full((n_teams, horizon + 1), horizon, dtype=np.int64)
+    open_cap = np.zeros((n_teams, horizon + 1))
+    full_end = np.zeros((n_teams, horizon + 1), dtype=np.int64)
+    for t in range(n_teams):
+        i = 0
+        for d in range(horizon):
+            n_open[t, d] = i
+            if capacity[t, d] != 0.0:
+                open_day[t, i] = d
+                open_cap[t, i] = capacity[t, d]
+                i += 1
+        n_open[t, horizon] = i
+        full_end[t, i] = i
+        for j in range(i - 1, -1, -1):
+            full_end[t, j] = full_end[t, j + 1] if open_cap[t, j] == 1.0 else j
     for trial in prange(trials):
         s0, s1, s2, s3 = trial_state(size_key, trial)
         remaining = np.empty(n_parts, dtype=np.int64)
@@ -410,12 +445,12 @@ def _plan_days(
         for p in range(n_parts):
             if pool_count[p] > 0:
                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                remaining[p] = pool_values[pool_offset[p] + below(r, pool_count[p])]
+                remaining[queue_of[p]] = pool_values[pool_offset[p] + below(r, pool_count[p])]
             elif size_high[p] > size_low[p]:
                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                remaining[p] = size_low[p] + below(r, size_high[p] - size_low[p] + 1)
+                remaining[queue_of[p]] = size_low[p] + below(r, size_high[p] - size_low[p] + 1)
             else:
-                remaining[p] = size_low[p]
+                remaining[queue_of[p]] = size_low[p]
         # 2. scope growth, one multiplier per outcome, stochastic rounding per part
         for o in range(n_outcomes):
             parts_left[o] = outcome_offsets[o + 1] - outcome_offsets[o]
@@ -426,7 +461,7 @@ def _plan_days(
                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
                 m = split_low[o] + unit(r) * (split_high[o] - split_low[o])
             for k in range(outcome_offsets[o], outcome_offsets[o + 1]):
-                p = outcome_parts[k]
+                p = outcome_queue[k]
                 x = remaining[p] * m
                 whole = np.floor(x)
                 frac = x - whole
@@ -451,11 +486,15 @@ def _plan_days(
                 if risk_high[q] > risk_low[q]:
                     r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
                     extra += below(r, risk_high[q] - risk_low[q] + 1)
-                remaining[risk_part[q]] += extra
+                remaining[queue_of[risk_part[q]]] += extra
             else:
                 delay[o] = max(delay[o], risk_delay[q])
-        for p in range(n_parts):
-            sizes[trial, part_outcome[p]] += remaining[p]
+        # the first day each part may start: -1 while its outcome waits
+        start = np.empty(n_parts, dtype=np.int64)
+        for k in range(n_parts):
+            o = queue_outcome[k]
+            sizes[trial, o] += remaining[k]
+            start[k] = -1 if n_prereq[o] > 0 else delay[o]
         # 4. per-team streams and sampling state: a team walks through drawn
         # blocks of `width` days (a block is drawn at its first working day)
         streams = np.empty((n_teams, 4), dtype=np.uint64)
@@ -482,7 +521,7 @@ def _plan_days(
             for u in range(n_teams):
                 day = cur[u]
                 end = team_offsets[u + 1]
-                while head[u] < end and remaining[team_parts[head[u]]] <= 0:
+                while head[u] < end and remaining[head[u]] <= 0:
                     head[u] += 1
                 if day >= horizon or head[u] == end:
                     if day < horizon:
@@ -523,12 +562,12 @@ def _plan_days(
                     if mode != _HAND:
                         want = w + left if mode == _DEEP else w
                         store = 0 if mode == _DEEP else w
-                        for k in range(head[u], end):
-                            p = team_parts[k]
+                        for p in range(head[u], end):
                             if remaining[p] <= 0:
                                 continue
-                            o = part_outcome[p]
-                            if waiting[o] > 0:
+                            start_day = start[p]
+                            if start_day < 0:
+                                o = queue_outcome[p]
                                 # o waits through day cur[v] at least, for each team v
                                 # owing a part to one of its unfinished prerequisites
                                 # (through the horizon if u itself owes one)
@@ -538,9 +577,9 @@ def _plan_days(
                                     if parts_left[q] == 0:
                                         continue
                                     for j in range(outcome_offsets[q], outcome_offsets[q + 1]):
-                                        pq = outcome_parts[j]
+                                        pq = outcome_queue[j]
                                         if remaining[pq] > 0:
-                                            v = part_team[pq]
+                                            v = queue_team[pq]
                                             if v == u:
                                                 through = horizon
                                             elif cur[v] > through:
@@ -548,7 +587,6 @@ def _plan_days(
                                 if through + 1 < known:
                                     known = through + 1
                                 continue
-                            start_day = max(ready[o], delay[o])
                             if start_day > day:
                                 if start_day < change:
                                     change = start_day
@@ -586,7 +624,7 @@ def _plan_days(
                             if remaining[p] > 0:
                                 continue
                             n_coins = 0  # the eligible set changes: the rest draws afresh
-                            o = part_outcome[p]
+                            o = queue_outcome[p]
                             if day > last[o]:
                                 last[o] = day
                             parts_left[o] -= 1
@@ -600,8 +638,10 @@ def _plan_days(
                                         ready[d] = last[o] + 1
                                     if waiting[d] == 0:
                                         for j in range(outcome_offsets[d], outcome_offsets[d + 1]):
-                                            held[part_team[outcome_parts[j]]] -= 1
-                            while head[u] < end and remaining[team_parts[head[u]]] <= 0:
+                                            pd = outcome_queue[j]
+                                            held[queue_team[pd]] -= 1
+                                            start[pd] = max(ready[d], delay[d])
+                            while head[u] < end and remaining[head[u]] <= 0:
                                 head[u] += 1
                             finished = True
                             break
@@ -633,17 +673,21 @@ def _plan_days(
                     fast = daily and n_elig <= 2
                     event = False
                     while day < stop:
-                        c = capacity[u, day]
-                        if c == 0.0:
-                            day += 1
-                            continue
-                        if fast and c == 1.0:
-                            # the common day: one draw, whose low bits are the coins
-                            r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
-                            throughput = sample_values[lo + below(r, n_values)]
-                            hit = False
+                        if fast:
+                            # the common day (daily sampling, full capacity), in a loop of
+                            # its own so that its state stays in registers, over the
+                            # team's open days only: one draw, whose low bits are the
+                            # coins; leaves on a day it cannot settle (the general day
+                            # below draws it afresh)
                             if two:
-                                if throughput <= _SPARE_BITS:
+                                i = n_open[u, day]
+                                i_end = n_open[u, stop]
+                                i_stop = min(i_end, full_end[u, i])
+                                while i < i_stop:
+                                    r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
+                                    throughput = sample_values[lo + below(r, n_values)]
+                                    if throughput > _SPARE_BITS:
+                                        break  # more coins than the draw spares
                                     to_second = popcount(r & ((_ONE << np.uint64(throughput))
                                                               - _ONE))
                                     to_first = throughput - to_second
@@ -651,28 +695,41 @@ def _plan_days(
                                         rem0 -= to_first
                                         rem1 -= to_second
                                         s0, s1, s2, s3 = t0, t1, t2, t3
-                                        day += 1
+                                        i += 1
                                         continue
-                                    coins = r
+                                    coins = r  # a part finishes today
                                     n_coins = throughput
-                                    hit = True
-                                # else: more coins than the draw spares: the general day
+                                    event = True
+                                    break
                             else:
-                                if throughput < rem0:
-                                    rem0 -= throughput
-                                    s0, s1, s2, s3 = t0, t1, t2, t3
-                                    day += 1
-                                    continue
-                                n_coins = 0
-                                hit = True
-                            if hit:  # a part finishes today
+                                i = n_open[u, day]
+                                i_end = n_open[u, stop]
+                                i_stop = min(i_end, full_end[u, i])
+                                while i < i_stop:
+                                    r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
+                                    throughput = sample_values[lo + below(r, n_values)]
+                                    if throughput < rem0:
+                                        rem0 -= throughput
+                                        s0, s1, s2, s3 = t0, t1, t2, t3
+                                        i += 1
+                                        continue
+                                    n_coins = 0  # the part finishes today
+                                    event = True
+                                    break
+                            day = open_day[u, i] if i < i_end else stop
+                            if event:
                                 a0, a1, a2, a3 = s0, s1, s2, s3
                                 saved_position = position[u]
                                 saved_base = base[u]
                                 s0, s1, s2, s3 = t0, t1, t2, t3
-                                event = True
                                 left = throughput
                                 break
+                            if day >= stop:
+                                break
+                        c = capacity[u, day]
+                        if c == 0.0:
+                            day += 1
+                            continue
                         # the general day, drawn from the same stream position
                         a0, a1, a2, a3 = s0, s1, s2, s3
                         saved_position = position[u]
