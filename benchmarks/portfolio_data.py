@@ -59,7 +59,9 @@ def _history(rng: np.random.Generator) -> forecast.History:
 def build(n_teams: int, n_outcomes: int) -> Portfolio:
     """Return the synthetic portfolio of ``n_teams`` teams and ``n_outcomes`` outcomes."""
     rng = np.random.default_rng([DATA_SEED, n_teams, n_outcomes])
-    teams = [Team(f"team{t:02d}", _history(rng), window=90, wip=WIP) for t in range(n_teams)]
+    # daily sampling, as the single-team kernel the plan kernel is compared with
+    teams = [Team(f"team{t:02d}", _history(rng), window=90, wip=WIP,
+                  method="daily") for t in range(n_teams)]
 
     # Who works on what: outcome o's first team cycles over the teams (so the
     # teams' queues interleave in priority order); 10% get one or two more teams.
