@@ -205,6 +205,7 @@ def day_percentiles(days: Any, levels: tuple[int, ...] = LEVELS) -> dict[int, in
 def exact_when_days(history: forecast.History) -> dict[int, int]:
     """P50/P85/P95 of the When question by the exact engine, in working days."""
     result = forecast.when(
-        history, ITEMS, start=START, window=WINDOW, engine="exact", percentiles=LEVELS
+        history, ITEMS, start=START, window=WINDOW, engine="exact", percentiles=LEVELS,
+        method="daily",
     )
     return {p: result.percentile(p).value for p in LEVELS}

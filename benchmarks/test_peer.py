@@ -5,8 +5,13 @@ the same 90-day sample.
 
 - ``peer``: ``montecarlo_swe.simulation.forecast_date`` with 10,000 trials,
   given a ``ThroughputMetrics`` whose ``working_days_throughput`` is our sample;
-- ``when_default``: ``forecast.when(history, 50, start=...)`` end to end from
-  an already-read History (engine ``auto``, i.e. exact);
+- ``when_default``: ``forecast.when(history, 50, start=..., method="daily")``
+  end to end from an already-read History: the peer's model (independent days
+  of the 90-day window), engine ``auto``, i.e. exact;
+- ``when_auto``: ``forecast.when(history, 50, start=...)`` with every default
+  (``method="auto"``: the team's backtest over the year before the start,
+  then the chosen configuration's forecast), which answers with another model
+  and so is timed but not compared for agreement;
 - ``when_mc``: the same with ``engine="mc"`` and 10,000 trials (equal trials).
 
 Agreement: each engine's P50/P85/P95 in working days minus the exact
@@ -66,27 +71,41 @@ def test_peer_when(benchmark, peer_metrics, exact_days, rate, count_team_days,
 
 def test_when_default(benchmark, history, exact_days, rate, record_agreement):
     benchmark.group = GROUP
-    forecast.when(history, ITEMS, start=START)  # load the compiled kernels
+    forecast.when(history, ITEMS, start=START, method="daily")  # load the compiled kernels
 
     def ask():
-        return forecast.when(history, ITEMS, start=START)
+        return forecast.when(history, ITEMS, start=START, method="daily")
 
     result = benchmark.pedantic(ask, rounds=300, iterations=1, warmup_rounds=5)
     assert result.engine == "exact"
     row = record_agreement(
-        "when", "forecast.when default (auto: exact)",
+        "when", "forecast.when method=daily (engine auto: exact)",
         {p: result.percentile(p).value for p in LEVELS}, exact_days,
     )
     rate(benchmark, "when_default", None, None, engine=result.engine,
          diff_vs_exact=row["diff"], percentiles=row["values"], exact=exact_days)
 
 
-def test_when_mc(benchmark, history, exact_days, rate, count_team_days, record_agreement):
+def test_when_auto(benchmark, history, rate):
     benchmark.group = GROUP
-    forecast.when(history, ITEMS, start=START, engine="mc", trials=100)  # load the kernels
+    forecast.when(history, ITEMS, start=START)  # load the compiled kernels
 
     def ask():
-        return forecast.when(history, ITEMS, start=START, engine="mc", trials=TRIALS, rng=SEED)
+        return forecast.when(history, ITEMS, start=START)
+
+    result = benchmark.pedantic(ask, rounds=5, iterations=1, warmup_rounds=1)
+    assert any(w.startswith("method auto chose") for w in result.warnings)
+    rate(benchmark, "when_auto", None, None, engine=result.engine, method=result.method)
+
+
+def test_when_mc(benchmark, history, exact_days, rate, count_team_days, record_agreement):
+    benchmark.group = GROUP
+    # load the kernels
+    forecast.when(history, ITEMS, start=START, engine="mc", trials=100, method="daily")
+
+    def ask():
+        return forecast.when(history, ITEMS, start=START, engine="mc", trials=TRIALS, rng=SEED,
+                             method="daily")
 
     result = benchmark.pedantic(ask, rounds=100, iterations=1, warmup_rounds=2)
     assert result.engine == "mc"
