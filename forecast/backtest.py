@@ -260,6 +260,7 @@ class _Tally:
     known_pits: list[float] = field(default_factory=list)
     origin_ids: list[int] = field(default_factory=list)
     recal: _Tally | None = None
+    online: bool = True  # also score the forecasts as recalibrated walk-forward
 
     def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
             ) -> None:
@@ -282,7 +283,7 @@ class _Tally:
         a miss (:func:`partial_recalibration`), and as it is otherwise.
         """
         cut = bisect.bisect_left(self.known_days, int(origin.astype(np.int64)))
-        if cut >= MIN_RECALIBRATION_ORIGINS:
+        if self.online and cut >= MIN_RECALIBRATION_ORIGINS:
             if self.recal is None:
                 self.recal = _Tally()
             fixed = partial_recalibration(pmf, self.known_pits[:cut], span_days)
@@ -551,6 +552,7 @@ def backtest(
     rng: Any = None,
     progress: Any = None,
     max_origins: int | None = None,
+    recalibrated: bool = True,
 ) -> BacktestResult:
     """Score sampling methods and windows on the history's own past.
 
@@ -580,6 +582,10 @@ def backtest(
         Called with (done, total) origins as the run advances.
     max_origins : int, optional
         Keep only the most recent origins (``auto`` uses a year of them).
+    recalibrated : bool
+        Also score every configuration as recalibrated walk-forward
+        (:attr:`Score.recalibrated`); ``auto``, which needs only the raw
+        scores, turns this off.
 
     Returns
     -------
@@ -699,7 +705,8 @@ def backtest(
                         pmf = how_many_pmf(sample.counts, h)
                     else:
                         pmf = how_many_pmf_blocks(blocks, h)
-                    tally = tallies.setdefault((method, window, "how-many", h), _Tally())
+                    tally = tallies.setdefault((method, window, "how-many", h),
+                                               _Tally(online=recalibrated))
                     tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),
                                      work[index + h - 1], h * 7 / 5)
                     tally.origin_ids.append(done)
@@ -714,7 +721,8 @@ def backtest(
                     day_pmf, _ = when_pmf(sample.counts, batch, limit)
                 else:
                     day_pmf, _ = when_pmf_blocks(blocks, batch, limit)
-                tallies.setdefault((method, window, "when", batch), _Tally()).add_online(
+                tallies.setdefault((method, window, "when", batch),
+                                   _Tally(online=recalibrated)).add_online(
                     day_pmf, when_actual, levels, np.datetime64(origin, "D"),
                     work[index + when_actual - 1], batch_days, when=True)
         if progress is not None:

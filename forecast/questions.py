@@ -115,8 +115,10 @@ def _auto(hist: History, begin: dt.date, window: int | None, since: Any,
         windows = (int(window),)
     fallback = STANDARD if exact else AUTO_DEFAULT
     try:
+        # only the P85 statements (for the note) and the raw scores are needed
         result = backtest(hist, start=begin, methods=methods, windows=windows,
-                          max_origins=AUTO_ORIGINS, trials=500)
+                          max_origins=AUTO_ORIGINS, trials=500, levels=(85,),
+                          recalibrated=False)
     except ParameterError as exc:
         reason = str(exc).split(": ", 1)[-1].split(";")[0]
         kept = None if since is not None else (window or fallback[1])
