@@ -12,6 +12,8 @@ whose 40-day outcome was known at the time:
   last 52 known origins (the rule ``auto`` had before);
 - ``kept-unless-z2``: bayes 30 unless the lowest one beat it by more than two
   standard errors (paired, overlapping horizons counted once): ``auto`` now;
+- ``kept-unless-z2-3y``: the same, judged on three years of origins instead
+  of one;
 
 each without recalibration, with a full quantile recalibration by the last
 52 known PITs, and with ``auto``'s rule (halfway, only on a miss of more than
@@ -77,7 +79,8 @@ def crps_of(row, config, h):
 def choose(rows, k, rule):
     if rule in ("standard", "bayes30"):
         return STANDARD if rule == "standard" else DEFAULT
-    known = [j for j in range(k) if rows[j]["known"] < rows[k]["origin"]][-52:]
+    lookback = 156 if rule.endswith("-3y") else 52
+    known = [j for j in range(k) if rows[j]["known"] < rows[k]["origin"]][-lookback:]
     if len(known) < 10:
         return DEFAULT
     rel: dict[tuple[str, int], list[float]] = {c: [] for c in CONFIGS}
@@ -142,7 +145,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, history, first, end in histories():
         rows = forecasts(history, origins(history, first, end))
-        for rule in ("standard", "bayes30", "lowest", "kept-unless-z2"):
+        for rule in ("standard", "bayes30", "lowest", "kept-unless-z2", "kept-unless-z2-3y"):
             for recal in ("none", "full", "auto"):
                 cells = score(rows, rule, recal)
                 print(f"| {name} | {rule} | {recal} | {cells[20]} | {cells[40]} |")
