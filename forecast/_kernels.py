@@ -367,8 +367,9 @@ def _plan_days(
     n_teams = wip.size
     n_parts = part_team.size
     n_outcomes = n_prereq.size
-    out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
-    sizes = np.zeros((trials, n_outcomes), dtype=np.int64)
+    # filled row by row inside the parallel loop, not here on one thread
+    out = np.empty((trials, n_outcomes), dtype=np.int32)
+    sizes = np.empty((trials, n_outcomes), dtype=np.int64)
     key = mix64(np.uint64(seed))
     size_key = mix64(key + _SIZE_SALT)
     max_wip = 1
@@ -432,6 +433,9 @@ def _plan_days(
             full_end[t, j] = full_end[t, j + 1] if open_cap[t, j] == 1.0 else j
     for trial in prange(trials):
         s0, s1, s2, s3 = trial_state(size_key, trial)
+        for o in range(n_outcomes):
+            out[trial, o] = horizon
+            sizes[trial, o] = 0
         remaining = np.empty(n_parts, dtype=np.int64)
         parts_left = np.empty(n_outcomes, dtype=np.int64)
         waiting = n_prereq.copy()
