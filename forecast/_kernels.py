@@ -338,6 +338,7 @@ _WINDOW = 0  # the parts eligible for a run of days
 _DEEP = 1  # a part finishes today: is every outcome the spill-over may reach known?
 _SPILL = 2  # a part finished: the parts eligible for the rest of the day
 _HAND = 3  # no scan: hand out the day's remaining items
+_REUSE = 4  # no scan: the last spill-over scan's parts are the next day's too
 
 
 def _plan_days(
@@ -550,8 +551,11 @@ def _plan_days(
                 left = 0  # the event day's items not yet handed out
                 coins = _ZERO
                 n_coins = 0
+                known = horizon + 1
+                change = horizon
                 while True:
-                    if mode == _WINDOW and (day >= horizon or head[u] == end):
+                    at_window = mode == _WINDOW or mode == _REUSE
+                    if at_window and (day >= horizon or head[u] == end):
                         if head[u] == end:
                             day = horizon
                         break
@@ -560,10 +564,11 @@ def _plan_days(
                     # which a waiting outcome met on the way may have been released by
                     # a team that has not simulated that far; `change` the first day
                     # after `day` on which a met outcome's ready or delay day passes.
-                    found = 0
-                    known = horizon + 1
-                    change = horizon
-                    if mode != _HAND:
+                    found = n_elig if mode == _REUSE else 0
+                    if mode != _REUSE:
+                        known = horizon + 1
+                        change = horizon
+                    if mode != _HAND and mode != _REUSE:
                         want = w + left if mode == _DEEP else w
                         store = 0 if mode == _DEEP else w
                         for p in range(head[u], end):
@@ -608,7 +613,8 @@ def _plan_days(
                             base[u] = saved_base
                             break
                         mode = _HAND
-                    elif mode == _SPILL:
+                    spilled = mode == _SPILL
+                    if spilled:
                         n_elig = found
                         mode = _HAND
                     if mode == _HAND:
@@ -655,10 +661,17 @@ def _plan_days(
                         left = 0
                         day += 1
                         mode = _WINDOW
+                        if spilled and not finished:
+                            # nothing changed since the spill-over scan: its parts,
+                            # `known` and `change` are today's too (a run stops at
+                            # `change`, so a part whose start day is today is found
+                            # by the scan after it)
+                            mode = _REUSE
                         continue
                     # _WINDOW: run days on this eligible set until `stop`, or until a
                     # part would finish (then hand that day's items out one by one)
                     n_elig = found
+                    mode = _WINDOW
                     if known <= day:
                         break  # today's queue depends on a team that is behind: wait
                     stop = min(known, change)
