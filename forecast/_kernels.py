@@ -320,6 +320,12 @@ def unit(r):
     return np.float64(r >> _S11) * _TO_UNIT
 
 
+@njit
+def below_unsigned(r, n):
+    """:func:`below` as an unsigned integer, so indexing skips the negative-index fix-up."""
+    return np.uint64(np.float64(r >> _S11) * _TO_UNIT * n)
+
+
 _SIZE_SALT = np.uint64(0x632BE59BD9B4E019)
 _TEAM_SALT = np.uint64(0xD1B54A32D192ED03)
 _SPARE_BITS = 11
@@ -545,6 +551,7 @@ def _plan_days(
                 daily = width == 1 and not team_bayes[u]
                 lo = sample_offsets[u]
                 n_values = sample_offsets[u + 1] - lo
+                values = sample_values[lo:lo + n_values]
                 first_day = day
                 mode = _WINDOW
                 n_elig = 0
@@ -702,7 +709,7 @@ def _plan_days(
                                 i_stop = min(i_end, full_end[u, i])
                                 while i < i_stop:
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
-                                    throughput = sample_values[lo + below(r, n_values)]
+                                    throughput = values[below_unsigned(r, n_values)]
                                     if throughput > _SPARE_BITS:
                                         break  # more coins than the draw spares
                                     to_second = popcount(r & ((_ONE << np.uint64(throughput))
@@ -724,7 +731,7 @@ def _plan_days(
                                 i_stop = min(i_end, full_end[u, i])
                                 while i < i_stop:
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
-                                    throughput = sample_values[lo + below(r, n_values)]
+                                    throughput = values[below_unsigned(r, n_values)]
                                     if throughput < rem0:
                                         rem0 -= throughput
                                         s0, s1, s2, s3 = t0, t1, t2, t3
