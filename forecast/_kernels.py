@@ -627,19 +627,42 @@ def _plan_days(
                     if mode == _HAND:
                         finished = False
                         while left > 0 and n_elig > 0:
-                            left -= 1
-                            pick = 0
-                            if n_coins > 0:  # the day's coins, in order, until a part finishes
-                                pick = np.int64(coins & _ONE)
-                                coins = coins >> _ONE
-                                n_coins -= 1
-                            elif n_elig > 1:
+                            if n_elig == 1:  # the items to the one part, at once
+                                p = eligible[0]
+                                take = min(left, remaining[p])
+                                left -= take
+                                remaining[p] -= take
+                                if remaining[p] > 0:
+                                    continue
+                            elif n_coins > 0:
+                                # the day's coins (two parts), in order, until a part
+                                # finishes, counted in registers
+                                p0 = eligible[0]
+                                p1 = eligible[1]
+                                r0 = remaining[p0]
+                                r1 = remaining[p1]
+                                take = min(left, n_coins)
+                                j = 0
+                                while j < take and r0 > 0 and r1 > 0:
+                                    bit = np.int64((coins >> np.uint64(j)) & _ONE)
+                                    r1 -= bit
+                                    r0 -= 1 - bit
+                                    j += 1
+                                coins = coins >> np.uint64(j) if j < 64 else _ZERO
+                                n_coins -= j
+                                left -= j
+                                remaining[p0] = r0
+                                remaining[p1] = r1
+                                if r0 > 0 and r1 > 0:
+                                    continue
+                                p = p0 if r0 == 0 else p1
+                            else:
+                                left -= 1
                                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                                pick = below(r, n_elig)
-                            p = eligible[pick]
-                            remaining[p] -= 1
-                            if remaining[p] > 0:
-                                continue
+                                p = eligible[below(r, n_elig)]
+                                remaining[p] -= 1
+                                if remaining[p] > 0:
+                                    continue
                             n_coins = 0  # the eligible set changes: the rest draws afresh
                             o = queue_outcome[p]
                             if day > last[o]:
