@@ -320,6 +320,12 @@ def unit(r):
     return np.float64(r >> _S11) * _TO_UNIT
 
 
+@njit
+def below_unsigned(r, n):
+    """:func:`below` as an unsigned integer, so indexing skips the negative-index fix-up."""
+    return np.uint64(np.float64(r >> _S11) * _TO_UNIT * n)
+
+
 _SIZE_SALT = np.uint64(0x632BE59BD9B4E019)
 _TEAM_SALT = np.uint64(0xD1B54A32D192ED03)
 _SPARE_BITS = 11
@@ -338,6 +344,7 @@ _WINDOW = 0  # the parts eligible for a run of days
 _DEEP = 1  # a part finishes today: is every outcome the spill-over may reach known?
 _SPILL = 2  # a part finished: the parts eligible for the rest of the day
 _HAND = 3  # no scan: hand out the day's remaining items
+_REUSE = 4  # no scan: the last spill-over scan's parts are the next day's too
 
 
 def _plan_days(
@@ -367,8 +374,9 @@ def _plan_days(
     n_teams = wip.size
     n_parts = part_team.size
     n_outcomes = n_prereq.size
-    out = np.full((trials, n_outcomes), horizon, dtype=np.int32)
-    sizes = np.zeros((trials, n_outcomes), dtype=np.int64)
+    # filled row by row inside the parallel loop, not here on one thread
+    out = np.empty((trials, n_outcomes), dtype=np.int32)
+    sizes = np.empty((trials, n_outcomes), dtype=np.int64)
     key = mix64(np.uint64(seed))
     size_key = mix64(key + _SIZE_SALT)
     max_wip = 1
@@ -432,6 +440,9 @@ def _plan_days(
             full_end[t, j] = full_end[t, j + 1] if open_cap[t, j] == 1.0 else j
     for trial in prange(trials):
         s0, s1, s2, s3 = trial_state(size_key, trial)
+        for o in range(n_outcomes):
+            out[trial, o] = horizon
+            sizes[trial, o] = 0
         remaining = np.empty(n_parts, dtype=np.int64)
         parts_left = np.empty(n_outcomes, dtype=np.int64)
         waiting = n_prereq.copy()
@@ -540,14 +551,18 @@ def _plan_days(
                 daily = width == 1 and not team_bayes[u]
                 lo = sample_offsets[u]
                 n_values = sample_offsets[u + 1] - lo
+                values = sample_values[lo:lo + n_values]
                 first_day = day
                 mode = _WINDOW
                 n_elig = 0
                 left = 0  # the event day's items not yet handed out
                 coins = _ZERO
                 n_coins = 0
+                known = horizon + 1
+                change = horizon
                 while True:
-                    if mode == _WINDOW and (day >= horizon or head[u] == end):
+                    at_window = mode == _WINDOW or mode == _REUSE
+                    if at_window and (day >= horizon or head[u] == end):
                         if head[u] == end:
                             day = horizon
                         break
@@ -556,10 +571,11 @@ def _plan_days(
                     # which a waiting outcome met on the way may have been released by
                     # a team that has not simulated that far; `change` the first day
                     # after `day` on which a met outcome's ready or delay day passes.
-                    found = 0
-                    known = horizon + 1
-                    change = horizon
-                    if mode != _HAND:
+                    found = n_elig if mode == _REUSE else 0
+                    if mode != _REUSE:
+                        known = horizon + 1
+                        change = horizon
+                    if mode != _HAND and mode != _REUSE:
                         want = w + left if mode == _DEEP else w
                         store = 0 if mode == _DEEP else w
                         for p in range(head[u], end):
@@ -604,25 +620,49 @@ def _plan_days(
                             base[u] = saved_base
                             break
                         mode = _HAND
-                    elif mode == _SPILL:
+                    spilled = mode == _SPILL
+                    if spilled:
                         n_elig = found
                         mode = _HAND
                     if mode == _HAND:
                         finished = False
                         while left > 0 and n_elig > 0:
-                            left -= 1
-                            pick = 0
-                            if n_coins > 0:  # the day's coins, in order, until a part finishes
-                                pick = np.int64(coins & _ONE)
-                                coins = coins >> _ONE
-                                n_coins -= 1
-                            elif n_elig > 1:
+                            if n_elig == 1:  # the items to the one part, at once
+                                p = eligible[0]
+                                take = min(left, remaining[p])
+                                left -= take
+                                remaining[p] -= take
+                                if remaining[p] > 0:
+                                    continue
+                            elif n_coins > 0:
+                                # the day's coins (two parts), in order, until a part
+                                # finishes, counted in registers
+                                p0 = eligible[0]
+                                p1 = eligible[1]
+                                r0 = remaining[p0]
+                                r1 = remaining[p1]
+                                take = min(left, n_coins)
+                                j = 0
+                                while j < take and r0 > 0 and r1 > 0:
+                                    bit = np.int64((coins >> np.uint64(j)) & _ONE)
+                                    r1 -= bit
+                                    r0 -= 1 - bit
+                                    j += 1
+                                coins = coins >> np.uint64(j) if j < 64 else _ZERO
+                                n_coins -= j
+                                left -= j
+                                remaining[p0] = r0
+                                remaining[p1] = r1
+                                if r0 > 0 and r1 > 0:
+                                    continue
+                                p = p0 if r0 == 0 else p1
+                            else:
+                                left -= 1
                                 r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-                                pick = below(r, n_elig)
-                            p = eligible[pick]
-                            remaining[p] -= 1
-                            if remaining[p] > 0:
-                                continue
+                                p = eligible[below(r, n_elig)]
+                                remaining[p] -= 1
+                                if remaining[p] > 0:
+                                    continue
                             n_coins = 0  # the eligible set changes: the rest draws afresh
                             o = queue_outcome[p]
                             if day > last[o]:
@@ -651,10 +691,17 @@ def _plan_days(
                         left = 0
                         day += 1
                         mode = _WINDOW
+                        if spilled and not finished:
+                            # nothing changed since the spill-over scan: its parts,
+                            # `known` and `change` are today's too (a run stops at
+                            # `change`, so a part whose start day is today is found
+                            # by the scan after it)
+                            mode = _REUSE
                         continue
                     # _WINDOW: run days on this eligible set until `stop`, or until a
                     # part would finish (then hand that day's items out one by one)
                     n_elig = found
+                    mode = _WINDOW
                     if known <= day:
                         break  # today's queue depends on a team that is behind: wait
                     stop = min(known, change)
@@ -685,7 +732,7 @@ def _plan_days(
                                 i_stop = min(i_end, full_end[u, i])
                                 while i < i_stop:
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
-                                    throughput = sample_values[lo + below(r, n_values)]
+                                    throughput = values[below_unsigned(r, n_values)]
                                     if throughput > _SPARE_BITS:
                                         break  # more coins than the draw spares
                                     to_second = popcount(r & ((_ONE << np.uint64(throughput))
@@ -707,7 +754,7 @@ def _plan_days(
                                 i_stop = min(i_end, full_end[u, i])
                                 while i < i_stop:
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
-                                    throughput = sample_values[lo + below(r, n_values)]
+                                    throughput = values[below_unsigned(r, n_values)]
                                     if throughput < rem0:
                                         rem0 -= throughput
                                         s0, s1, s2, s3 = t0, t1, t2, t3
