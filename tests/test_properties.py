@@ -68,7 +68,7 @@ def test_adding_completions_never_lowers_how_many(counts, days, day, add):
     richer = list(counts)
     richer[day % len(counts)] += add
     start = START + dt.timedelta(days=len(counts))
-    kw = dict(days=days, start=start, window=len(counts), percentiles=LEVELS)
+    kw = dict(days=days, start=start, window=len(counts), percentiles=LEVELS, method="daily")
     before = forecast.how_many(history_of(counts), **kw).percentiles()
     after = forecast.how_many(history_of(richer), **kw).percentiles()
     assert all(b.value >= a.value for a, b in zip(before, after, strict=True))
