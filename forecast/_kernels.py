@@ -20,6 +20,8 @@ import types
 import numpy as np
 from numba import njit as _numba_njit
 from numba import prange
+from numba.core import types as nbtypes
+from numba.extending import intrinsic
 
 
 def njit(*args, **kwargs):
@@ -329,6 +331,51 @@ def below_unsigned(r, n):
 _SIZE_SALT = np.uint64(0x632BE59BD9B4E019)
 _TEAM_SALT = np.uint64(0xD1B54A32D192ED03)
 _SPARE_BITS = 11
+
+
+@intrinsic
+def data_pointer(typingctx, array):
+    """Return a pointer to the first element of a contiguous ``array``.
+
+    Passed to a compiled function in the array's stead, it costs no atomic reference
+    count increment and decrement around the call (the array must outlive its use).
+    """
+    if not isinstance(array, nbtypes.Array) or array.layout != "C":
+        return None  # no typing: the pointer indexes elements one after another
+    signature = nbtypes.CPointer(array.dtype)(array)
+
+    def codegen(context, builder, sig, args):
+        return context.make_array(sig.args[0])(context, builder, args[0]).data
+
+    return signature, codegen
+
+
+@njit
+def two_part_run(values, n_values, i, i_stop, rem0, rem1, s0, s1, s2, s3):
+    """Run the plan kernel's common day of two eligible parts over open days ``i`` to ``i_stop``.
+
+    ``values`` points to the team's sample of ``n_values`` days. Stops at the first
+    day on which a part would finish or whose coins do not fit in the draw's spare
+    bits; returns that day's index, the counts left and the stream before that day's
+    draw. A function of its own, which LLVM still inlines, but its loop then compiles
+    tighter; it takes a pointer, not an array, since an array argument costs a
+    reference count increment and decrement (atomic) at each call.
+    """
+    while i < i_stop:
+        r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
+        throughput = values[below_unsigned(r, n_values)]
+        if throughput > _SPARE_BITS:
+            break
+        to_second = popcount(r & ((_ONE << np.uint64(throughput)) - _ONE))
+        to_first = throughput - to_second
+        if to_first < rem0 and to_second < rem1:
+            rem0 -= to_first
+            rem1 -= to_second
+            s0, s1, s2, s3 = t0, t1, t2, t3
+            i += 1
+            continue
+        break
+    return i, rem0, rem1, s0, s1, s2, s3
 
 
 @njit
@@ -730,24 +777,16 @@ def _plan_days(
                                 i = n_open[u, day]
                                 i_end = n_open[u, stop]
                                 i_stop = min(i_end, full_end[u, i])
-                                while i < i_stop:
+                                i, rem0, rem1, s0, s1, s2, s3 = two_part_run(
+                                    data_pointer(values), n_values, i, i_stop, rem0, rem1,
+                                    s0, s1, s2, s3)
+                                if i < i_stop:
                                     r, t0, t1, t2, t3 = next_u64(s0, s1, s2, s3)
                                     throughput = values[below_unsigned(r, n_values)]
-                                    if throughput > _SPARE_BITS:
-                                        break  # more coins than the draw spares
-                                    to_second = popcount(r & ((_ONE << np.uint64(throughput))
-                                                              - _ONE))
-                                    to_first = throughput - to_second
-                                    if to_first < rem0 and to_second < rem1:
-                                        rem0 -= to_first
-                                        rem1 -= to_second
-                                        s0, s1, s2, s3 = t0, t1, t2, t3
-                                        i += 1
-                                        continue
-                                    coins = r  # a part finishes today
-                                    n_coins = throughput
-                                    event = True
-                                    break
+                                    if throughput <= _SPARE_BITS:
+                                        coins = r  # a part finishes today
+                                        n_coins = throughput
+                                        event = True
                             else:
                                 i = n_open[u, day]
                                 i_end = n_open[u, stop]
