@@ -494,6 +494,15 @@ class BacktestResult:
             mark = "  <- recommended" if (method, window) == best else ""
             mark += "  (standard)" if (method, window) == STANDARD else ""
             lines.append(f"  {i:>4}  {method:<6}  {window:>4}d   {value:>12.3f}{mark}")
+        _, _, z, default = self.choice()
+        ranked = self.ranking()
+        top = (ranked[0][0], ranked[0][1]) if ranked else default
+        if best == default and top != default:
+            lines.append(f"  recommended: {default[0]} {default[1]}d, the default: the first "
+                         f"ranked beat it by {z:.1f} standard errors, not the {SWITCH_Z:g} needed")
+        elif best != default:
+            lines.append(f"  recommended: {best[0]} {best[1]}d, {z:.1f} standard errors better "
+                         f"than the default {default[0]} {default[1]}d")
         lines.append("")
         lines.append("  How many, P85 statements: held (both directions), best vs standard")
         lines.append("  horizon  config            85% or more  85% at most   CRPS")

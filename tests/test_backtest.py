@@ -55,6 +55,12 @@ def test_weekly_batching_prefers_weekly_and_auto_picks_it():
         for hz in (10, 20):
             assert result.score("weekly", w, hz).crps < result.score("daily", w, hz).crps
     assert result.best[0] == "weekly"
+    # with neither bayes nor a 30-day window scored, the default is the first configuration
+    # (daily 60d), and weekly beat it clearly
+    method, window, z, default = result.choice()
+    assert default == ("daily", 60) and z > bt.SWITCH_Z
+    assert (f"recommended: weekly {window}d, {z:.1f} standard errors better than the default "
+            "daily 60d") in str(result)
     start = (FIRST + 800 * 7 // 5 + 3).astype(dt.date)
     f = forecast.how_many(h, days=20, start=start, method="auto")
     assert f.method == "weekly"
@@ -161,6 +167,15 @@ def test_choice_switches_only_on_a_clear_crps_gain():
     assert no_default.default() == ("bayes", 60)
     only_daily = backtest(h, methods=("daily",), windows=(30, 60), horizons=(10,))
     assert only_daily.default() == bt.STANDARD
+    # bayes 40d ranks first but is not clearly better: the default is kept, and the table
+    # says why (and with 90 days above, it said why it switched)
+    close = backtest(h, methods=("daily", "bayes"), windows=(30, 40), horizons=(10, 20))
+    assert close.ranking()[0][:2] == ("bayes", 40)
+    method, window, z, default = close.choice()
+    assert (method, window) == default == bt.AUTO_DEFAULT and 0 < z <= bt.SWITCH_Z
+    assert f"the first ranked beat it by {z:.1f} standard errors, not the 2 needed" in str(close)
+    assert result.choice()[:2] != bt.AUTO_DEFAULT  # steady Poisson: 90 days is clearly better
+    assert "standard errors better than the default bayes 30d" in str(result)
 
 
 def test_recalibration_rules_out_what_the_forecast_ruled_out():
