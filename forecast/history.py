@@ -423,5 +423,6 @@ class History:
                 f"or set --start {after.isoformat()}"
             )
         if self.first > last:
-            return f"the history starts on {self.first.isoformat()}: set a later --start"
+            after = self.first + dt.timedelta(days=1)
+            return f"set --start {after.isoformat()} or later"
         return "widen --window or use an earlier --since"
