@@ -75,6 +75,15 @@ def test_empty_window_is_an_error_with_a_hint():
         h.sample(D(2024, 6, 10), window=30)
 
 
+def test_window_before_the_history_names_the_first_start_that_works():
+    h = items_history([D(2024, 1, 3), D(2024, 1, 4)])
+    hint = (r"the window before 2023-06-01 is empty \(the history starts on 2024-01-03\); "
+            r"set --start 2024-01-04 or later$")
+    with pytest.raises(EmptyWindowError, match=hint):
+        h.sample(D(2023, 6, 1), window=30)
+    assert h.sample(D(2024, 1, 4), window=30).items == 1   # that start works
+
+
 def test_window_must_be_positive():
     h = items_history([D(2024, 1, 3)])
     with pytest.raises(ParameterError, match="window = 0, must be a whole number of days >= 1"):
