@@ -218,8 +218,12 @@ def partial_recalibration(pmf: np.ndarray, pits: Any, span_days: float) -> np.nd
     recent = np.asarray(pits, dtype=float)[-RECALIBRATION_PITS:]
     if recalibration_miss(recent, span_days) is None:
         return None
-    full = recalibrate(pmf, recent)
-    return (1.0 - RECALIBRATION_WEIGHT) * pmf + RECALIBRATION_WEIGHT * full
+    return _halfway(pmf, recent)
+
+
+def _halfway(pmf: np.ndarray, pits: np.ndarray) -> np.ndarray:
+    """Mix ``pmf`` with its quantile recalibration by ``pits`` at the recalibration weight."""
+    return (1.0 - RECALIBRATION_WEIGHT) * pmf + RECALIBRATION_WEIGHT * recalibrate(pmf, pits)
 
 
 def recalibrate(pmf: np.ndarray, pits: np.ndarray) -> np.ndarray:
@@ -671,16 +675,15 @@ def backtest(
             f"{longest}-working-day horizon need "
             f"about {needed}; use shorter --windows or --horizons, or more history"
         )
+    span = counts[int(np.searchsorted(work, np.datetime64(origins[0], "D"))):]  # scored
     if batch is None:
         # the question's size (not its answer): a typical 20 working days of the span scored
-        first_index = int(np.searchsorted(work, np.datetime64(origins[0], "D")))
-        span = counts[first_index:]
         sums = np.convolve(span, np.ones(20, dtype=np.int64), mode="valid") if span.size >= 20 \
             else np.array([span.sum()])
         batch = max(1, int(np.median(sums)))
     # calendar days a When forecast typically spans (how far apart origins must be to
     # count as independent evidence when deciding on recalibration)
-    rate = float(counts[int(np.searchsorted(work, np.datetime64(origins[0], "D"))):].mean())
+    rate = float(span.mean())
     batch_days = min(batch / rate, 2600.0) * 7 / 5 if rate > 0 else 2600.0 * 7 / 5
     tallies: dict[tuple[str, int, str, int], _Tally] = {}
     skipped = 0

@@ -144,7 +144,7 @@ def _recalibrate(auto: _Auto | None, pmf: np.ndarray, question: str, days: int |
     """Recalibrate ``pmf`` halfway by the chosen configuration's recent PITs, on a miss."""
     if auto is None or auto.result is None:
         return pmf, None
-    from .backtest import RECALIBRATION_PITS, partial_recalibration, recalibration_miss
+    from .backtest import RECALIBRATION_PITS, _halfway, recalibration_miss
 
     result, (method, window) = auto.result, auto.result.best
     if question == "when":
@@ -159,10 +159,10 @@ def _recalibrate(auto: _Auto | None, pmf: np.ndarray, question: str, days: int |
     # the backtest's PITs in origin order; the latest ones are the most recent outcomes
     pits = np.asarray(score.pit_values)[-RECALIBRATION_PITS:]
     span_days = result.batch_days if key[0] == "when" else key[1] * 7 / 5
-    miss = recalibration_miss(pits, span_days)
-    fixed = partial_recalibration(pmf, pits, span_days)
-    if miss is None or fixed is None:
+    miss = recalibration_miss(pits, span_days)  # as partial_recalibration decides
+    if miss is None:
         return pmf, None
+    fixed = _halfway(pmf, pits)
     if key[0] == "when":  # a low PIT is an early finish: "done by the date" is the upper side
         what = f"When {result.batch} items"
         held = f"{miss[1]:.0%} (done by the date) and {miss[0]:.0%} (not done before it)"
