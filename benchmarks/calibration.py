@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 import forecast
-from forecast.backtest import _crps, _levels_table, _series
+from forecast.evaluation.backtest import daily_series
+from forecast.evaluation.scoring import crps_of, levels_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared/data/gh-merges-pytest-dev-pytest.csv"
@@ -60,7 +61,7 @@ def origins(history: forecast.History, first: dt.date | None, end: dt.date | Non
             ) -> list[dt.date]:
     """Weekly origins with 180 days of history before them and 40 working days after."""
     end = end or history.last
-    work, _ = _series(history, end)
+    work, _ = daily_series(history, end)
     work = work[work <= np.datetime64(end, "D")]
     last = work[work.size - max(HORIZONS)].astype(dt.date)
     begin = max(history.first, first or history.first) + dt.timedelta(days=180)
@@ -85,11 +86,11 @@ class Tally:
         self.crps: list[float] = []
 
     def add(self, pmf: np.ndarray, y: int) -> None:
-        least, most = _levels_table(pmf, LEVELS)
+        least, most = levels_table(pmf, LEVELS)
         for i, p in enumerate(LEVELS):
             self.least[p].append(y >= least[i])
             self.most[p].append(y <= most[i])
-        self.crps.append(_crps(pmf, y))
+        self.crps.append(crps_of(pmf, y))
 
     def cells(self) -> str:
         gap = np.mean([abs(np.mean(self.least[p]) - p / 100) for p in LEVELS]

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 import forecast
-from forecast.backtest import _crps, _series
+from forecast.evaluation.backtest import daily_series
+from forecast.evaluation.scoring import crps_of
 
 ROOT = Path(__file__).resolve().parents[1]
 H = [("ADO", ROOT / "tests/data/ado-flowmetrics.csv", None),
@@ -33,7 +34,7 @@ def score(pmf, y):
     surv = 1 - np.concatenate([[0], cdf[:-1]])  # P(X >= n)
     n_or_more = int(np.flatnonzero(surv >= 0.85 - 1e-12).max())  # largest n with P(X>=n)>=.85
     at_most = int(np.flatnonzero(cdf >= 0.85 - 1e-12).min())   # smallest n with P(X<=n)>=.85
-    return y >= n_or_more, y <= at_most, _crps(pmf, y)
+    return y >= n_or_more, y <= at_most, crps_of(pmf, y)
 
 def mix(pmfs):
     n = max(p.size for p in pmfs)
@@ -57,7 +58,7 @@ for name, path, end in H:
         continue
     h = forecast.read_history(path)
     last = end or h.last
-    work, counts = _series(h, last)
+    work, counts = daily_series(h, last)
     work = work[work <= np.datetime64(last, "D")]
     counts = counts[:work.size]
     cum = np.concatenate([[0], np.cumsum(counts)])

@@ -32,10 +32,12 @@ import sys
 import numpy as np
 from calibration import actual, histories, origins
 
-from forecast.backtest import _crps, _levels_table, _pit, partial_recalibration, recalibrate
-from forecast.exact import how_many_pmf, how_many_pmf_blocks
+from forecast.evaluation import scoring
+from forecast.evaluation.recalibration import partial_recalibration, recalibrate
+from forecast.evaluation.scoring import levels_table, pit_of
 from forecast.exceptions import ForecastError
-from forecast.simulate import simulate_how_many_blocks
+from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks
+from forecast.sampling.simulate import simulate_how_many_blocks
 
 HORIZONS = (10, 20, 40)
 SCORED = (20, 40)
@@ -72,7 +74,7 @@ def crps_of(row, config, h):
     cache = row.setdefault("crps", {})
     if (config, h) not in cache:
         pmf = row["pmf"].get((*config, h))
-        cache[(config, h)] = math.nan if pmf is None else _crps(pmf, row["actual"][h])
+        cache[(config, h)] = math.nan if pmf is None else scoring.crps_of(pmf, row["actual"][h])
     return cache[(config, h)]
 
 
@@ -124,14 +126,14 @@ def score(rows, rule, recal):
             elif recal == "auto":
                 fixed = partial_recalibration(pmf, known, h * 7 / 5)
                 shown = pmf if fixed is None else fixed
-            past.append((k, _pit(pmf, y)))
+            past.append((k, pit_of(pmf, y)))
             if k < start:
                 continue
-            least, most = _levels_table(shown, LEVELS)
+            least, most = levels_table(shown, LEVELS)
             for i, p in enumerate(LEVELS):
                 held_least[p].append(y >= least[i])
                 held_most[p].append(y <= most[i])
-            crps.append(_crps(shown, y))
+            crps.append(scoring.crps_of(shown, y))
         gap = np.mean([abs(np.mean(held_least[p]) - p / 100) for p in LEVELS]
                       + [abs(np.mean(held_most[p]) - p / 100) for p in LEVELS])
         out[h] = (f"{np.mean(held_least[85]):.0%} / {np.mean(held_most[85]):.0%}, "

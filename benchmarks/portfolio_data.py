@@ -1,6 +1,6 @@
 """Synthetic portfolios for the portfolio-scale benchmarks (built here, not in the package).
 
-``build(n_teams, n_outcomes)`` returns a :class:`forecast.model.Portfolio`,
+``build(n_teams, n_outcomes)`` returns a :class:`forecast.core.model.Portfolio`,
 the same for the same arguments (everything is drawn from one fixed numpy
 seed):
 
@@ -31,7 +31,7 @@ from functools import cache
 import numpy as np
 
 import forecast
-from forecast.model import Outcome, Part, Portfolio, Risk, Size, Team
+from forecast.core.model import Outcome, Part, Portfolio, Risk, Size, Team
 
 START = dt.date(2024, 6, 3)
 HORIZON = 730  # calendar days: two years
@@ -139,7 +139,8 @@ def trial_days(days: np.ndarray, horizon: int = HORIZON) -> np.ndarray:
 
 
 if __name__ == "__main__":
-    from forecast.simulate import plan_arrays, simulate_plan
+    from forecast.forecasting.plan import plan_arrays
+    from forecast.sampling.simulate import simulate_plan
 
     for label, (nt, no) in CASES.items():
         arrays = plan_arrays(build(nt, no), START, HORIZON)

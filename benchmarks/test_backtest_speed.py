@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import forecast
-from forecast.backtest import backtest
+from forecast.evaluation.backtest import backtest
 
 
 @pytest.fixture(scope="module")

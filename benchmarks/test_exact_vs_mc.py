@@ -1,9 +1,9 @@
 """The exact engine against 100,000 Monte Carlo trials, on When and How-many.
 
-- When: ``forecast.exact.when_pmf(counts, 50, 2600)`` against the parallel
-  kernel ``forecast._kernels.when_days`` at 100k trials.
-- How-many (20 working days): ``forecast.exact.how_many_pmf(counts, 20)``
-  against ``forecast._kernels.how_many_totals`` at 100k trials, and the
+- When: ``forecast.sampling.exact.when_pmf(counts, 50, 2600)`` against the parallel
+  kernel ``forecast.sampling._kernels.when_days`` at 100k trials.
+- How-many (20 working days): ``forecast.sampling.exact.how_many_pmf(counts, 20)``
+  against ``forecast.sampling._kernels.how_many_totals`` at 100k trials, and the
   percentiles each engine gives through ``forecast.how_many``.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from conftest import HORIZON, HOW_MANY_DAYS, ITEMS, LEVELS, SEED, START, WINDOW
 
 import forecast
-from forecast import _kernels
-from forecast.exact import how_many_pmf, when_pmf
+from forecast.sampling import _kernels
+from forecast.sampling.exact import how_many_pmf, when_pmf
 
 TRIALS = 100_000
 

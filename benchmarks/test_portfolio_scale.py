@@ -5,12 +5,12 @@ histories, WIP 2, 10% multi-team outcomes, 10% with dependencies on earlier
 outcomes, 2% with risks, sized to take most of a 730-calendar-day horizon).
 Every kernel runs 10,000 trials, horizon 730 calendar days.
 
-- ``plan_arrays_<case>``: ``forecast.simulate.plan_arrays`` (the kernel's
+- ``plan_arrays_<case>``: ``forecast.forecasting.plan.plan_arrays`` (the kernel's
   inputs, from the Portfolio), timed apart from the kernel;
 - ``plan_parallel_<case>`` / ``plan_serial_<case>``: ``simulate_plan``, i.e.
-  ``forecast._kernels.plan_days`` / ``plan_days_serial``;
+  ``forecast.sampling._kernels.plan_days`` / ``plan_days_serial``;
 - ``when_portfolio_parallel`` / ``when_portfolio_serial``: the single-team
-  kernel ``forecast._kernels.when_days`` / ``when_days_serial`` on a
+  kernel ``forecast.sampling._kernels.when_days`` / ``when_days_serial`` on a
   comparable question, in the same run: the first team's sample of the
   50 x 1000 portfolio, that team's expected load in items (``LOAD`` of its
   expected capacity, about 840 items, about 420 working days), horizon = the
@@ -51,8 +51,9 @@ import numpy as np
 import portfolio_data as pdata
 import pytest
 
-from forecast import _kernels
-from forecast.simulate import plan_arrays, simulate_plan
+from forecast.forecasting.plan import plan_arrays
+from forecast.sampling import _kernels
+from forecast.sampling.simulate import simulate_plan
 
 HERE = Path(__file__).resolve().parent
 HORIZON = pdata.HORIZON
@@ -169,7 +170,8 @@ import resource, sys, json
 sys.path.insert(0, {str(HERE)!r})
 import numba, numpy as np, forecast
 import portfolio_data as pdata
-from forecast.simulate import plan_arrays, simulate_plan
+from forecast.forecasting.plan import plan_arrays
+from forecast.sampling.simulate import simulate_plan
 tiny = plan_arrays(pdata.build(2, 4), pdata.START, pdata.HORIZON)
 simulate_plan(tiny, pdata.HORIZON, 10, pdata.SEED, parallel=True)
 """

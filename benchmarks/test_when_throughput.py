@@ -3,7 +3,7 @@
 Implementations, all on the same throughput sample:
 
 - ``kernel_parallel`` / ``kernel_serial``: the package's numba kernels
-  (``forecast._kernels.when_days`` / ``when_days_serial``);
+  (``forecast.sampling._kernels.when_days`` / ``when_days_serial``);
 - ``bare_serial`` / ``bare_prange``: the minimal ``@numba.njit`` bootstrap loop
   written here, with the same xoshiro256** streams inlined (so its results are
   identical to the kernel's, which is checked);
@@ -24,10 +24,10 @@ import numpy as np
 import pytest
 from conftest import HORIZON, ITEMS, SEED, day_percentiles
 
-from forecast import _kernels
+from forecast.sampling import _kernels
 
 # --------------------------------------------------------------------------- bare loop
-# The same generator as forecast._kernels, inlined: SplitMix64 seeding of a
+# The same generator as forecast.sampling._kernels, inlined: SplitMix64 seeding of a
 # per-trial xoshiro256** state, top 53 bits mapped to an index.
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)

@@ -8,9 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 import forecast
-import forecast.backtest as bt
-from forecast.backtest import _crps, _pit, backtest
-from forecast.cli import cli
+import forecast.evaluation.backtest as bt
+import forecast.evaluation.recalibration as recal
+from forecast.cli.app import cli
+from forecast.evaluation.backtest import backtest
+from forecast.evaluation.scoring import crps_of, pit_of
 from forecast.exceptions import ParameterError
 
 FIRST = np.datetime64("2022-01-03")  # a Monday
@@ -24,9 +26,9 @@ def weekday_history(counts):
 def test_crps_and_pit_by_hand():
     pmf = np.array([0.25, 0.5, 0.25])
     # F = (.25, .75, 1); y = 1: (0.25 - 0)^2 + (0.75 - 1)^2 + 0 = 0.125
-    assert _crps(pmf, 1) == pytest.approx(0.125)
-    assert _crps(pmf, 5) == pytest.approx(0.25**2 + 0.75**2 + 1 + 1 + 1)
-    assert _pit(pmf, 1) == pytest.approx(0.25 + 0.25)
+    assert crps_of(pmf, 1) == pytest.approx(0.125)
+    assert crps_of(pmf, 5) == pytest.approx(0.25**2 + 0.75**2 + 1 + 1 + 1)
+    assert pit_of(pmf, 1) == pytest.approx(0.25 + 0.25)
 
 
 def test_iid_history_is_calibrated_for_every_method():
@@ -181,21 +183,21 @@ def test_choice_switches_only_on_a_clear_crps_gain():
 def test_recalibration_rules_out_what_the_forecast_ruled_out():
     # Past outcomes below everything forecast (PIT 0) must not put mass on day 0 of a When.
     day_pmf = np.array([0.0, 0.0, 0.5, 0.5])
-    fixed = bt.recalibrate(day_pmf, np.r_[np.zeros(10), np.full(10, 0.5)])
+    fixed = recal.recalibrate(day_pmf, np.r_[np.zeros(10), np.full(10, 0.5)])
     assert fixed[0] == 0.0 and fixed[1] == 0.0 and fixed.sum() == pytest.approx(1.0)
 
 
 def test_partial_recalibration_is_halfway_and_only_on_a_miss():
     pmf = np.array([0.1, 0.2, 0.4, 0.2, 0.1])
     calibrated = (np.arange(40) + 0.5) / 40
-    assert bt.partial_recalibration(pmf, calibrated, 28) is None
+    assert recal.partial_recalibration(pmf, calibrated, 28) is None
     narrow = np.r_[np.zeros(15), np.full(10, 0.5), np.ones(15)]
-    half = bt.partial_recalibration(pmf, narrow, 28)
-    full = bt.recalibrate(pmf, narrow)
+    half = recal.partial_recalibration(pmf, narrow, 28)
+    full = recal.recalibrate(pmf, narrow)
     assert half == pytest.approx(0.5 * pmf + 0.5 * full)
     # only the latest RECALIBRATION_PITS values count: old misses are forgotten
     old_then_good = np.r_[narrow, np.tile(calibrated, 2)]
-    assert bt.partial_recalibration(pmf, old_then_good, 28) is None
+    assert recal.partial_recalibration(pmf, old_then_good, 28) is None
 
 
 def test_backtest_cli(tmp_path):
@@ -217,7 +219,7 @@ def test_backtest_cli(tmp_path):
 
 
 def test_recalibration_widens_an_overconfident_forecast():
-    from forecast.backtest import recalibrate
+    from forecast.evaluation.recalibration import recalibrate
 
     pmf = np.full(21, 1 / 21)  # uniform on 0..20
     tails = np.r_[np.full(20, 0.02), np.full(20, 0.98), np.linspace(0.3, 0.7, 10)]
@@ -251,7 +253,7 @@ def test_outcomes_count_only_items_from_the_origin_on(monkeypatch):
     counts = np.ones(400, dtype=int)
     saturday = np.datetime64("2022-06-04")
     h = forecast.History.from_counts(np.r_[dates, saturday], np.r_[counts, 50])
-    import forecast.backtest as bt
+    import forecast.evaluation.backtest as bt
 
     seen = []
     original = bt._Tally.add_online
@@ -267,7 +269,7 @@ def test_outcomes_count_only_items_from_the_origin_on(monkeypatch):
 
 
 def test_recalibration_keeps_mass_beyond_the_horizon():
-    from forecast.backtest import recalibrate
+    from forecast.evaluation.recalibration import recalibrate
 
     pmf = np.r_[0.0, 0.2, 0.2, 0.2]  # 40% not within the horizon
     out = recalibrate(pmf, np.linspace(0.01, 0.99, 50))
@@ -288,7 +290,7 @@ def test_pit_is_clipped_to_the_unit_interval():
     # forecast's support must give a PIT of exactly 1, which np.histogram keeps.
     pmf = np.full(20, 0.05)
     assert float(pmf.sum()) > 1.0
-    value = _pit(pmf, 20)
+    value = pit_of(pmf, 20)
     assert value == 1.0
     assert np.histogram([value], bins=10, range=(0.0, 1.0))[0].sum() == 1
-    assert 0.0 <= _pit(pmf, 0) <= 1.0
+    assert 0.0 <= pit_of(pmf, 0) <= 1.0

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive import naive_nth_working_day, naive_working_days_through
 
-from forecast.calendar import Calendar
+from forecast.core.calendar import Calendar
 from forecast.exceptions import ParameterError
 
 D = dt.date

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_csv
 
-from forecast.cli import cli
+from forecast.cli.app import cli
 
 ADO = "tests/data/ado-flowmetrics.csv"
 

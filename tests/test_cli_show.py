@@ -17,10 +17,13 @@ from click.testing import CliRunner
 from conftest import write_csv
 
 import forecast
-import forecast.plot
-from forecast import importers
-from forecast.cli import PLOT_SUFFIXES, SOURCES, _Progress, cli
-from forecast.result import DISTRIBUTION_COLUMNS, PLAN_COLUMNS
+import forecast.forecasting.plan
+import forecast.forecasting.questions
+import forecast.present.report
+from forecast.cli.app import PLOT_SUFFIXES, SOURCES, _Progress, cli
+from forecast.io import importers
+from forecast.results.plan import PLAN_COLUMNS
+from forecast.results.stats import DISTRIBUTION_COLUMNS
 
 TEAM = "examples/team.csv"
 PORTFOLIO = "examples/portfolio.toml"
@@ -202,7 +205,7 @@ def test_check_generic_history_says_how_it_was_read(run):
 
 
 def test_informational_notes():
-    from forecast.signals import informational
+    from forecast.notes import informational
 
     h = forecast.read_history(f"{EXPORTS}/jira-cloud.csv")
     assert all(informational(n) for n in h.notes)
@@ -449,9 +452,9 @@ def test_report_errors_are_one_line_before_any_work(run, tmp_path, monkeypatch, 
     def never(*args, **kwargs):
         raise AssertionError("the work started before the arguments were checked")
 
-    monkeypatch.setattr(forecast.portfolio, "plan", never)
-    monkeypatch.setattr(forecast.questions, "when", never)
-    monkeypatch.setattr(forecast.questions, "how_many", never)
+    monkeypatch.setattr(forecast.forecasting.plan, "plan", never)
+    monkeypatch.setattr(forecast.forecasting.questions, "when", never)
+    monkeypatch.setattr(forecast.forecasting.questions, "how_many", never)
     one_line_error(run(*args), message)
     assert list(tmp_path.iterdir()) == []
 
@@ -505,7 +508,7 @@ def test_progress_waits_a_second_before_showing_anything():
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(run, tmp_path, monkeypatch):
-    monkeypatch.setattr("forecast.cli.PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr("forecast.cli.app.PROGRESS_DELAY", 0.0)
     r = run("backtest", TEAM, "--methods", "daily", "--windows", 30, "--horizons", 10,
             "-o", tmp_path / "bt.txt")
     assert r.exit_code == 0
@@ -520,15 +523,15 @@ def interrupt(*args, **kwargs):
 
 
 @pytest.mark.parametrize(("target", "args"), [
-    ("forecast.portfolio.plan", ["plan", PORTFOLIO, "--plot", "p.png", "--distribution",
+    ("forecast.forecasting.plan.plan", ["plan", PORTFOLIO, "--plot", "p.png", "--distribution",
                                  "d.csv", "-o", "plan.csv", "--record", "rec.csv"]),
-    ("forecast.questions.when", ["when", TEAM, "-n", 5, "--plot", "w.svg", "-o", "w.json"]),
-    ("forecast.plot.burnup", ["when", TEAM, "-n", 5, "--start", START, "--plot", "b.png",
+    ("forecast.forecasting.questions.when", ["when", TEAM, "-n", 5, "--plot", "w.svg", "-o", "w.json"]),
+    ("forecast.present.plot.burnup", ["when", TEAM, "-n", 5, "--start", START, "--plot", "b.png",
                               "--plot-kind", "burnup", "-o", "w.csv"]),
-    ("forecast.backtest.backtest", ["backtest", TEAM, "-o", "bt.csv", "--plot", "bt.png"]),
-    ("forecast.signals.check", ["check", TEAM, "-o", "c.json", "--plot", "c.png"]),
-    ("forecast.report.plan_report", ["report", PORTFOLIO, "-o", "r.html", "--trials", 500]),
-    ("forecast.questions.how_many", ["report", TEAM, "--days", 5, "-o", "r.html"]),
+    ("forecast.evaluation.backtest.backtest", ["backtest", TEAM, "-o", "bt.csv", "--plot", "bt.png"]),
+    ("forecast.evaluation.signals.check", ["check", TEAM, "-o", "c.json", "--plot", "c.png"]),
+    ("forecast.present.report.plan_report", ["report", PORTFOLIO, "-o", "r.html", "--trials", 500]),
+    ("forecast.forecasting.questions.how_many", ["report", TEAM, "--days", 5, "-o", "r.html"]),
 ])
 def test_interrupt_stops_cleanly_and_writes_nothing(run, tmp_path, monkeypatch, target,
                                                     args):
@@ -546,7 +549,7 @@ def test_interrupt_stops_cleanly_and_writes_nothing(run, tmp_path, monkeypatch, 
 
 
 def test_interrupt_after_the_record_says_so(run, tmp_path, monkeypatch):
-    monkeypatch.setattr(forecast.report, "plan_report", interrupt)
+    monkeypatch.setattr(forecast.present.report, "plan_report", interrupt)
     record = tmp_path / "rec.csv"
     r = run("report", PORTFOLIO, "--trials", 500, "--record", record, "-o", tmp_path / "r.html")
     assert r.exit_code == 130
@@ -556,14 +559,14 @@ def test_interrupt_after_the_record_says_so(run, tmp_path, monkeypatch):
 
 SIGINT_SCRIPT = """
 import sys, time
-import forecast.portfolio
+import forecast.forecasting.plan
 
 def slow(*args, **kwargs):
     print("ready", flush=True)
     time.sleep(60)
 
-forecast.portfolio.plan = slow
-from forecast.cli import main
+forecast.forecasting.plan.plan = slow
+from forecast.cli.app import main
 sys.argv = ["forecast", "plan", sys.argv[1], "-o", "plan.csv", "--plot", "plan.png",
             "--distribution", "d.csv"]
 main()

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.calendar import Calendar
-from forecast.model import Outcome, Part, Portfolio, Size, Team
-from forecast.result import DISTRIBUTION_COLUMNS
+from forecast.core.calendar import Calendar
+from forecast.core.model import Outcome, Part, Portfolio, Size, Team
+from forecast.results.stats import DISTRIBUTION_COLUMNS
 
 START = dt.date(2024, 6, 3)
 

@@ -11,7 +11,7 @@ from naive import (
 )
 
 import forecast
-from forecast.exact import how_many_pmf, when_pmf
+from forecast.sampling.exact import how_many_pmf, when_pmf
 
 D = dt.date
 
@@ -48,7 +48,7 @@ def test_how_many_pmf_matches_naive(counts, days):
 
 def test_how_many_fft_path_matches_direct():
     counts = np.array([0, 1, 1, 2, 3, 5, 8, 0, 0, 2])
-    from forecast import exact
+    from forecast.sampling import exact
 
     direct = exact.how_many_pmf(counts, 300)
     old = exact._DIRECT_LIMIT

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from naive import naive_window_counts
 
 import forecast
+from forecast.core.history import History
 from forecast.exceptions import EmptyWindowError, ParameterError
-from forecast.history import History
 
 D = dt.date
 

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from conftest import DATA, write_csv
 
 import forecast
-from forecast import importers
+from forecast.evaluation.signals import aging
 from forecast.exceptions import ColumnError, DataError, ParameterError
-from forecast.signals import aging
+from forecast.io import importers
 
 EXPORTS = DATA / "exports"
 D = dt.date
@@ -395,7 +395,7 @@ def test_tracker_lookalike_without_any_done_column_says_what_to_add(tmp_path):
 
 
 def test_cli_reads_an_export_and_says_how():
-    from forecast.cli import cli
+    from forecast.cli.app import cli
 
     result = CliRunner().invoke(cli, ["how-many", str(EXPORTS / "jira-cloud.csv"), "--days", "10",
                                       "--start", "2024-04-01", "--since", "2024-03-01"],

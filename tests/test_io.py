@@ -7,7 +7,8 @@ from conftest import write_csv
 
 import forecast
 from forecast.exceptions import ColumnError, DataError, InputFileError
-from forecast.io import parse_dates, spreadsheet_safe, write_atomic
+from forecast.io.dates import parse_dates
+from forecast.io.output import spreadsheet_safe, write_atomic
 
 D = dt.date
 
@@ -268,7 +269,7 @@ def test_format_detection_reads_the_whole_column_when_the_sample_misleads():
 def test_duplicate_ids_are_counted_once_and_named(tmp_path):
     # A doubled export must not double the throughput: each id counts once, and a warning
     # (not an informational note: --strict fails on it) names the first repeat.
-    from forecast.signals import informational
+    from forecast.notes import informational
 
     path = write_csv(tmp_path / "h.csv", ["id", "done"],
                      [["A-1", "2024-06-03"], ["A-2", "2024-06-04"], ["A-1", "2024-06-03"],
@@ -304,7 +305,7 @@ def test_duplicate_ids_in_a_tracker_export(tmp_path):
 
 
 def test_completions_after_today_are_kept_with_a_warning(tmp_path):
-    from forecast.signals import informational
+    from forecast.notes import informational
 
     today = dt.date.today()
     soon, later = today + dt.timedelta(days=3), today + dt.timedelta(days=400)

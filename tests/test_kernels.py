@@ -9,8 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from forecast import _kernels, _reference
-from forecast.simulate import normalise_seed, simulate_how_many, simulate_when
+from forecast.sampling import _kernels, _reference
+from forecast.sampling.simulate import normalise_seed, simulate_how_many, simulate_when
 
 CASES = [
     (np.array([0, 1, 2, 0, 3, 5, 0, 0, 1]), 40, 2600, 42),
@@ -82,7 +82,7 @@ def test_normalise_seed():
 SCRIPT = textwrap.dedent(
     """
     import hashlib, numba, numpy as np
-    from forecast.simulate import simulate_when, simulate_how_many
+    from forecast.sampling.simulate import simulate_when, simulate_how_many
     counts = np.array([0, 1, 2, 0, 3, 5, 0, 0, 1, 4])
     a = simulate_when(counts, 60, 2600, 20_001, 7)
     b = simulate_how_many(counts, 33, 20_001, 7)

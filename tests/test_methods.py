@@ -8,8 +8,8 @@ import pytest
 from conftest import daily
 
 import forecast
-from forecast import _kernels, _reference
-from forecast.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
+from forecast.sampling import _kernels, _reference
+from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
 
 START = dt.date(2024, 6, 3)
 BLOCKS = np.array([[0, 1, 2, 0, 3], [5, 0, 0, 1, 2], [1, 1, 1, 1, 1], [0, 0, 0, 0, 9]])

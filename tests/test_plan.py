@@ -13,9 +13,9 @@ import pytest
 from naive import naive_joint_probability, naive_percentile_days, naive_plan_mc
 
 import forecast
-from forecast import _kernels, _reference
-from forecast.model import CapacityRange, Outcome, Part, Portfolio, Risk, Size, Team
-from forecast.simulate import plan_arrays
+from forecast.core.model import CapacityRange, Outcome, Part, Portfolio, Risk, Size, Team
+from forecast.forecasting.plan import plan_arrays
+from forecast.sampling import _kernels, _reference
 
 START = dt.date(2024, 6, 3)  # a Monday
 
@@ -260,7 +260,8 @@ THREADS = textwrap.dedent(
     import datetime as dt, hashlib, sys, numba, numpy as np
     sys.path.insert(0, "tests")
     from test_plan import complex_portfolio, START
-    from forecast.simulate import plan_arrays, simulate_plan
+    from forecast.forecasting.plan import plan_arrays
+    from forecast.sampling.simulate import simulate_plan
     arrays = plan_arrays(complex_portfolio(), START, 300)
     days, items = simulate_plan(arrays, 300, 5000, 3)
     print(numba.get_num_threads(), hashlib.sha256(days.tobytes() + items.tobytes()).hexdigest())
@@ -276,7 +277,7 @@ def test_plan_one_and_two_threads_identical():
                              text=True, check=True).stdout.split()
         assert got[0] == threads
         digests[threads] = got[1]
-    from forecast.simulate import simulate_plan
+    from forecast.sampling.simulate import simulate_plan
 
     days, items = simulate_plan(plan_arrays(complex_portfolio(), START, 300), 300, 5000, 3,
                                 parallel=False)

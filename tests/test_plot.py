@@ -13,7 +13,7 @@ from matplotlib.dates import date2num  # noqa: E402
 from matplotlib.patches import Rectangle, StepPatch  # noqa: E402
 
 import forecast  # noqa: E402
-import forecast.plot  # noqa: E402
+import forecast.present.plot  # noqa: E402
 
 START = dt.date(2024, 6, 3)
 
@@ -279,7 +279,7 @@ def test_portfolio_marks_p85_even_when_not_a_reported_level():
 # --- throughput run chart -----------------------------------------------------------------
 
 def test_throughput_weekly_points_changes_and_window(ado_history):
-    from forecast.signals import check, weekly_counts
+    from forecast.evaluation.signals import check, weekly_counts
 
     c = check(ado_history, start=START)
     assert len(c.changes) == 1
@@ -323,7 +323,7 @@ def test_throughput_without_changes_and_with_a_date_window(ado_history):
 
 
 def test_throughput_finds_changes_when_none_are_given(ado_history):
-    from forecast.signals import drift
+    from forecast.evaluation.signals import drift
 
     ax = forecast.plot.throughput(ado_history)
     line = by_label(ax, "change in throughput")
@@ -331,7 +331,7 @@ def test_throughput_finds_changes_when_none_are_given(ado_history):
 
 
 def test_throughput_labels_agree_with_the_regime_means_between_several_changes():
-    from forecast.signals import check
+    from forecast.evaluation.signals import check
 
     h = forecast.read_history("tests/data/jira-p1.csv")
     c = check(h, start="2019-08-09")
@@ -358,7 +358,7 @@ def pit_percent(score):
 
 @pytest.fixture(scope="module")
 def small_backtest(ado_history):
-    from forecast.backtest import backtest
+    from forecast.evaluation.backtest import backtest
 
     return backtest(ado_history, methods=("daily", "weekly"), windows=(30, 90),
                     horizons=(10, 20), step=14, rng=3)
@@ -399,7 +399,7 @@ def test_pit_histogram_defaults_to_the_best_and_shows_when(small_backtest):
 
 
 def test_pit_histogram_keeps_a_pit_that_rounds_above_one():
-    from forecast.backtest import backtest
+    from forecast.evaluation.backtest import backtest
 
     h = forecast.read_history("examples/team.csv")
     r = backtest(h, methods=("daily",), windows=(30,), horizons=(10,), step=14)
@@ -416,7 +416,7 @@ def test_pit_histogram_keeps_a_pit_that_rounds_above_one():
 
 def record_file(tmp_path, *, when=True, how_many=True):
     """Three weekly records of a When question and/or a How-many --by question."""
-    from forecast.records import record
+    from forecast.io.records import record
 
     log = tmp_path / "record.csv"
     h = forecast.read_history("examples/team.csv")
@@ -465,7 +465,7 @@ def test_trend_of_dates_and_counts_draws_the_counts_on_a_second_axis(tmp_path):
 
 
 def test_trend_without_any_p85_says_so(tmp_path):
-    from forecast.records import record
+    from forecast.io.records import record
 
     log = tmp_path / "record.csv"
     h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
@@ -477,7 +477,7 @@ def test_trend_without_any_p85_says_so(tmp_path):
 
 
 def test_report_trend_figure_draws_how_many_records(tmp_path):
-    from forecast.report import TREND_FIGURES
+    from forecast.present.report import TREND_FIGURES
 
     fig = plt.figure()
     (figure,) = TREND_FIGURES
@@ -505,7 +505,7 @@ def test_date_axis_names_the_year_once_not_the_month_twice(example_plan):
 
 
 def unfinished_plan():
-    from forecast.model import Outcome, Part, Portfolio, Size, Team
+    from forecast.core.model import Outcome, Part, Portfolio, Size, Team
 
     days = np.datetime64("2024-05-01") + np.arange(28)
     h = forecast.History.from_counts(days, np.tile([0, 1, 2, 1], 7), calendar="all")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import forecast
-from forecast.cli import cli
+from forecast.cli.app import cli
 
 HEAD = textwrap.dedent(
     """
@@ -259,8 +259,8 @@ def test_more_bad_portfolios(folder, body, fragment):
 
 
 def test_model_objects_are_checked_too():
+    from forecast.core.model import Outcome, Part, Portfolio, Size, Team
     from forecast.exceptions import DataError
-    from forecast.model import Outcome, Part, Portfolio, Size, Team
 
     h = forecast.History.from_counts(["2024-06-03"], [2])
     bad = Portfolio((Team("x", h, wip=0),), (Outcome("a", (Part("x", Size(3, 3)),)),))

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import forecast
-from forecast.history import History
+from forecast.core.history import History
 
 START = dt.date(2024, 3, 1)
 counts_strategy = st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=25).filter(

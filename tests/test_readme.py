@@ -6,7 +6,7 @@ import shlex
 
 from click.testing import CliRunner
 
-from forecast.cli import cli
+from forecast.cli.app import cli
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
 

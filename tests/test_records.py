@@ -5,9 +5,9 @@ from click.testing import CliRunner
 from conftest import daily
 
 import forecast
-from forecast.cli import cli
+from forecast.cli.app import cli
 from forecast.exceptions import DataError
-from forecast.records import RECORD_COLUMNS, record, trend
+from forecast.io.records import RECORD_COLUMNS, record, trend
 
 ADO = "tests/data/ado-flowmetrics.csv"
 

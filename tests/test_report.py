@@ -13,9 +13,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import forecast  # noqa: E402
-import forecast.report as report  # noqa: E402
+import forecast.present.report as report  # noqa: E402
 from forecast.exceptions import OutputError, ParameterError  # noqa: E402
-from forecast.report import Figure, plan_report, question_report, write_report  # noqa: E402
+from forecast.present.report import Figure, plan_report, question_report, write_report
 
 START = dt.date(2024, 6, 3)
 NOW = dt.datetime(2024, 6, 3, 9, 30, tzinfo=dt.UTC)
@@ -367,7 +367,7 @@ def test_public_functions_have_numpydoc_examples():
 
 
 def test_a_team_on_auto_shows_what_auto_chose(team):
-    from forecast.model import Outcome, Part, Portfolio, Size, Team
+    from forecast.core.model import Outcome, Part, Portfolio, Size, Team
 
     portfolio = Portfolio((Team("web", team, method="auto"),),
                           (Outcome("a", (Part("web", Size(30, 30)),)),))

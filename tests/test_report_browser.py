@@ -26,7 +26,7 @@ from test_report import (  # noqa: E402
 )
 
 import forecast  # noqa: E402
-from forecast.report import plan_report, write_report  # noqa: E402
+from forecast.present.report import plan_report, write_report
 
 TIMEOUT = 120  # seconds for one browser run; a cold start takes about one
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -17,7 +17,7 @@ def when_mc(ado_history):
 
 
 def test_frames_have_documented_columns(ado_history, when_mc):
-    from forecast.result import HOW_MANY_COLUMNS, WHEN_COLUMNS
+    from forecast.results.forecast import HOW_MANY_COLUMNS, WHEN_COLUMNS
 
     assert tuple(when_mc.to_frame().columns) == WHEN_COLUMNS
     many = forecast.how_many(ado_history, days=10, start=START, method="daily")
@@ -169,7 +169,7 @@ def test_plot_of_a_backlog_beyond_the_horizon():
     import matplotlib
 
     matplotlib.use("Agg")
-    import forecast.plot
+    import forecast.present.plot
 
     h = daily("2024-06-03", [1, 0, 0])
     f = forecast.when(h, 10**7, start="2024-06-06", window=3, method="daily")

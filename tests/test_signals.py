@@ -6,7 +6,7 @@ import pytest
 from conftest import write_csv
 
 import forecast
-from forecast.signals import aging, check, drift, quality, weekly_counts
+from forecast.evaluation.signals import aging, check, drift, quality, weekly_counts
 
 
 def shifted_history(change_day=84, before=1.0, after=3.0, days=168, seed=4):
@@ -87,7 +87,7 @@ def test_aging_leaves_out_excluded_types():
 def test_check_result_and_strict_cli(tmp_path):
     from click.testing import CliRunner
 
-    from forecast.cli import cli
+    from forecast.cli.app import cli
 
     h = shifted_history(change_day=140)
     days = np.datetime64("2024-01-01") + np.arange(168)
@@ -151,7 +151,7 @@ def _weeks_of_items():
 
 
 def test_rows_starting_after_done_are_warned_and_left_out_of_cycle_times(tmp_path):
-    from forecast.signals import informational
+    from forecast.notes import informational
 
     rows = _weeks_of_items()  # every cycle time is 3 days
     rows[1][2] = "2024-06-20"  # starts 16 days after it was done (2024-06-04)
@@ -191,7 +191,7 @@ def test_unfinished_rows_without_a_start_are_counted_as_not_aged(tmp_path):
 def test_check_says_why_there_is_no_cycle_time(tmp_path):
     from click.testing import CliRunner
 
-    from forecast.cli import cli
+    from forecast.cli.app import cli
 
     line = ("no start column: cycle times and aging need one (e.g. Activated Date, Started, "
             "created)")
@@ -218,7 +218,7 @@ def test_check_says_why_there_is_no_cycle_time(tmp_path):
 def test_strict_check_fails_on_a_doubled_export(tmp_path):
     from click.testing import CliRunner
 
-    from forecast.cli import cli
+    from forecast.cli.app import cli
 
     rows = _weeks_of_items()
     clean = write_csv(tmp_path / "clean.csv", ["id", "done", "started"], rows)

@@ -1,7 +1,7 @@
 """Pure-Python twins of the numba kernels: the readable specification.
 
 Each function here draws exactly the same random numbers as its kernel in
-:mod:`forecast._kernels` and returns exactly the same array; the tests assert
+:mod:`forecast.sampling._kernels` and returns exactly the same array; the tests assert
 equality. Python integers are masked to 64 bits where the kernel's ``uint64``
 arithmetic wraps.
 """
@@ -104,7 +104,7 @@ def plan_days(
     split_low, split_high, dependents, dependent_offsets, n_prereq,
     risk_outcome, risk_prob, risk_kind, risk_low, risk_high, risk_part, risk_delay,
     horizon, seed, trials,
-):  # noqa: D417 - the arguments are the kernel's, documented in forecast.simulate
+):  # noqa: D417 - the arguments are the kernel's, documented in forecast.sampling.simulate
     """Completion day index of each outcome in each trial, as the plan kernel computes it.
 
     Per trial: draw part sizes, scope growth and risks from the trial's size

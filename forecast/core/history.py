@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .calendar import Calendar, _as_date
-from .exceptions import ColumnError, EmptyWindowError, ParameterError
+from forecast.core.calendar import Calendar, as_date
+from forecast.exceptions import ColumnError, EmptyWindowError, ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -175,7 +175,7 @@ class History:
         left out, columns ignored).
     tracker : {"generic", "jira", "ado", "github", "linear"}
         Which tool's export the history was read as (see
-        :mod:`forecast.importers`); ``"generic"`` for any other file.
+        :mod:`forecast.io.importers`); ``"generic"`` for any other file.
     rows : int
         Rows read, duplicates included (0 for a history not read from a file
         or DataFrame).
@@ -310,7 +310,7 @@ class History:
         """
         last = start - dt.timedelta(days=1)
         if since is not None:
-            first = _as_date(since, "since")
+            first = as_date(since, "since")
             if first > last:
                 raise ParameterError(
                     f"since = {first.isoformat()} is not before the start "

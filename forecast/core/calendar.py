@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .exceptions import ParameterError
+from forecast.exceptions import ParameterError
 
-__all__ = ["Calendar", "HORIZON_YEARS"]
+__all__ = ["Calendar", "HORIZON_YEARS", "as_date", "years_after"]
 
 HORIZON_YEARS = 10
 """Default simulation horizon, in years of working days after the start."""
@@ -29,7 +29,7 @@ HORIZON_YEARS = 10
 _WEEKMASKS = {"weekdays": "1111100", "all": "1111111"}
 
 
-def _as_date(value: object, what: str) -> dt.date:
+def as_date(value: object, what: str) -> dt.date:
     """Return ``value`` as a :class:`datetime.date` or raise a clear error."""
     if isinstance(value, dt.datetime):
         return value.date()
@@ -186,7 +186,7 @@ class Calendar:
         if isinstance(holidays, str):
             country = _check_country(holidays)
         elif holidays is not None:
-            dates = tuple(sorted(set(dates) | {_as_date(d, "holiday") for d in holidays}))
+            dates = tuple(sorted(set(dates) | {as_date(d, "holiday") for d in holidays}))
         return cls(weekmask=base.weekmask, country=country, dates=dates, name=base.name)
 
     @property
@@ -209,7 +209,8 @@ class Calendar:
             parts.append(f"{len(self.dates)} listed holidays")
         return " + ".join(parts)
 
-    def _cal(self, first: dt.date, last: dt.date) -> np.busdaycalendar:
+    def busdaycalendar(self, first: dt.date, last: dt.date) -> np.busdaycalendar:
+        """numpy's business-day calendar of this calendar, valid from ``first`` to ``last``."""
         # Holidays are looked up for whole years with a year of slack either side,
         # and the cache key is the year range, so neighbouring calls share it.
         return _busdaycalendar(
@@ -225,7 +226,7 @@ class Calendar:
         >>> Calendar().is_working(dt.date(2024, 6, 1))   # a Saturday
         False
         """
-        return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=self._cal(day, day)))
+        return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=self.busdaycalendar(day, day)))
 
     def working_dates(self, first: dt.date, last: dt.date) -> np.ndarray:
         """Return the working days in ``[first, last]`` as ``datetime64[D]``.
@@ -241,7 +242,7 @@ class Calendar:
         span = np.arange(
             np.datetime64(first, "D"), np.datetime64(last, "D") + 1, dtype="datetime64[D]"
         )
-        return span[np.is_busday(span, busdaycal=self._cal(first, last))]
+        return span[np.is_busday(span, busdaycal=self.busdaycalendar(first, last))]
 
     def roll_forward(self, days: np.ndarray) -> np.ndarray:
         """Move each date to the first working day on or after it.
@@ -257,7 +258,7 @@ class Calendar:
             return days
         first = days.min().astype(dt.date)
         last = days.max().astype(dt.date) + dt.timedelta(days=400)
-        return np.busday_offset(days, 0, roll="forward", busdaycal=self._cal(first, last))
+        return np.busday_offset(days, 0, roll="forward", busdaycal=self.busdaycalendar(first, last))
 
     def day_dates(self, start: dt.date, n: int) -> np.ndarray:
         """Return the dates of days ``1..n`` counted from ``start``.
@@ -275,7 +276,7 @@ class Calendar:
         last = dt.date(min(start.year + years, 9998), 12, 31)
         offsets = np.arange(n, dtype=np.int64)
         return np.busday_offset(
-            np.datetime64(start, "D"), offsets, roll="forward", busdaycal=self._cal(start, last)
+            np.datetime64(start, "D"), offsets, roll="forward", busdaycal=self.busdaycalendar(start, last)
         )
 
     def date_of_day(self, start: dt.date, day: int) -> dt.date:
@@ -305,7 +306,7 @@ class Calendar:
         """
         if day < start:
             return 0
-        cal = self._cal(start, day)
+        cal = self.busdaycalendar(start, day)
         return int(
             np.busday_count(np.datetime64(start, "D"), np.datetime64(day, "D") + 1, busdaycal=cal)
         )

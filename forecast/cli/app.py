@@ -23,7 +23,7 @@ import click
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 SOURCES = ("auto", "generic", "jira", "ado", "github", "linear")
-"""Choices of --source: :data:`forecast.importers.TRACKERS`, written out here so that
+"""Choices of --source: :data:`forecast.io.importers.TRACKERS`, written out here so that
 ``--help`` imports neither numpy nor pandas (a test checks that both lists agree)."""
 
 PLOT_SUFFIXES = (".png", ".svg")
@@ -87,7 +87,7 @@ class _Group(click.Group):
             raise _Interrupted("interrupted") from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
-        from .exceptions import ForecastError
+        from forecast.exceptions import ForecastError
 
         kwargs["standalone_mode"] = False
         _WRITTEN.clear()
@@ -369,7 +369,7 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _holiday_dates(path: Path) -> list[dt.date]:
-    from .exceptions import DataError, InputFileError
+    from forecast.exceptions import DataError, InputFileError
 
     if not path.is_file():
         raise InputFileError(f"holidays file '{path}' does not exist; check the path")
@@ -398,7 +398,7 @@ def _reading(opts: dict[str, Any]) -> dict[str, Any]:
     holidays: Any = opts["country"]
     calendar: Any = opts["calendar"]
     if opts.get("holidays_file") is not None:
-        from .calendar import Calendar
+        from forecast.core.calendar import Calendar
 
         dates = _holiday_dates(opts["holidays_file"])
         calendar = Calendar.from_options(Calendar.from_options(opts["calendar"], holidays), dates)
@@ -411,7 +411,7 @@ def _reading(opts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read(opts: dict[str, Any], path: Path | None = None) -> Any:
-    from .io import read_history
+    from forecast.io.readers import read_history
 
     return read_history(opts["history"] if path is None else path, **_reading(opts))
 
@@ -442,7 +442,7 @@ def _same(a: Path, b: Path) -> bool:
 
 def _outputs(opts: dict[str, Any]) -> None:
     """Check every output path and settle the format before any work is done."""
-    from .io import check_output
+    from forecast.io.output import check_output
 
     protect = [Path(p) for p in opts.get("protect", []) if p is not None]
     output, plot_path = opts["output"], opts.get("plot")
@@ -517,7 +517,7 @@ def _settle_format(opts: dict[str, Any], output: Path | None) -> None:
 
 def _check_record_file(path: Path) -> None:
     """Refuse, before any work, a --record file that exists and is not a record file."""
-    from .records import check_record_file
+    from forecast.io.records import check_record_file
 
     _check_suffix(path, (".csv",), "--record", "a record file is a CSV")
     if path.exists() and not path.is_file():
@@ -541,7 +541,7 @@ def _csv(frame: Any) -> str:
     """CSV text of a frame, every text cell made safe for spreadsheets."""
     import pandas as pd
 
-    from .io import spreadsheet_safe
+    from forecast.io.output import spreadsheet_safe
 
     frame = frame.copy()
     for col in frame.columns:
@@ -559,7 +559,7 @@ def _image(draw: Callable[[Any], Any], suffix: str) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from . import plot as plots
+    from forecast.present import plot as plots
 
     ax = draw(plots)
     try:
@@ -611,7 +611,7 @@ class _Writing:
 
 def _record(result: Any, opts: dict[str, Any]) -> None:
     """Append the forecast to the --record file (Ctrl-C held back meanwhile)."""
-    from .records import record
+    from forecast.io.records import record
 
     with _Writing():
         rows = record(result, opts["record"], name=opts.get("name"))
@@ -621,7 +621,7 @@ def _record(result: Any, opts: dict[str, Any]) -> None:
 
 def _finish(rendered: dict[str, Any], opts: dict[str, Any]) -> None:
     """Write what :func:`_render` made: each file atomically, then the record."""
-    from .io import write_atomic
+    from forecast.io.output import write_atomic
 
     _write_text(rendered["text"], opts)
     for key, option in (("image", "plot"), ("distribution", "distribution")):
@@ -687,7 +687,7 @@ def when(**opts: Any) -> None:
       forecast when examples/team.csv --items 40 --start 2024-06-03 \\
           --plot out/burnup.png --plot-kind burnup --distribution out/when-by-date.csv
     """
-    from .questions import when as ask
+    from forecast.forecasting.questions import when as ask
 
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
@@ -719,7 +719,7 @@ def how_many(**opts: Any) -> None:
       forecast how-many examples/team.csv --by 2024-06-28 --start 2024-06-03
       forecast how-many examples/team.csv --days 20 --start 2024-06-03 -o out/count.csv
     """
-    from .questions import how_many as ask
+    from forecast.forecasting.questions import how_many as ask
 
     if (opts["by"] is None) == (opts["days"] is None):
         raise click.UsageError("give exactly one of --by DATE or --days D")
@@ -756,7 +756,7 @@ def check(**opts: Any) -> None:
       forecast check examples/team.csv --start 2024-06-03 --plot out/throughput.png
       forecast check history.csv --strict --format json -o out/check.json
     """
-    from .signals import check as run
+    from forecast.evaluation.signals import check as run
 
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
@@ -826,7 +826,7 @@ def backtest(**opts: Any) -> None:
       forecast backtest examples/team.csv
       forecast backtest history.csv --windows 30,90 --horizons 20 --plot out/reliability.png
     """
-    from .backtest import backtest as run
+    from forecast.evaluation.backtest import backtest as run
 
     opts["protect"] = [opts["history"], opts["holidays_file"]]
     _outputs(opts)
@@ -842,7 +842,7 @@ def backtest(**opts: Any) -> None:
 
 
 def _write_text(text: str, opts: dict[str, Any]) -> None:
-    from .io import write_atomic
+    from forecast.io.output import write_atomic
 
     if opts["output"] is not None:
         with _Writing():
@@ -873,7 +873,7 @@ def trend(**opts: Any) -> None:
       forecast plan examples/portfolio.toml --record out/record.csv
       forecast trend out/record.csv --plot out/trend.png
     """
-    from .records import trend as run
+    from forecast.io.records import trend as run
 
     opts["protect"] = [opts["records"]]
     _outputs(opts)
@@ -976,7 +976,8 @@ def _outcome_teams(path: Path) -> list[str]:
 def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
                histories: dict[str, Path]) -> Any:
     """Read the portfolio of plan and report: a TOML file, or an outcomes CSV and histories."""
-    from .portfolio import read_outcomes_csv, read_portfolio
+    from forecast.io.outcomes_csv import read_outcomes_csv
+    from forecast.io.portfolio_toml import read_portfolio
 
     if outcomes is not None:
         if "" in histories:
@@ -1059,7 +1060,7 @@ def plan(**opts: Any) -> None:
       forecast plan --outcomes examples/outcomes.csv --history examples/team.csv \\
           --start 2024-06-03
     """
-    from .portfolio import plan as run
+    from forecast.forecasting.plan import plan as run
 
     source, outcomes = opts["portfolio"], opts["outcomes"]
     _refuse_toml_as_outcomes(outcomes)
@@ -1149,7 +1150,7 @@ def report(**opts: Any) -> None:
       forecast report examples/team.csv --items 40 --target 2024-07-15 \\
           --start 2024-06-03 --record out/record.csv -o out/when.html
     """
-    from .report import plan_report, question_report, write_report
+    from forecast.present.report import plan_report, question_report, write_report
 
     source, outcomes = opts["input_path"], opts["outcomes"]
     _refuse_toml_as_outcomes(outcomes)
@@ -1199,7 +1200,7 @@ def report(**opts: Any) -> None:
     def compute(progress: _Progress) -> Any:
         nonlocal history
         if question:
-            from .questions import how_many, when
+            from forecast.forecasting.questions import how_many, when
 
             history = _read(opts, source)
             kwargs = {**_window(opts), "trials": opts["trials"] or 10_000,
@@ -1207,7 +1208,7 @@ def report(**opts: Any) -> None:
             if opts["items"] is not None:
                 return when(history, opts["items"], target=opts["target"], **kwargs)
             return how_many(history, by=opts["by"], days=opts["days"], **kwargs)
-        from .portfolio import plan as run
+        from forecast.forecasting.plan import plan as run
 
         portfolio = _read_plan(opts, source, outcomes, histories)
         if source is not None:

@@ -6,11 +6,13 @@ that importing :mod:`forecast` (and ``forecast --help``) never loads numba.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["DEFAULT_SEED", "normalise_seed", "simulate_when", "simulate_how_many"]
+__all__ = ["DEFAULT_SEED", "normalise_seed", "use_threads", "simulate_when", "simulate_how_many",
+           "simulate_when_blocks", "simulate_how_many_blocks", "kernel_arrays", "simulate_plan"]
 
 DEFAULT_SEED = 42
 """Seed used when none is given, so the same inputs always give the same answer."""
@@ -29,7 +31,7 @@ def normalise_seed(rng: Any) -> int:
     >>> normalise_seed(None), normalise_seed(7)
     (42, 7)
     """
-    from .exceptions import ParameterError
+    from forecast.exceptions import ParameterError
 
     if rng is None:
         return DEFAULT_SEED
@@ -44,6 +46,21 @@ def normalise_seed(rng: Any) -> int:
     )
 
 
+def use_threads(parallel: bool | None, team_days: float) -> bool:
+    """Whether a Monte Carlo run of ``team_days`` simulated days should use threads.
+
+    ``parallel`` True or False decides; None decides by the size of the run.
+
+    Examples
+    --------
+    >>> use_threads(None, 1e3), use_threads(None, 1e7), use_threads(True, 1.0)
+    (False, True, True)
+    """
+    # Measured (benchmarks/): threads pay off above about a millisecond of work,
+    # and below it a busy machine makes them many times slower than one thread.
+    return team_days >= 2e6 if parallel is None else bool(parallel)
+
+
 def simulate_when(
     counts: np.ndarray, items: int, horizon: int, trials: int, seed: int, parallel: bool = True
 ) -> np.ndarray:
@@ -54,7 +71,7 @@ def simulate_when(
     >>> simulate_when(np.array([1]), items=3, horizon=10, trials=2, seed=1).tolist()
     [3, 3]
     """
-    from . import _kernels
+    from forecast.sampling import _kernels
 
     kernel = _kernels.when_days if parallel else _kernels.when_days_serial
     values = np.ascontiguousarray(counts, dtype=np.int64)
@@ -72,7 +89,7 @@ def simulate_when_blocks(
     >>> simulate_when_blocks(np.array([[1, 1]]), 3, 10, 2, 1, bayes=True).tolist()
     [3, 3]
     """
-    from . import _kernels
+    from forecast.sampling import _kernels
 
     kernel = _kernels.when_days_blocks if parallel else _kernels.when_days_blocks_serial
     values = np.ascontiguousarray(blocks, dtype=np.int64)
@@ -89,7 +106,7 @@ def simulate_how_many_blocks(
     >>> simulate_how_many_blocks(np.array([[1, 2]]), 3, 2, 1, bayes=False).tolist()
     [4, 4]
     """
-    from . import _kernels
+    from forecast.sampling import _kernels
 
     kernel = _kernels.how_many_blocks if parallel else _kernels.how_many_blocks_serial
     values = np.ascontiguousarray(blocks, dtype=np.int64)
@@ -106,45 +123,40 @@ def simulate_how_many(
     >>> simulate_how_many(np.array([2]), days=5, trials=2, seed=1).tolist()
     [10, 10]
     """
-    from . import _kernels
+    from forecast.sampling import _kernels
 
     kernel = _kernels.how_many_totals if parallel else _kernels.how_many_totals_serial
     values = np.ascontiguousarray(counts, dtype=np.int64)
     return kernel(values, int(days), np.uint64(seed), int(trials))
 
 
-PLAN_HORIZON_YEARS = 10
-"""Default plan horizon, in years of calendar days after the start."""
-
-
-def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
-    """Turn a :class:`~forecast.model.Portfolio` into the plan kernel's arrays.
+def kernel_arrays(portfolio: Any, start: Any, horizon: int,
+                  team_blocks: Sequence[tuple[np.ndarray, bool]]) -> dict[str, Any]:
+    """Turn a :class:`~forecast.core.model.Portfolio` into the plan kernel's arrays.
 
     The timeline is calendar days ``0 .. horizon - 1`` from ``start``; each
     team's capacity on a day is 0 on its non-working days, else its capacity
-    factor for that date (1 outside its ranges).
+    factor for that date (1 outside its ranges). ``team_blocks`` gives each
+    team's sample as the engines draw it: ``(blocks, bayes)`` from
+    :func:`forecast.sampling.methods.method_blocks`.
 
     Returns
     -------
     dict
         ``kernel``: the positional arguments of the kernel (less horizon,
-        seed and trials), and ``samples``: each team's history sample.
+        seed and trials), and ``notes``: where outcome sizes were drawn from.
 
     Examples
     --------
     >>> import datetime as dt, forecast
-    >>> from forecast.model import Outcome, Part, Portfolio, Size, Team
+    >>> from forecast.core.model import Outcome, Part, Portfolio, Size, Team
     >>> h = forecast.History.from_counts(["2024-06-03"], [2])
     >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(4, 4)),)),))
-    >>> arrays = plan_arrays(p, dt.date(2024, 6, 4), 10)
+    >>> arrays = kernel_arrays(p, dt.date(2024, 6, 4), 10, [(np.array([[2]]), False)])
     >>> arrays["kernel"][5].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     import datetime as dt
-    from dataclasses import replace
-
-    from .exceptions import ForecastError
-    from .signals import window_drift
 
     teams = {team.name: i for i, team in enumerate(portfolio.teams)}
     outcomes = {o.name: i for i, o in enumerate(portfolio.outcomes)}
@@ -152,40 +164,18 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
     dates = first + np.arange(horizon)
     end = start + dt.timedelta(days=horizon)
 
-    from .questions import DEFAULT_WINDOW, _auto, _method
-
-    auto_notes: list[str] = []
-    samples, values, offsets = [], [], [0]
+    values, offsets = [], [0]
     widths: list[int] = []
     bayes_flags: list[bool] = []
     capacity = np.zeros((len(teams), horizon))
     pools: dict[str, np.ndarray] = {}
-    for t, team in enumerate(portfolio.teams):
-        method, window = team.method, team.window
-        if method == "auto":
-            chosen = _auto(team.history, start, team.window, team.since)
-            method, window = chosen.method, chosen.window
-            auto_notes.append(f"team {team.name!r}: {chosen.note}")
-        if window is None and team.since is None:
-            window = DEFAULT_WINDOW
-        try:
-            sample = team.history.sample(start, window=window, since=team.since)
-        except ForecastError as exc:
-            raise type(exc)(f"team {team.name!r}: {exc}") from None
-        changes = window_drift(team.history, sample)
-        if changes:
-            sample = replace(sample, warnings=sample.warnings + tuple(changes))
-        try:
-            kind, blocks, bayes = _method(method, sample)
-        except ForecastError as exc:
-            raise type(exc)(f"team {team.name!r}: {exc}") from None
-        samples.append(sample)
+    for t, (team, (blocks, bayes)) in enumerate(zip(portfolio.teams, team_blocks, strict=True)):
         values.append(blocks.ravel())
         offsets.append(offsets[-1] + blocks.size)
         widths.append(blocks.shape[1])
         bayes_flags.append(bayes)
         cal = team.history.calendar
-        row = np.is_busday(dates, busdaycal=cal._cal(start, end)).astype(float)
+        row = np.is_busday(dates, busdaycal=cal.busdaycalendar(start, end)).astype(float)
         for span in team.capacity:
             inside = (dates >= np.datetime64(span.first, "D")) & (
                 dates <= np.datetime64(span.last, "D")
@@ -285,12 +275,12 @@ def plan_arrays(portfolio: Any, start: Any, horizon: int) -> dict[str, Any]:
         ints(risk_outcome), np.asarray(risk_prob, dtype=float), ints(risk_kind),
         ints(risk_low), ints(risk_high), ints(risk_part), ints(risk_delay),
     )
-    notes = auto_notes + [
+    notes = [
         f"team {name!r}: outcome sizes drawn from {pool.size} completed outcomes "
         f"({int(pool.min())} to {int(pool.max())} items, median {int(np.median(pool))})"
         for name, pool in pools.items()
     ]
-    return {"kernel": kernel, "samples": samples, "notes": notes}
+    return {"kernel": kernel, "notes": notes}
 
 
 def simulate_plan(
@@ -301,14 +291,15 @@ def simulate_plan(
     Examples
     --------
     >>> import datetime as dt, forecast
-    >>> from forecast.model import Outcome, Part, Portfolio, Size, Team
+    >>> from forecast.core.model import Outcome, Part, Portfolio, Size, Team
     >>> h = forecast.History.from_counts(["2024-06-03"], [2], calendar="all")
     >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(5, 5)),)),))
-    >>> days, items = simulate_plan(plan_arrays(p, dt.date(2024, 6, 4), 30), 30, 2, 1)
+    >>> arrays = kernel_arrays(p, dt.date(2024, 6, 4), 30, [(np.array([[2]]), False)])
+    >>> days, items = simulate_plan(arrays, 30, 2, 1)
     >>> days.tolist(), items.tolist()   # 2 + 2 + 1: done on day index 2
     ([[2], [2]], [[5], [5]])
     """
-    from . import _kernels
+    from forecast.sampling import _kernels
 
     kernel = _kernels.plan_days if parallel else _kernels.plan_days_serial
     return kernel(*arrays["kernel"], int(horizon), np.uint64(seed), int(trials))

@@ -43,17 +43,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import plot
-from .exceptions import ForecastError
+from forecast.exceptions import ForecastError
+from forecast.present import plot
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
-    from .backtest import BacktestResult
-    from .history import History, Sample
-    from .records import TrendResult
-    from .result import HowManyForecast, PlanResult, WhenForecast
-    from .signals import CheckResult
+    from forecast.core.history import History, Sample
+    from forecast.evaluation.backtest import BacktestResult
+    from forecast.evaluation.signals import CheckResult
+    from forecast.io.records import TrendResult
+    from forecast.results.forecast import HowManyForecast, WhenForecast
+    from forecast.results.plan import PlanResult
 
 __all__ = ["plan_report", "question_report", "write_report", "Figure", "TeamFacts",
            "PLAN_FIGURES", "QUESTION_FIGURES", "SIGNAL_FIGURES", "CALIBRATION_FIGURES",
@@ -66,7 +67,7 @@ REPORT_BACKTEST: dict[str, Any] = {
     "max_origins": 52,
     "trials": 500,
 }
-"""Keyword arguments of :func:`forecast.backtest.backtest` for each team in a
+"""Keyword arguments of :func:`forecast.evaluation.backtest.backtest` for each team in a
 report: a year of weekly origins, two horizons, the three methods at 30 and
 90 days plus the team's own window (about a second per team). Pass
 ``backtest={...}`` to override any of them."""
@@ -263,9 +264,9 @@ def _outcome_panels(result: PlanResult, fig: MplFigure) -> None:
     """
     from matplotlib.dates import date2num
 
-    from .result import _status
+    from forecast.results.plan import status_of
 
-    order = result._priority_order()[:MAX_OUTCOME_PANELS]
+    order = result.priority_order()[:MAX_OUTCOME_PANELS]
     cols = 1 if len(order) == 1 else 2
     rows = math.ceil(len(order) / cols)
     axes = fig.subplots(rows, cols, sharex=True, squeeze=False)
@@ -304,7 +305,7 @@ def _outcome_panels(result: PlanResult, fig: MplFigure) -> None:
         if target is not None:
             ax.axvline(float(date2num(target)), color="black", linewidth=2.2, alpha=0.6)
             prob = result.probability(name)
-            summary.append(f"target {target.isoformat()}: {_percent(prob)} ({_status(prob)})")
+            summary.append(f"target {target.isoformat()}: {_percent(prob)} ({status_of(prob)})")
         if done.size < result.trials:
             summary.append(f"{1 - done.size / result.trials:.1%} not within horizon")
         ax.set_title(_mpl_text(name), loc="left", fontsize=9.5, fontweight="bold", pad=15)
@@ -326,7 +327,7 @@ def _outcome_panels(result: PlanResult, fig: MplFigure) -> None:
 
 
 def _question_plot(result: WhenForecast | HowManyForecast, fig: MplFigure) -> None:
-    from .result import WhenForecast
+    from forecast.results.forecast import WhenForecast
 
     ax = fig.add_subplot()
     if isinstance(result, WhenForecast):
@@ -398,9 +399,9 @@ class TeamFacts:
     wip : int or None
         Its WIP limit (None for a single question).
     check : CheckResult or None
-        :func:`forecast.signals.check` of the same window.
+        :func:`forecast.evaluation.signals.check` of the same window.
     backtest : BacktestResult or None
-        :func:`forecast.backtest.backtest` before the start, when it ran.
+        :func:`forecast.evaluation.backtest.backtest` before the start, when it ran.
     problems : dict
         Why a section could not be made (``"check"``, ``"backtest"``).
     note : str
@@ -433,9 +434,9 @@ class TeamFacts:
 def _gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None, seed: Any,
             cache: dict[Any, Any]) -> None:
     """Run the check and (unless ``options`` is None) the backtest of one team."""
-    from .backtest import backtest
-    from .history import MAX_WINDOW
-    from .signals import check
+    from forecast.core.history import MAX_WINDOW
+    from forecast.evaluation.backtest import backtest
+    from forecast.evaluation.signals import check
 
     try:
         facts.check = check(facts.history, start=start, window=None, since=facts.sample.first)
@@ -467,15 +468,15 @@ def _backtest_options(value: bool | Mapping[str, Any]) -> Mapping[str, Any] | No
     if value is False or value is None:
         return None
     if not isinstance(value, Mapping):
-        from .exceptions import ParameterError
+        from forecast.exceptions import ParameterError
 
         raise ParameterError(f"backtest = {value!r} must be True, False or a mapping of "
-                             "keyword arguments for forecast.backtest.backtest")
+                             "keyword arguments for forecast.evaluation.backtest.backtest")
     return value
 
 
 def _read_trend(record: Any) -> TrendResult | None:
-    from .records import TrendResult, trend
+    from forecast.io.records import TrendResult, trend
 
     if record is None or isinstance(record, TrendResult):
         return record
@@ -495,10 +496,10 @@ def _card(big: str, text: Any, cls: str | None = None) -> Html:
 
 
 def _warnings(warnings: Sequence[str]) -> Html | None:
-    from .result import _label
+    from forecast.notes import note_label
 
     # lines that only say how a history was read are not warnings (the signals show them)
-    warnings = [w for w in warnings if _label(w) == "warning"]
+    warnings = [w for w in warnings if note_label(w) == "warning"]
     if not warnings:
         return None
     label = "Warning" if len(warnings) == 1 else f"Warnings ({len(warnings)})"
@@ -546,7 +547,8 @@ def _plan_headline(result: PlanResult) -> Html:
 
 
 def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
-    from .result import WhenForecast, _status
+    from forecast.results.forecast import WhenForecast
+    from forecast.results.plan import status_of
 
     mc = result.draws is not None
     cards, rows = [], []
@@ -562,7 +564,7 @@ def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
                            f"done by then (working day {p85.value or '—'})"))
         if result.target is not None:
             prob = result.likelihood(result.target)
-            status = _status(prob)
+            status = status_of(prob)
             se = f" (± {result.likelihood_se(result.target):.1%})" if mc else ""
             cards.append(_card(_percent(prob, 1), _join([
                 f"chance of being done on or before the target {result.target.isoformat()}"
@@ -598,14 +600,14 @@ def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
 
 
 def _trend_section(trend: TrendResult) -> Html:
-    from .records import _is_date
+    from forecast.io.records import is_iso_date
 
     rows = []
     for name in trend.outcomes:
         records = trend.history(name)
         first, last = records[0], records[-1]
         moved = "—"
-        if _is_date(first["p85"]) and _is_date(last["p85"]):
+        if is_iso_date(first["p85"]) and is_iso_date(last["p85"]):
             days = (dt.date.fromisoformat(last["p85"]) - dt.date.fromisoformat(first["p85"])).days
             moved = f"{days:+d} days"
         elif first["p85"].isdigit() and last["p85"].isdigit():
@@ -681,7 +683,7 @@ def _signals(facts: TeamFacts, single: bool) -> Html:
 
 
 def _calibration(facts: TeamFacts, single: bool) -> Html:
-    from .backtest import STANDARD
+    from forecast.evaluation.backtest import STANDARD
 
     parts: list[Any] = [_team_heading(facts, single)]
     current = (facts.method, facts.window_days)
@@ -747,7 +749,7 @@ def _calibration(facts: TeamFacts, single: bool) -> Html:
 
 
 def _versions() -> list[list[Any]]:
-    from . import __version__
+    from forecast import __version__
 
     rows: list[list[Any]] = [["forecast", __version__], ["Python", platform.python_version()]]
     for package in ("numpy", "numba", "pandas", "matplotlib"):
@@ -835,7 +837,7 @@ def _plan_inputs(result: PlanResult, teams: Sequence[TeamFacts], now: dt.datetim
 def _question_inputs(result: WhenForecast | HowManyForecast, facts: TeamFacts,
                      now: dt.datetime, began: float, backtest: Mapping[str, Any] | None,
                      trend: TrendResult | None) -> Html:
-    from .result import WhenForecast
+    from forecast.results.forecast import WhenForecast
 
     s = result.sample
     if isinstance(result, WhenForecast):
@@ -846,7 +848,7 @@ def _question_inputs(result: WhenForecast | HowManyForecast, facts: TeamFacts,
         question = [["Question", f"How many items in {result.days} working days?"],
                     ["Through", result.end.isoformat()]]
         horizon = "—"
-    engine = result._engine_text()
+    engine = result.engine_text()
     rows: list[list[Any]] = [
             *question,
             ["Start", f"{result.start.isoformat()} (day 1 = {result.day1:%a} "
@@ -948,7 +950,7 @@ _POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-ur
 
 
 def _page(title: str, subtitle: str, sections: Sequence[Html]) -> str:
-    from . import __version__
+    from forecast import __version__
 
     links = [("headline", "Headline"), ("charts", "Charts"), ("trend", "What moved"),
              ("signals", "Signals"), ("calibration", "Calibration"), ("inputs", "Inputs")]
@@ -988,8 +990,8 @@ def plan_report(
     target is met and the date everything is done with 85% chance, the
     plan's warnings), the charts (:data:`PLAN_FIGURES`: the portfolio and
     each outcome's completion dates), what moved (with ``record``), the
-    signals of each team's window (:func:`forecast.signals.check`), each
-    team's backtest (:func:`forecast.backtest.backtest` before the start:
+    signals of each team's window (:func:`forecast.evaluation.signals.check`), each
+    team's backtest (:func:`forecast.evaluation.backtest.backtest` before the start:
     the calibration table, the configuration in use and the best one) and
     the inputs (teams, history files and windows, outcomes, risks, seed,
     trials, versions, time) that reproduce it.
@@ -1001,7 +1003,7 @@ def plan_report(
     backtest : bool or mapping
         Run each team's backtest with :data:`REPORT_BACKTEST` (True, the
         default), with those settings updated by a mapping of keyword
-        arguments for :func:`forecast.backtest.backtest`, or not at all
+        arguments for :func:`forecast.evaluation.backtest.backtest`, or not at all
         (False). Teams that share a history are backtested once.
     record : path or TrendResult, optional
         A record file (see :func:`forecast.record`): adds how each outcome's
@@ -1025,7 +1027,7 @@ def plan_report(
     Examples
     --------
     >>> import forecast
-    >>> from forecast.model import Outcome, Part, Portfolio, Size, Team
+    >>> from forecast.core.model import Outcome, Part, Portfolio, Size, Team
     >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
     >>> login = Outcome("Login <v2>", (Part("api", Size(9, 9)),), target=dt.date(2024, 6, 14))
     >>> p = Portfolio((Team("api", h),), (login,))
@@ -1102,12 +1104,12 @@ def question_report(
     >>> f.percentile(85).date.isoformat() in page, f"{f.likelihood('2024-06-14'):.1%}" in page
     (True, True)
     """
-    from .questions import _history
+    from forecast.io.readers import as_history
 
     began = time.perf_counter()
     trend = _read_trend(record)
     options = _backtest_options(backtest)
-    hist = _history(history)
+    hist = as_history(history)
     sample = result.sample
     auto = next((w for w in sample.warnings if w.startswith("method auto")), "")
     facts = TeamFacts(sample.source, hist, sample, result.method, note=auto)
@@ -1120,13 +1122,13 @@ def question_report(
     sections.append(_section("signals", "Signals", _signals(facts, True)))
     sections.append(_section("calibration", "Calibration", _calibration(facts, True)))
     sections.append(_question_inputs(result, facts, stamp, began, options, trend))
-    from .result import WhenForecast
+    from forecast.results.forecast import WhenForecast
 
     if isinstance(result, WhenForecast):
         what = f"When will {result.items:,} items be done?"
     else:
         what = f"How many items by {result.end.isoformat()}?"
-    subtitle = (f"{what} · start {result.start.isoformat()} · {result._engine_text()} · made "
+    subtitle = (f"{what} · start {result.start.isoformat()} · {result.engine_text()} · made "
                 f"{_when(stamp)}")
     return _page(title or f"Delivery forecast: {sample.source}", subtitle, sections)
 
@@ -1147,7 +1149,7 @@ def write_report(
         The HTML file to write.
     protect : iterable of paths
         Input files that must never be overwritten (see
-        :func:`forecast.io.write_atomic`).
+        :func:`forecast.io.output.write_atomic`).
 
     Returns
     -------
@@ -1161,6 +1163,6 @@ def write_report(
     >>> write_report("<!DOCTYPE html>\\n<title>x</title>\\n", target).name
     'report.html'
     """
-    from .io import write_atomic
+    from forecast.io.output import write_atomic
 
     return write_atomic(path, text, protect=protect)

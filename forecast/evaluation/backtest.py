@@ -29,8 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from .exceptions import EmptyWindowError, ForecastError, ParameterError
-from .history import History
+from forecast.core.history import History
+from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
+from forecast.evaluation.scoring import crps_of, levels_table, pinball_of, pit_of
+from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
            "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS"]
@@ -104,153 +106,6 @@ class Score:
         return float(np.mean(gaps))
 
 
-def _levels_table(pmf: np.ndarray, levels: tuple[float, ...]) -> tuple[list[int], list[int]]:
-    """("N or more", "at most N") values of a count pmf at each level."""
-    cdf = np.cumsum(pmf)
-    survival = np.cumsum(pmf[::-1])[::-1]
-    at_least, at_most = [], []
-    for p in levels:
-        q = p / 100 - 1e-9
-        reach = np.flatnonzero(survival >= q)
-        at_least.append(int(reach[-1]) if reach.size else 0)
-        at_most.append(min(int(np.searchsorted(cdf, q)), pmf.size - 1))
-    return at_least, at_most
-
-
-def _crps(pmf: np.ndarray, y: int) -> float:
-    """CRPS of a distribution on 0, 1, 2 ... against the outcome ``y`` (exact)."""
-    size = max(pmf.size, y + 1)
-    cdf = np.ones(size)
-    cdf[: pmf.size] = np.cumsum(pmf)
-    step = (np.arange(size) >= y).astype(float)
-    return float(np.sum((cdf - step) ** 2))
-
-
-def _pinball(pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> float:
-    """Mean pinball loss at the quantiles behind both statements of each level."""
-    cdf = np.cumsum(pmf)
-    losses = []
-    quantiles = sorted({p / 100 for p in levels} | {1 - p / 100 for p in levels if p < 100})
-    for q in quantiles:
-        quantile = min(int(np.searchsorted(cdf, q - 1e-9)), pmf.size - 1)
-        losses.append((y - quantile) * (q - (1.0 if y < quantile else 0.0)))
-    return float(np.mean(losses))
-
-
-def _pit(pmf: np.ndarray, y: int) -> float:
-    """Mid-point PIT of ``y``: F(y - 1) + P(y) / 2, clipped to [0, 1].
-
-    Rounding in the sums can give 1.0000000000000002 (the pmf sums past 1),
-    which ``np.histogram(range=(0, 1))`` would drop; the clip keeps every
-    origin in the PIT histogram.
-
-    Examples
-    --------
-    >>> float(np.full(20, 0.05).sum())
-    1.0000000000000002
-    >>> _pit(np.full(20, 0.05), 20)
-    1.0
-    """
-    below = float(pmf[: min(y, pmf.size)].sum())
-    at = float(pmf[y]) if y < pmf.size else 0.0
-    return min(max(below + at / 2, 0.0), 1.0)
-
-
-MIN_RECALIBRATION_ORIGINS = 20
-"""Past outcomes needed before a forecast is recalibrated with their PIT values."""
-
-RECALIBRATION_PITS = 52
-"""Recalibrate by the PIT values of at most this many of the latest past outcomes."""
-
-RECALIBRATION_WEIGHT = 0.5
-"""Share of the recalibrated distribution in the one reported (the rest: as forecast)."""
-
-RECALIBRATION_SE = 1.0
-"""Recalibrate only when a P85 statement missed 85% by more than this many binomial
-standard errors, counting origins with non-overlapping horizons."""
-
-
-def recalibration_miss(pits: Any, span_days: float) -> tuple[float, float, float] | None:
-    """Return ``(held "N or more", held "at most", limit)`` when the PITs show a miss.
-
-    ``pits`` are mid-point PIT values of past forecasts over ``span_days``
-    calendar days each; a P85 statement held when the PIT was above 0.15
-    ("N or more", "done by") or below 0.85 ("at most"). Returns None when both
-    held within :data:`RECALIBRATION_SE` standard errors of 85%, or when
-    there are fewer than :data:`MIN_RECALIBRATION_ORIGINS` values.
-
-    Examples
-    --------
-    >>> recalibration_miss(np.linspace(0.01, 0.99, 40), 28) is None   # calibrated
-    True
-    >>> recalibration_miss(np.r_[np.zeros(20), np.ones(20)], 28)[:2]  # far too narrow
-    (0.5, 0.5)
-    """
-    u = np.asarray(pits, dtype=float)
-    if u.size < MIN_RECALIBRATION_ORIGINS:
-        return None
-    n_eff = max(1.0, u.size * 7 / max(span_days, 7.0))
-    limit = RECALIBRATION_SE * math.sqrt(0.85 * 0.15 / n_eff)
-    least, most = float(np.mean(u > 0.15)), float(np.mean(u < 0.85))
-    if max(abs(least - 0.85), abs(most - 0.85)) <= limit:
-        return None
-    return least, most, limit
-
-
-def partial_recalibration(pmf: np.ndarray, pits: Any, span_days: float) -> np.ndarray | None:
-    """Recalibrate ``pmf`` by the latest past PITs, halfway, when they show a miss.
-
-    Uses the last :data:`RECALIBRATION_PITS` values (in the order given:
-    oldest first), returns None when :func:`recalibration_miss` finds no
-    miss, and otherwise mixes the forecast with its full quantile
-    recalibration (:func:`recalibrate`) at :data:`RECALIBRATION_WEIGHT`.
-    On four real histories the halfway mix kept most of the calibration gain
-    at a fraction of the CRPS cost of the full one, which over-corrects when
-    a team's pace changes.
-
-    Examples
-    --------
-    >>> pmf = np.array([0.1, 0.2, 0.4, 0.2, 0.1])
-    >>> tails = np.r_[np.full(12, 0.02), np.linspace(0.2, 0.8, 16), np.full(12, 0.98)]
-    >>> partial_recalibration(pmf, tails, 28).round(3).tolist()   # its P85s held 70%: wider
-    [0.199, 0.138, 0.325, 0.138, 0.199]
-    """
-    recent = np.asarray(pits, dtype=float)[-RECALIBRATION_PITS:]
-    if recalibration_miss(recent, span_days) is None:
-        return None
-    return _halfway(pmf, recent)
-
-
-def _halfway(pmf: np.ndarray, pits: np.ndarray) -> np.ndarray:
-    """Mix ``pmf`` with its quantile recalibration by ``pits`` at the recalibration weight."""
-    return (1.0 - RECALIBRATION_WEIGHT) * pmf + RECALIBRATION_WEIGHT * recalibrate(pmf, pits)
-
-
-def recalibrate(pmf: np.ndarray, pits: np.ndarray) -> np.ndarray:
-    """Quantile recalibration of a count or day distribution by past PIT values.
-
-    With ``F`` the forecast's CDF and ``H`` the (interpolated) empirical CDF
-    of the PIT values of past forecasts, the recalibrated CDF is ``H(F)``:
-    if outcomes used to land in the tails more often than stated, the
-    recalibrated distribution is wider, by just as much.
-
-    Examples
-    --------
-    >>> pmf = np.array([0.25, 0.5, 0.25])
-    >>> recalibrate(pmf, np.linspace(0.01, 0.99, 99)).round(1).tolist()  # calibrated: kept
-    [0.2, 0.5, 0.2]
-    """
-    u = np.sort(np.asarray(pits, dtype=float))
-    m = u.size
-    xs = np.concatenate([[0.0], u, [1.0]])
-    ys = np.concatenate([[0.0], (np.arange(1, m + 1) - 0.5) / m, [1.0]])
-    cdf = np.clip(np.cumsum(pmf), 0.0, 1.0)
-    mapped = np.interp(cdf, xs, ys)  # H(1) = 1: mass beyond a horizon stays beyond it
-    # What the forecast ruled out stays ruled out (When: nothing is done on day 0), even
-    # when past outcomes fell below everything their forecasts allowed (PIT values of 0).
-    mapped[cdf <= 0.0] = 0.0
-    return np.diff(mapped, prepend=0.0)
-
 
 @dataclass
 class _Tally:
@@ -268,16 +123,16 @@ class _Tally:
 
     def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
             ) -> None:
-        least, most = _levels_table(pmf, levels)
+        least, most = levels_table(pmf, levels)
         if when:  # "done by the date": the earlier day statements read the other way
             self.held_least.append([y <= d for d in most])
             self.held_most.append([y >= d for d in least])
         else:
             self.held_least.append([y >= n for n in least])
             self.held_most.append([y <= n for n in most])
-        self.crps.append(_crps(pmf, y))
-        self.pinball.append(_pinball(pmf, y, levels))
-        self.pit.append(_pit(pmf, y))
+        self.crps.append(crps_of(pmf, y))
+        self.pinball.append(pinball_of(pmf, y, levels))
+        self.pit.append(pit_of(pmf, y))
 
     def add_online(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], origin: Any,
                    resolved: Any, span_days: float, when: bool = False) -> None:
@@ -537,7 +392,7 @@ class BacktestResult:
         return "\n".join(lines)
 
 
-def _series(history: History, last: dt.date) -> tuple[np.ndarray, np.ndarray]:
+def daily_series(history: History, last: dt.date) -> tuple[np.ndarray, np.ndarray]:
     """Working days from the history's start to ``last`` and the items on each.
 
     Items done on a non-working day count on the next working day.
@@ -616,9 +471,13 @@ def backtest(
     >>> h = forecast.read_history("examples/team.csv")   # doctest: +SKIP
     >>> print(backtest(h).best)                          # doctest: +SKIP
     """
-    from .exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
-    from .questions import METHODS, _method
-    from .simulate import normalise_seed, simulate_how_many_blocks, simulate_when_blocks
+    from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
+    from forecast.sampling.methods import METHODS, method_blocks
+    from forecast.sampling.simulate import (
+        normalise_seed,
+        simulate_how_many_blocks,
+        simulate_when_blocks,
+    )
 
     for m in methods:
         if m not in METHODS:
@@ -626,7 +485,7 @@ def backtest(
     for h in horizons:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
             raise ParameterError(f"horizon = {h!r}, must be a whole number of working days >= 1")
-    from .history import MAX_WINDOW
+    from forecast.core.history import MAX_WINDOW
 
     for w in windows:
         if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or not 7 <= w <= MAX_WINDOW:
@@ -642,7 +501,7 @@ def backtest(
     seed = normalise_seed(rng)
     end = history.last if start is None else min(history.last,
                                                  _as_day(start) - dt.timedelta(days=1))
-    work, counts = _series(history, end)
+    work, counts = daily_series(history, end)
     work = work[work <= np.datetime64(end, "D")]
     counts = counts[: work.size]
     raw_cum = np.concatenate([[0], np.cumsum(history.counts)])
@@ -704,7 +563,7 @@ def backtest(
                 continue
             for method in methods:
                 try:
-                    kind, blocks, bayes = _method(method, sample)
+                    kind, blocks, bayes = method_blocks(method, sample)
                 except ForecastError:
                     skipped += 1
                     continue
@@ -750,6 +609,6 @@ def backtest(
 
 
 def _as_day(value: Any) -> dt.date:
-    from .calendar import _as_date
+    from forecast.core.calendar import as_date
 
-    return _as_date(value, "start")
+    return as_date(value, "start")

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .exceptions import DataError, ParameterError
+from forecast.exceptions import DataError, ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,7 +157,7 @@ _HOW_TO_EXPORT: dict[str, str] = {
 }
 
 # Status names, lower-cased. Unknown statuses are judged by the done date.
-_TODO_STATUSES = frozenset({
+TODO_STATUSES = frozenset({
     "to do", "todo", "open", "new", "backlog", "proposed", "approved", "ready",
     "selected for development", "ready for development", "reopened", "triage",
 })
@@ -177,7 +177,7 @@ _CANCELED_RESOLUTIONS = frozenset({
     "canceled", "cancelled", "not a bug", "invalid", "not planned", "won't implement",
 })
 # Azure DevOps: "Resolved" is an in-progress category there (the Closed Date is not set yet).
-_ADO_OPEN_STATUSES = _TODO_STATUSES | _DOING_STATUSES | {"resolved", "design"}
+_ADO_OPEN_STATUSES = TODO_STATUSES | _DOING_STATUSES | {"resolved", "design"}
 _ADO_DONE_STATUSES = frozenset({"closed", "done", "completed"})
 _GITHUB_CANCELED_REASONS = frozenset({"not planned", "duplicate"})
 
@@ -188,7 +188,7 @@ _KINDS_ATTR = "forecast.github_kinds"
 
 
 def _norm(name: object) -> str:
-    from .io import _norm as norm
+    from forecast.io.columns import norm_name as norm
 
     return norm(name)
 
@@ -487,9 +487,9 @@ def _jira(
         is_done = category == "done"
         is_todo = category == "to do"
     else:
-        open_status = _isin(status, _TODO_STATUSES | _DOING_STATUSES)
+        open_status = _isin(status, TODO_STATUSES | _DOING_STATUSES)
         is_done = (~np.isnat(resolved) & ~open_status) | _isin(status, _DONE_STATUSES)
-        is_todo = _isin(status, _TODO_STATUSES)
+        is_todo = _isin(status, TODO_STATUSES)
     is_done = is_done & ~canceled
     undated = is_done & np.isnat(resolved)
     if undated.any():

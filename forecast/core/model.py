@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .history import History
+from forecast.core.history import History
 
 __all__ = ["CapacityRange", "Team", "Size", "Part", "Outcome", "Risk", "Portfolio"]
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .exceptions import DataError, InputFileError
-from .io import _plural
+from forecast.core.checks import plural
+from forecast.exceptions import DataError, InputFileError
 
 __all__ = ["RECORD_COLUMNS", "record", "check_record_file", "trend", "TrendResult", "Slip"]
 
@@ -63,7 +63,8 @@ def _how_many_name(result: Any) -> str:
 
 
 def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
-    from .result import HowManyForecast, PlanResult, WhenForecast
+    from forecast.results.forecast import HowManyForecast, WhenForecast
+    from forecast.results.plan import PlanResult
 
     def levels(values: dict[float, Any]) -> dict[str, Any]:
         return {f"p{p}": values.get(float(p)) for p in (50, 70, 85, 95)}
@@ -128,7 +129,7 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
     >>> record(f, log, name="release 1")
     1
     """
-    from .io import spreadsheet_safe
+    from forecast.io.output import spreadsheet_safe
 
     target = Path(path)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
@@ -253,8 +254,8 @@ class TrendResult:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
     def __str__(self) -> str:
-        lines = [f"Trend of {self.source}: {_plural(len(self.rows), 'row')}, "
-                 f"{_plural(len(self.outcomes), 'outcome')}"]
+        lines = [f"Trend of {self.source}: {plural(len(self.rows), 'row')}, "
+                 f"{plural(len(self.outcomes), 'outcome')}"]
         for name in self.outcomes:
             rows = self.history(name)
             first, last = rows[0], rows[-1]
@@ -264,11 +265,11 @@ class TrendResult:
             previous = None
             for r in rows:
                 moved = ""
-                if previous is not None and _is_date(r["p85"]) and _is_date(previous):
+                if previous is not None and is_iso_date(r["p85"]) and is_iso_date(previous):
                     delta = (dt.date.fromisoformat(r["p85"])
                              - dt.date.fromisoformat(previous)).days
                     moved = f"{delta:+d} days" + ("  SLIP" if delta > self.threshold else "")
-                elif previous is not None and _is_count(r["p85"]) and _is_count(previous):
+                elif previous is not None and is_count(r["p85"]) and is_count(previous):
                     delta = int(r["p85"]) - int(previous)
                     moved = f"{delta:+d} item{'' if abs(delta) == 1 else 's'}"
                 chance = f"{float(r['probability']):.0%}" if r["probability"] else "—"
@@ -303,12 +304,12 @@ def _percent(probability: str) -> int:
     return int(f"{float(probability):.0%}".rstrip("%"))
 
 
-def _is_count(text: str) -> bool:
+def is_count(text: str) -> bool:
     """Whether a recorded P85 is an item count (How many) rather than a date."""
     return text.isascii() and text.isdigit()
 
 
-def _is_date(text: str) -> bool:
+def is_iso_date(text: str) -> bool:
     try:
         dt.date.fromisoformat(text)
     except (TypeError, ValueError):
@@ -372,7 +373,7 @@ def trend(path: str | os.PathLike[str], *, slip_days: int = 5) -> TrendResult:
     by_outcome: dict[str, str] = {}
     for row in rows:
         before = by_outcome.get(row["outcome"])
-        if before and _is_date(before) and _is_date(row["p85"]):
+        if before and is_iso_date(before) and is_iso_date(row["p85"]):
             delta = (dt.date.fromisoformat(row["p85"]) - dt.date.fromisoformat(before)).days
             if delta > slip_days:
                 slips.append(Slip(row["outcome"], row["recorded_at"], before, row["p85"], delta))

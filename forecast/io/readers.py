@@ -4,7 +4,7 @@ A history is a CSV file (or a DataFrame) with one row per completed item,
 whose done-date column is found by name among the names that common trackers
 export, or a daily throughput file with ``date`` and ``count`` columns. The
 exports of Jira, Azure DevOps, GitHub (JSON from ``gh``) and Linear are
-recognised and read by their own rules (see :mod:`forecast.importers`).
+recognised and read by their own rules (see :mod:`forecast.io.importers`).
 Outputs are written atomically and never over an input file, and text cells
 are made safe for spreadsheets.
 """
@@ -17,8 +17,6 @@ import datetime as dt
 import io
 import os
 import re
-import stat
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -26,274 +24,28 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .calendar import Calendar
-from .exceptions import ColumnError, DataError, InputFileError, OutputError, ParameterError
+from forecast.core.calendar import Calendar
+from forecast.core.checks import plural
+from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError
+from forecast.io.columns import (
+    COUNT_NAMES,
+    DONE_COLUMN_NAMES,
+    ID_NAMES,
+    PARENT_NAMES,
+    START_NAMES,
+    TYPE_NAMES,
+    find_column,
+    find_columns,
+    norm_name,
+)
+from forecast.io.dates import parse_dates, to_days
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .history import History
+    from forecast.core.history import History
 
-__all__ = [
-    "DONE_COLUMN_NAMES",
-    "DATE_FORMATS",
-    "read_history",
-    "parse_dates",
-    "write_atomic",
-    "check_output",
-    "spreadsheet_safe",
-]
-
-DONE_COLUMN_NAMES: tuple[str, ...] = (
-    "done",
-    "done date",
-    "done at",
-    "completed",
-    "completed at",
-    "completed date",
-    "resolved",
-    "resolution date",
-    "resolved date",
-    "resolved at",
-    "closed",
-    "closed at",
-    "closed date",
-    "merged at",
-    "end",
-    "end date",
-    "finished",
-    "finished at",
-    "date",
-)
-"""Names of the done-date column, in order of preference, compared after
-lower-casing and turning ``_``, ``-``, ``.`` and camelCase into spaces."""
-
-_COUNT_NAMES = ("count", "throughput", "items", "completed items")
-_TYPE_NAMES = ("type", "item type", "issue type", "work item type", "issuetype", "kind")
-_START_NAMES = ("started", "started at", "start", "start date", "activated date", "activated")
-_ID_NAMES = ("id", "key", "issue key", "item id", "number")
-_PARENT_NAMES = ("parent", "parent id", "parent key", "parent link", "epic", "epic link",
-                 "epic key", "outcome", "feature")
-
-DATE_FORMATS: tuple[str, ...] = (
-    "%d/%b/%y %I:%M %p",  # Jira: 12/Mar/24 3:15 PM
-    "%d/%b/%Y %I:%M %p",
-    "%d/%b/%y %H:%M",
-    "%d/%b/%Y %H:%M",
-    "%d/%b/%y",
-    "%d/%b/%Y",
-    "%d-%b-%Y",
-    "%d %b %Y",
-    "%d %B %Y",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%a %b %d %Y %H:%M:%S GMT%z",  # JavaScript's Date.toString (some Linear exports)
-    "%m/%d/%Y %I:%M:%S %p",  # Azure DevOps (en-US): 3/12/2024 3:15:00 PM
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
-    "%m/%d/%y %I:%M %p",  # Excel (en-US): 3/12/24 3:15 PM
-    "%m/%d/%y %H:%M",
-    "%m/%d/%y",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-    "%d/%m/%y %H:%M",
-    "%d/%m/%y",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-)
-"""Non-ISO date formats tried, in order, when ``date_format`` is not given.
-The first one that reads every non-empty cell of the column wins, so a column
-that reads both as month/day and day/month is taken as month/day (US exports)
-and a warning says so; pass ``date_format`` to decide otherwise."""
-
-_ISO = re.compile(
-    r"^\s*(\d{4}-\d{1,2}-\d{1,2})"
-    r"(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?"
-    r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?\s*$",
-    re.IGNORECASE,
-)
-
-_JS_DATE_FORMAT = "%a %b %d %Y %H:%M:%S GMT%z"
-_JS_DATE = re.compile(
-    r"^\s*(?:mon|tue|wed|thu|fri|sat|sun)\s+([a-z]{3}\s+\d{1,2}\s+\d{4})"
-    r"\s+(?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d\s+GMT[+-]\d{4}(?:\s*\([^()]*\))?\s*$",
-    re.IGNORECASE,
-)
-"""JavaScript's ``Date.toString()``: ``Tue Mar 12 2024 15:04:05 GMT+0100 (Central
-European Standard Time)``; like ISO dates, the calendar date as written is kept."""
-
-_DETECT_SAMPLE = 400
-"""Cells on which the date format is detected before the whole column is parsed."""
-
-
-def _norm(name: object) -> str:
-    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(name).strip())
-    return re.sub(r"[\s_.\-]+", " ", text).strip().lower()
-
-
-def _find_columns(columns: Sequence[str], names: Iterable[str]) -> list[str]:
-    """Return every column whose normalised name is in ``names``, by preference."""
-    by_norm: dict[str, list[str]] = {}
-    for col in columns:
-        by_norm.setdefault(_norm(col), []).append(col)
-    found: list[str] = []
-    for name in names:
-        found.extend(by_norm.get(name, []))
-    return found
-
-
-def _find_column(columns: Sequence[str], names: Iterable[str]) -> str | None:
-    found = _find_columns(columns, names)
-    return found[0] if found else None
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _to_days(parsed: Any) -> np.ndarray:
-    """Datetimes of any unit (pandas 3 infers s, ms or us) to ``datetime64[D]``."""
-    values = np.asarray(parsed.to_numpy() if hasattr(parsed, "to_numpy") else parsed)
-    if values.dtype == object:
-        values = values.astype("datetime64[us]")
-    return values.astype("datetime64[D]")
-
-
-def parse_dates(
-    values: Sequence[object],
-    *,
-    date_format: str | None = None,
-    where: str = "history",
-    column: str = "done",
-    rows: Sequence[object] | None = None,
-    info: dict[str, Any] | None = None,
-) -> np.ndarray:
-    """Parse date strings into ``datetime64[D]``; empty cells become ``NaT``.
-
-    ISO 8601 values (``2024-03-12``, ``2024-03-12T15:15:00Z``,
-    ``2024-03-12 15:15+01:00``) keep the calendar date as written, whatever
-    the time zone. Other values are tried against :data:`DATE_FORMATS`: the
-    format is chosen on a sample of the cells, then every cell is parsed.
-
-    Parameters
-    ----------
-    values : sequence of str
-        The cells, in row order.
-    date_format : str, optional
-        A :func:`~datetime.datetime.strptime` format that every cell must
-        match, or ``"ISO8601"``.
-    where, column : str
-        The file and column named in error messages.
-    rows : sequence, optional
-        The row label of each cell for error messages (default: spreadsheet
-        numbering, the header being row 1).
-    info : dict, optional
-        Filled with ``"format"`` (the format used) and ``"ambiguous"`` (a
-        day/month format that would also have read every cell, or None).
-
-    Returns
-    -------
-    numpy.ndarray of datetime64[D]
-
-    Raises
-    ------
-    DataError
-        If a cell cannot be read, naming the file, row, column and value.
-
-    Examples
-    --------
-    >>> parse_dates(["2024-03-12T15:15:00Z", ""])
-    array(['2024-03-12',        'NaT'], dtype='datetime64[D]')
-    >>> parse_dates(["12/Mar/24 3:15 PM", "1/Apr/24 9:00 AM"])
-    array(['2024-03-12', '2024-04-01'], dtype='datetime64[D]')
-    >>> parse_dates(["Tue Mar 12 2024 23:30:00 GMT-0500 (Eastern Standard Time)"])
-    array(['2024-03-12'], dtype='datetime64[D]')
-    """
-    import pandas as pd
-
-    cells = [
-        "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
-        for v in values
-    ]
-    labels = list(rows) if rows is not None else [i + 2 for i in range(len(cells))]
-    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
-    filled = [i for i, c in enumerate(cells) if c]
-    if not filled:
-        return out
-    texts = pd.Series([cells[i] for i in filled], dtype=object)
-
-    def fail(pos: int, hint: str) -> DataError:
-        i = filled[pos]
-        return DataError(
-            f"{where}, row {labels[i]}, column {column!r}: cannot read {cells[i]!r} as a "
-            f"date; {hint}"
-        )
-
-    def try_format(fmt: str, subset: pd.Series) -> np.ndarray:
-        if fmt.upper() == "ISO8601":
-            subset = subset.str.extract(_ISO, expand=False)
-            fmt = "%Y-%m-%d"
-        elif fmt == _JS_DATE_FORMAT:
-            subset = subset.str.extract(_JS_DATE, expand=False)
-            fmt = "%b %d %Y"
-        return _to_days(pd.to_datetime(subset, format=fmt, errors="coerce"))
-
-    if date_format is None:
-        step = max(1, len(texts) // _DETECT_SAMPLE)
-        sample = texts.iloc[::step]
-        chosen = None
-        for fmt in ("ISO8601", *DATE_FORMATS):
-            if not np.isnat(try_format(fmt, sample)).any():
-                chosen = fmt
-                break
-        if chosen is None:
-            # No format reads the sample: find the one that reads the most
-            # cells, to point at a cell that is really at fault.
-            best: tuple[int, str] | None = None
-            for fmt in ("ISO8601", *DATE_FORMATS):
-                n_bad = int(np.isnat(try_format(fmt, texts)).sum())
-                if n_bad < len(texts) and (best is None or n_bad < best[0]):
-                    best = (n_bad, fmt)
-            if best is None:
-                raise fail(
-                    0,
-                    "expected ISO 8601 (2024-03-12) or a Jira, Azure DevOps or Excel export "
-                    "format; pass --date-format (e.g. '%d/%m/%Y %H:%M') to name the format",
-                )
-            chosen = best[1]
-        shown = "ISO 8601" if chosen == "ISO8601" else repr(chosen)
-        hint = f"the other rows read as {shown}; fix this cell or pass --date-format"
-    else:
-        chosen = date_format
-        hint = f"it does not match the date format {date_format!r}"
-    parsed = try_format(chosen, texts)
-    bad = np.flatnonzero(np.isnat(parsed))
-    if bad.size and date_format is None:
-        # The sample misled us (e.g. day/month with days above 12 only outside it):
-        # take the first format that reads the whole column.
-        for fmt in ("ISO8601", *DATE_FORMATS):
-            whole = try_format(fmt, texts)
-            if not np.isnat(whole).any():
-                chosen, parsed, bad = fmt, whole, np.array([], dtype=np.int64)
-                break
-    if bad.size:
-        raise fail(int(bad[0]), hint)
-    out[filled] = parsed
-    if info is not None:
-        info["format"] = chosen
-        info["ambiguous"] = None
-        if date_format is None and "%m/%d" in chosen:
-            other = chosen.replace("%m/%d", "%d/%m")
-            if not np.isnat(try_format(other, texts)).any():
-                info["ambiguous"] = other
-    return out
+__all__ = ["read_history", "as_history", "read_csv"]
 
 
 def _decode(raw: bytes, path: Path, what: str) -> str:
@@ -310,7 +62,7 @@ def _decode(raw: bytes, path: Path, what: str) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_csv(path: Path, what: str) -> pd.DataFrame:
+def read_csv(path: Path, what: str) -> pd.DataFrame:
     """Read a CSV file as text cells, indexed by spreadsheet row number."""
     return _parse_csv(_read_text(path, what), path, what)
 
@@ -397,7 +149,7 @@ def read_history(
     Exports of Jira, Azure DevOps, GitHub (``gh issue list --json`` /
     ``gh pr list --json``) and Linear are recognised by their columns (a JSON
     file by its content) and read by their own rules (see
-    :mod:`forecast.importers`): only done rows count; rows not done are kept
+    :mod:`forecast.io.importers`): only done rows count; rows not done are kept
     aside as work in progress; canceled rows are counted and left out. A row
     whose id repeats an earlier row's is left out, so a doubled export does
     not double the throughput. The history's notes say how the file was read
@@ -461,8 +213,8 @@ def read_history(
     """
     import pandas as pd
 
-    from . import importers
-    from .history import History
+    from forecast.core.history import History
+    from forecast.io import importers
 
     cal = Calendar.from_options(calendar, holidays)
     if isinstance(source, pd.DataFrame):
@@ -545,7 +297,7 @@ def read_history(
             if getattr(series.dt, "tz", None) is not None:
                 series = series.dt.tz_localize(None)
             formats[col] = "datetime"
-            return _to_days(series)
+            return to_days(series)
         info: dict[str, Any] = {}
         parsed = parse_dates(
             list(series), date_format=date_format, where=where, column=col, rows=rows,
@@ -575,14 +327,14 @@ def read_history(
         reason = got.reason
         date_format_used = formats.get(got.date_column, "")
     else:
-        count_col = _find_column(columns, _COUNT_NAMES)
-        date_col = _find_column(columns, ("date", "day"))
+        count_col = find_column(columns, COUNT_NAMES)
+        date_col = find_column(columns, ("date", "day"))
         if done_column is not None:
             done = done_column
         elif count_col is not None and date_col is not None:
             done = date_col
         else:
-            found = _find_columns(columns, DONE_COLUMN_NAMES)
+            found = find_columns(columns, DONE_COLUMN_NAMES)
             if not found:
                 hint = (
                     f"; it looks like {importers.label(looks_like)} without its "
@@ -595,7 +347,7 @@ def read_history(
                     f"name it with --done-column NAME{hint}"
                 )
             done = found[0]
-            others = [c for c in found[1:] if _norm(c) != "date"]
+            others = [c for c in found[1:] if norm_name(c) != "date"]
             if others:
                 notes.append(
                     f"done dates read from column {done!r}; also found "
@@ -623,14 +375,14 @@ def read_history(
             )
 
         items = pd.DataFrame({"done": done_dates})
-        type_col = _find_column(columns, _TYPE_NAMES)
-        start_col = _find_column([c for c in columns if c != done], _START_NAMES)
-        id_col = _find_column(columns, _ID_NAMES)
+        type_col = find_column(columns, TYPE_NAMES)
+        start_col = find_column([c for c in columns if c != done], START_NAMES)
+        id_col = find_column(columns, ID_NAMES)
         if id_col is not None:
             items["id"] = frame[id_col].astype(str).to_numpy()
         if type_col is not None:
             items["type"] = frame[type_col].astype(str).str.strip().to_numpy()
-        parent_col = _find_column(columns, _PARENT_NAMES)
+        parent_col = find_column(columns, PARENT_NAMES)
         if parent_col is not None:
             items["parent"] = frame[parent_col].astype(str).str.strip().to_numpy()
         if start_col is not None:
@@ -660,7 +412,7 @@ def read_history(
         if "type" not in items:
             raise ColumnError(
                 f"{where}: --exclude-type needs a type column, and none was found among: "
-                f"{', '.join(columns)} (looked for: {', '.join(_TYPE_NAMES)})"
+                f"{', '.join(columns)} (looked for: {', '.join(TYPE_NAMES)})"
             )
         lowered = items["type"].str.lower()
         drop = lowered.isin(excluded).to_numpy()
@@ -674,7 +426,7 @@ def read_history(
         if drop.any():
             given = sorted({t.strip() for t in exclude_types if t.strip()})
             notes.append(
-                f"{_plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out"
+                f"{plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out"
             )
         items["excluded"] = drop  # kept: an excluded Epic still tells which outcomes finished
     else:
@@ -690,7 +442,7 @@ def read_history(
     if name == "generic":
         if skipped:
             notes.append(
-                f"{_plural(skipped, 'row')} without a done date left out (work in progress)"
+                f"{plural(skipped, 'row')} without a done date left out (work in progress)"
             )
         if not used.any():
             raise DataError(
@@ -717,8 +469,8 @@ def read_history(
         n_used = int(used.sum())
         notes.insert(
             summary_at,
-            f"used {n_used} of {_plural(len(frame), 'row')}: {', '.join(parts)}" if parts
-            else f"used all {_plural(len(frame), 'row')}",
+            f"used {n_used} of {plural(len(frame), 'row')}: {', '.join(parts)}" if parts
+            else f"used all {plural(len(frame), 'row')}",
         )
         if not used.any():
             raise DataError(
@@ -757,7 +509,7 @@ def _duplicates_note(where: str, ids: pd.Series, repeated: np.ndarray) -> str:
     original = text.index[int(np.flatnonzero((text == first_id).to_numpy())[0])]
     n = int(repeated.sum())
     return (
-        f"{where}: {_plural(n, 'duplicate row')} of the same id left out "
+        f"{where}: {plural(n, 'duplicate row')} of the same id left out "
         f"({'first: ' if n > 1 else ''}row {text.index[at]}, id {first_id!r}, as in row "
         f"{original}); each id is counted once — if they are different items, give each its "
         "own id"
@@ -778,10 +530,27 @@ def _future_note(where: str, column: str, dates: np.ndarray, rows_used: np.ndarr
     at = int(np.flatnonzero(future)[np.argmax(dates[future])])
     n = int(future.sum())
     return (
-        f"{where}: {_plural(n, 'row')} done after today ({today}), the latest on {dates[at]} "
+        f"{where}: {plural(n, 'row')} done after today ({today}), the latest on {dates[at]} "
         f"(row {labels[at]}): a completion cannot be in the future; kept in the history, "
         f"but check the dates in column {column!r} (or the computer's clock)"
     )
+
+
+def as_history(history: History | str | os.PathLike[str] | pd.DataFrame) -> History:
+    """Return ``history`` as a :class:`~forecast.core.history.History`, reading it if needed.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> h = forecast.History.from_counts(["2024-06-03"], [2])
+    >>> as_history(h) is h
+    True
+    """
+    from forecast.core.history import History
+
+    if isinstance(history, History):
+        return history
+    return read_history(history)
 
 
 def _parse_counts(
@@ -814,125 +583,3 @@ def _parse_counts(
 
 _MAX_DAILY_COUNT = 1_000_000
 """A day's count above this in a throughput file is taken as a typo."""
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Return ``value`` so that no spreadsheet reads it as a formula.
-
-    Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return gets a leading apostrophe. Numbers are returned unchanged.
-
-    Examples
-    --------
-    >>> spreadsheet_safe("=HYPERLINK(1)")
-    "'=HYPERLINK(1)"
-    >>> spreadsheet_safe(-3)
-    -3
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def check_output(
-    path: str | os.PathLike[str], *, protect: Iterable[str | os.PathLike[str]] = ()
-) -> Path:
-    """Check that ``path`` can be written as an output, before any work is done.
-
-    Raises
-    ------
-    OutputError
-        When ``path`` is an input file, a directory, a device or other special
-        file, or lies in a directory that does not exist.
-
-    Examples
-    --------
-    >>> check_output("/nonexistent-dir/out.csv")
-    Traceback (most recent call last):
-    ...
-    forecast.exceptions.OutputError: output directory '/nonexistent-dir' does not exist; ...
-    """
-    target = Path(path)
-    for other in protect:
-        if Path(other).exists() and target.exists() and target.resolve() == Path(other).resolve():
-            raise OutputError(
-                f"output '{target}' is an input file; refusing to overwrite it, "
-                "choose another output path"
-            )
-    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
-        raise OutputError(
-            f"output '{target}' exists and is not a regular file; give a file path "
-            "(leave out --output to print to the terminal)"
-        )
-    if target.is_symlink():
-        raise OutputError(f"output '{target}' is a symbolic link; give the real file's path")
-    parent = target.parent
-    if not parent.is_dir():
-        raise OutputError(f"output directory '{parent}' does not exist; create it first")
-    return target
-
-
-def write_atomic(
-    path: str | os.PathLike[str],
-    data: str | bytes,
-    *,
-    protect: Iterable[str | os.PathLike[str]] = (),
-) -> Path:
-    """Write ``data`` to ``path`` atomically: a temporary file, then a rename.
-
-    The new file gets the permissions of the file it replaces, or the usual
-    ones for a new file (``0o666`` less the umask).
-
-    Parameters
-    ----------
-    path : path
-        Where to write (see :func:`check_output` for what is refused).
-    data : str or bytes
-        The whole content.
-    protect : iterable of paths
-        Input files that must never be overwritten.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
-    >>> write_atomic(target, "a,b\\n1,2\\n").read_text()
-    'a,b\\n1,2\\n'
-    """
-    target = check_output(path, protect=protect)
-    if target.exists():
-        mode = stat.S_IMODE(target.stat().st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write '{target}': {exc.strerror or exc}; choose another path"
-        ) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-    return target

@@ -5,68 +5,47 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .calendar import _as_date
-from .exceptions import ParameterError
-from .history import History, Sample
-from .result import HowManyForecast, WhenForecast, _check_levels
+from forecast.core.calendar import as_date
+from forecast.core.checks import (
+    DEFAULT_PERCENTILES,
+    check_levels,
+    check_trials,
+    check_whole,
+    start_date,
+)
+from forecast.core.history import History, Sample
+from forecast.evaluation.signals import window_drift
+from forecast.exceptions import ParameterError
+from forecast.forecasting.auto import choose, recalibrate_on_miss
+from forecast.io.readers import as_history
+from forecast.results.forecast import HowManyForecast, WhenForecast
+from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
+from forecast.sampling.methods import DEFAULT_WINDOW, method_blocks
+from forecast.sampling.simulate import (
+    normalise_seed,
+    simulate_how_many,
+    simulate_how_many_blocks,
+    simulate_when,
+    simulate_when_blocks,
+    use_threads,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["when", "how_many", "DEFAULT_PERCENTILES", "ENGINES"]
 
-DEFAULT_PERCENTILES = (50, 70, 85, 95)
 ENGINES = ("auto", "exact", "mc")
 
-
-def _check_whole(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)):
-        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}")
-    if isinstance(value, float) and not value.is_integer():
-        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}")
-    if value < minimum:
-        raise ParameterError(f"{name} = {int(value)}, must be >= {minimum}")
-    return int(value)
-
-
-def _check_trials(trials: Any) -> int:
-    count = _check_whole("trials", trials, 1)
-    if count > MAX_TRIALS:
-        raise ParameterError(
-            f"trials = {count:,} is more than {MAX_TRIALS:,}; the precision is already far "
-            "finer than a day at 1,000,000"
-        )
-    return count
-
-
-def _history(history: History | str | os.PathLike[str] | pd.DataFrame) -> History:
-    if isinstance(history, History):
-        return history
-    from .io import read_history
-
-    return read_history(history)
-
-
-MAX_TRIALS = 100_000_000
-"""More trials than this would need gigabytes and add no useful precision."""
 
 EXACT_BUDGET = 3e8
 """Estimated multiply-adds above which ``engine="auto"`` prefers Monte Carlo:
 about a third of a second of exact computation."""
-
-
-def _start(start: Any) -> dt.date:
-    begin = dt.date.today() if start is None else _as_date(start, "start")
-    if not 1900 <= begin.year <= 2200:
-        raise ParameterError(
-            f"start = {begin.isoformat()} is out of range; give a date between 1900 and 2200"
-        )
-    return begin
 
 
 def _engine(engine: str) -> str:
@@ -74,128 +53,6 @@ def _engine(engine: str) -> str:
     if key not in ENGINES:
         raise ParameterError(f"engine = {engine!r} is not known; use one of {', '.join(ENGINES)}")
     return key
-
-
-METHODS = ("daily", "weekly", "bayes")
-"""Ways to sample the past: single working days, whole weeks, or a Bayesian bootstrap."""
-
-ALL_METHODS = (*METHODS, "auto")
-
-
-AUTO_ORIGINS = 52
-"""``method="auto"`` scores configurations on the last year of weekly origins."""
-
-DEFAULT_WINDOW = 90
-"""Calendar days sampled by a fixed method when no window or ``since`` is given."""
-
-
-@dataclass(frozen=True)
-class _Auto:
-    method: str
-    window: int | None
-    note: str
-    result: Any = None
-
-
-def _auto(hist: History, begin: dt.date, window: int | None, since: Any,
-          exact: bool = False) -> _Auto:
-    """Choose the method and window by the team's own backtest before ``begin``.
-
-    A given ``window`` or ``since`` fixes the window, and only the method is
-    chosen; ``exact`` leaves out the Bayesian bootstrap, which has no exact
-    engine.
-    """
-    from .backtest import AUTO_DEFAULT, DEFAULT_WINDOWS, STANDARD, SWITCH_Z, backtest
-
-    methods = ("daily", "weekly") if exact else METHODS
-    windows: tuple[int, ...] = DEFAULT_WINDOWS
-    if since is not None:
-        windows = (max(7, (begin - _as_date(since, "since")).days),)
-    elif window is not None:
-        windows = (int(window),)
-    fallback = STANDARD if exact else AUTO_DEFAULT
-    try:
-        # only the P85 statements (for the note) and the raw scores are needed
-        result = backtest(hist, start=begin, methods=methods, windows=windows,
-                          max_origins=AUTO_ORIGINS, trials=500, levels=(85,),
-                          recalibrated=False)
-    except ParameterError as exc:
-        reason = str(exc).split(": ", 1)[-1].split(";")[0]
-        kept = None if since is not None else (window or fallback[1])
-        shown = f"{fallback[0]}" + (f" with a {kept}-day window" if kept else "")
-        return _Auto(fallback[0], kept, f"method auto fell back to {shown}: {reason}")
-    method, chosen, z, default = result.choice()
-    score = result.score(method, chosen, 20) if 20 in result.horizons else None
-    detail = (f"; its 85% held {score.at_least[85]:.0%} (N or more) and {score.at_most[85]:.0%}"
-              " (at most) at 20 working days") if score and 85 in score.at_least else ""
-    over = f"over {len(result.origins)} weekly origins of the team's own past"
-    if (method, chosen) == default:
-        why = (f"no configuration's CRPS was lower than this default's by more than "
-               f"{SWITCH_Z:g} standard errors {over}")
-    else:
-        why = (f"its CRPS was lower than the default {default[0]} {default[1]}d's by "
-               f"{z:.1f} standard errors {over}")
-    note = f"method auto chose {method} with a {chosen}-day window: {why}{detail}"
-    return _Auto(method, None if since is not None else chosen, note, result)
-
-
-def _recalibrate(auto: _Auto | None, pmf: np.ndarray, question: str, days: int | None
-                 ) -> tuple[np.ndarray, str | None]:
-    """Recalibrate ``pmf`` halfway by the chosen configuration's recent PITs, on a miss."""
-    if auto is None or auto.result is None:
-        return pmf, None
-    from .backtest import RECALIBRATION_PITS, _halfway, recalibration_miss
-
-    result, (method, window) = auto.result, auto.result.best
-    if question == "when":
-        key = ("when", result.batch)
-    else:
-        nearest = min(result.horizons, key=lambda h: abs(h - (days or h)))
-        key = ("how-many", nearest)
-    try:
-        score = result.score(method, window, key[1], key[0])
-    except ParameterError:
-        return pmf, None
-    # the backtest's PITs in origin order; the latest ones are the most recent outcomes
-    pits = np.asarray(score.pit_values)[-RECALIBRATION_PITS:]
-    span_days = result.batch_days if key[0] == "when" else key[1] * 7 / 5
-    miss = recalibration_miss(pits, span_days)  # as partial_recalibration decides
-    if miss is None:
-        return pmf, None
-    fixed = _halfway(pmf, pits)
-    if key[0] == "when":  # a low PIT is an early finish: "done by the date" is the upper side
-        what = f"When {result.batch} items"
-        held = f"{miss[1]:.0%} (done by the date) and {miss[0]:.0%} (not done before it)"
-    else:
-        what = f"How many in {key[1]} working days"
-        held = f"{miss[0]:.0%} (N or more) and {miss[1]:.0%} (at most N)"
-    return fixed, (
-        f"recalibrated halfway by the {pits.size} latest past outcomes of the team's own "
-        f"backtest ({what}): its stated 85% had held {held}"
-    )
-
-
-def _method(method: str, sample: Sample) -> tuple[str, np.ndarray, bool]:
-    """Return ``(method, blocks, bayes)`` for the kernels and exact engines."""
-    key = str(method).strip().lower()
-    if key not in METHODS:
-        raise ParameterError(
-            f"method = {method!r} is not known; use one of {', '.join(METHODS)}"
-        )
-    if key == "weekly":
-        width = sample.calendar.working_days_per_week
-        blocks = sample.blocks(width)
-        if blocks.shape[0] < 2:
-            raise ParameterError(
-                f"method 'weekly' needs at least 2 whole weeks ({2 * width} working days) in "
-                f"the window, which has {sample.working_days}; widen --window"
-            )
-        if not blocks.any():
-            raise ParameterError(
-                "method 'weekly': the window's whole weeks hold no completion; widen --window"
-            )
-        return key, blocks, False
-    return key, sample.counts.reshape(-1, 1), key == "bayes"
 
 
 def _when_cost(counts: np.ndarray, items: int, horizon: int) -> float:
@@ -207,34 +64,26 @@ def _when_cost(counts: np.ndarray, items: int, horizon: int) -> float:
     return days * min(items, days * top) * np.count_nonzero(np.bincount(counts))
 
 
-def _parallel(parallel: bool | None, team_days: float) -> bool:
-    # Measured (benchmarks/): threads pay off above about a millisecond of work,
-    # and below it a busy machine makes them many times slower than one thread.
-    return team_days >= 2e6 if parallel is None else bool(parallel)
-
-
 def _prepare(
     history: Any, start: Any, window: int | None, since: Any, trials: int, engine: str,
     percentiles: Iterable[float], method: str = "auto",
 ) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int, str, Any]:
     chosen = _engine(engine)
-    levels = _check_levels(percentiles)
-    trials = _check_trials(trials)
-    hist = _history(history)
-    begin = _start(start)
+    levels = check_levels(percentiles)
+    trials = check_trials(trials)
+    hist = as_history(history)
+    begin = start_date(start)
     auto = None
     if str(method).strip().lower() == "auto":
         if since is None and window is not None:
             hist.window_bounds(begin, window)  # a bad window is named before the backtest
-        auto = _auto(hist, begin, window, since, exact=chosen == "exact")
+        auto = choose(hist, begin, window, since, exact=chosen == "exact")
         method, window = auto.method, auto.window
     if window is None and since is None:
         window = DEFAULT_WINDOW
     sample = hist.sample(begin, window=window, since=since)
     if auto is not None:
         sample = replace(sample, warnings=(*sample.warnings, auto.note))
-    from .signals import window_drift
-
     changes = window_drift(hist, sample)
     if changes:
         sample = replace(sample, warnings=sample.warnings + tuple(changes))
@@ -321,15 +170,15 @@ def when(
     >>> f.percentile(85).date
     datetime.date(2024, 6, 24)
     """
-    items = _check_whole("items", items, 1)
+    items = check_whole("items", items, 1)
     hist, begin, sample, chosen, levels, trials, method, auto = _prepare(
         history, start, window, since, trials, engine, percentiles, method
     )
     cal = hist.calendar
-    limit = cal.horizon(begin) if horizon is None else _check_whole("horizon", horizon, 1)
+    limit = cal.horizon(begin) if horizon is None else check_whole("horizon", horizon, 1)
     goal = None
     if target is not None:
-        goal = _as_date(target, "target")
+        goal = as_date(target, "target")
         if goal < begin:
             raise ParameterError(
                 f"target {goal.isoformat()} is before the start {begin.isoformat()}; "
@@ -337,7 +186,7 @@ def when(
             )
     notes: list[str] = list(hist.notes)
     counts = sample.counts
-    kind, blocks, bayes = _method(method, sample)
+    kind, blocks, bayes = method_blocks(method, sample)
     if chosen == "exact" and bayes:
         raise ParameterError("method 'bayes' has no exact engine; use --engine mc or auto")
     if chosen == "auto":
@@ -351,15 +200,11 @@ def when(
     draws = seed = None
     used_trials: int | None = None
     if chosen == "exact":
-        from .exact import when_pmf, when_pmf_blocks
-
         if kind == "daily":
             pmf, beyond = when_pmf(counts, items, limit)
         else:
             pmf, beyond = when_pmf_blocks(blocks, items, limit)
     else:
-        from .simulate import normalise_seed, simulate_when, simulate_when_blocks
-
         seed = normalise_seed(rng)
         used_trials = trials
         if items > limit * int(counts.max()):  # cannot finish even at the best pace
@@ -368,10 +213,10 @@ def when(
             team_days = trials * min(float(limit), items / float(counts.mean()))
             if kind == "daily":
                 draws = simulate_when(counts, items, limit, trials, seed,
-                                      parallel=_parallel(parallel, team_days))
+                                      parallel=use_threads(parallel, team_days))
             else:
                 draws = simulate_when_blocks(blocks, items, limit, trials, seed, bayes,
-                                             parallel=_parallel(parallel, team_days))
+                                             parallel=use_threads(parallel, team_days))
         pmf = np.bincount(draws, minlength=limit + 2)[: limit + 1] / trials
         beyond = float(np.count_nonzero(draws > limit) / trials)
     if beyond > 0.001:
@@ -379,7 +224,7 @@ def when(
             f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
             f"days; throughput in the window is very low for {items:,} items"
         )
-    pmf, recal_note = _recalibrate(auto, pmf, "when", None)
+    pmf, recal_note = recalibrate_on_miss(auto, pmf, "when", None)
     if recal_note:
         notes.append(recal_note)
         draws = None  # the percentiles now come from the recalibrated distribution
@@ -446,7 +291,7 @@ def how_many(
     cal = hist.calendar
     end_date = None
     if by is not None:
-        end_date = _as_date(by, "by")
+        end_date = as_date(by, "by")
         if end_date < begin:
             raise ParameterError(
                 f"by = {end_date.isoformat()} is before the start {begin.isoformat()}; "
@@ -459,7 +304,7 @@ def how_many(
                 f"by = {end_date.isoformat()}; give a later date"
             )
     else:
-        span = _check_whole("days", days, 1)
+        span = check_whole("days", days, 1)
     limit = cal.horizon(begin)
     if span > limit:
         asked = f"by = {end_date.isoformat()}" if end_date else f"days = {span}"
@@ -470,7 +315,7 @@ def how_many(
     counts = sample.counts
     size = span * float(counts.max())  # largest possible count: the exact pmf's length
     notes = list(hist.notes)
-    kind, blocks, bayes = _method(method, sample)
+    kind, blocks, bayes = method_blocks(method, sample)
     if chosen == "exact" and bayes:
         raise ParameterError("method 'bayes' has no exact engine; use --engine mc or auto")
     if chosen == "auto":
@@ -488,31 +333,27 @@ def how_many(
             "or check the history for a bulk close"
         )
     if chosen == "exact":
-        from .exact import how_many_pmf, how_many_pmf_blocks
-
         pmf = how_many_pmf(counts, span) if kind == "daily" else how_many_pmf_blocks(blocks, span)
-        pmf, recal_note = _recalibrate(auto, pmf, "how-many", span)
+        pmf, recal_note = recalibrate_on_miss(auto, pmf, "how-many", span)
         if recal_note:
             notes.append(recal_note)
         return HowManyForecast(
             start=begin, calendar=cal, sample=sample, engine="exact", levels=levels,
             pmf=pmf, days=span, by=end_date, notes=tuple(notes), method=kind,
         )
-    from .simulate import normalise_seed, simulate_how_many, simulate_how_many_blocks
-
     seed = normalise_seed(rng)
-    use_threads = _parallel(parallel, float(trials) * span)
+    threads = use_threads(parallel, float(trials) * span)
     if kind == "daily":
-        draws = simulate_how_many(counts, span, trials, seed, parallel=use_threads)
+        draws = simulate_how_many(counts, span, trials, seed, parallel=threads)
     else:
         draws = simulate_how_many_blocks(blocks, span, trials, seed, bayes,
-                                         parallel=use_threads)
+                                         parallel=threads)
     if int(draws.max()) > MAX_COUNT:
         raise ParameterError(
             f"outcomes of up to {int(draws.max()):,} items are too many to tabulate; check "
             "the history for a bulk close, or use a window without it"
         )
-    pmf, recal_note = _recalibrate(auto, np.bincount(draws) / trials, "how-many", span)
+    pmf, recal_note = recalibrate_on_miss(auto, np.bincount(draws) / trials, "how-many", span)
     if recal_note:
         notes.append(recal_note)
     return HowManyForecast(

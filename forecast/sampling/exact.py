@@ -79,7 +79,7 @@ def when_pmf(counts: np.ndarray, items: int, horizon: int) -> tuple[np.ndarray, 
     >>> round(beyond, 4)
     0.3125
     """
-    from . import _kernels
+    from forecast.sampling import _kernels
 
     values, probs = support(counts)
     if items > int(horizon) * int(values.max()):  # cannot finish even at the best pace
@@ -107,7 +107,7 @@ def how_many_pmf(counts: np.ndarray, days: int) -> np.ndarray:
     values, probs = support(counts)
     days = int(days)
     if days * days * int(values.max()) * values.size / 2 <= _DIRECT_LIMIT:
-        from . import _kernels
+        from forecast.sampling import _kernels
 
         return _kernels.exact_how_many_pmf(values, probs, days)
 
@@ -145,7 +145,7 @@ def _power(pmf: np.ndarray, n: int) -> np.ndarray:
     return result
 
 
-def _block_pmfs(blocks: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+def block_pmfs(blocks: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """Pmf of a block's total and of the sum of its first ``j`` days, j = 0..width."""
     blocks = np.asarray(blocks, dtype=np.int64)
     prefix = np.concatenate([np.zeros((blocks.shape[0], 1), dtype=np.int64),
@@ -171,7 +171,7 @@ def when_pmf_blocks(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.nd
     """
     blocks = np.asarray(blocks, dtype=np.int64)
     width = blocks.shape[1]
-    total_pmf, prefix_pmfs = _block_pmfs(blocks)
+    total_pmf, prefix_pmfs = block_pmfs(blocks)
     # survival[j][m] = P(P_j >= m) for m = 0 .. items
     survival = []
     for pmf in prefix_pmfs:
@@ -212,6 +212,6 @@ def how_many_pmf_blocks(blocks: np.ndarray, days: int) -> np.ndarray:
     """
     blocks = np.asarray(blocks, dtype=np.int64)
     width = blocks.shape[1]
-    total_pmf, prefix_pmfs = _block_pmfs(blocks)
+    total_pmf, prefix_pmfs = block_pmfs(blocks)
     whole, rest = divmod(int(days), width)
     return _conv(_power(total_pmf, whole), prefix_pmfs[rest])

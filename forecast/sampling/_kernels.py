@@ -6,7 +6,7 @@ generator from SplitMix64 outputs of ``mix(mix(s) + t * GAMMA)``, so a trial's
 draws depend only on ``(s, t)``: results are identical for any number of
 threads and any chunking of the trials. The plan kernel gives each team of a
 trial a stream of its own (and the sizes, scope growth and risks another), so
-a team's draws depend only on its own days. ``forecast._reference`` holds a
+a team's draws depend only on its own days. ``forecast.sampling._reference`` holds a
 pure-Python twin of every kernel on the same streams.
 
 All 64-bit arithmetic is done on ``uint64`` constants so that numba never
@@ -414,7 +414,7 @@ def _plan_days(
     # ahead in the queue might be released by a team that is behind. A team
     # that cannot tell what its queue holds today waits for the next turn; the
     # team that is furthest behind can always go on, so every turn round makes
-    # progress. The day-by-day twin in forecast._reference draws the same
+    # progress. The day-by-day twin in forecast.sampling._reference draws the same
     # numbers in another order and returns the same arrays. Every part has at
     # least one item (forecast.portfolio.check_portfolio sees to it): a part
     # of none would never finish, and what waits on it would wait for good.

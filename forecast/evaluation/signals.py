@@ -1,6 +1,6 @@
 """Signals that warn early: data quality, drift in throughput, aging work in progress.
 
-Everything here reads a :class:`~forecast.history.History` and returns plain
+Everything here reads a :class:`~forecast.core.history.History` and returns plain
 data classes with a readable ``__str__``; :func:`check` gathers them for the
 ``forecast check`` command, and :func:`drift` is also consulted by the
 forecasts, which warn when their window spans a detected change.
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .history import MIN_ACTIVE_DAYS, History, Sample
+from forecast.core.history import MIN_ACTIVE_DAYS, History, Sample
+from forecast.notes import informational
 
 __all__ = ["Change", "Quality", "AgingItem", "CheckResult", "drift", "quality", "aging",
            "start_signals", "check"]
@@ -360,7 +360,7 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
     frame = history.items
     if frame is None or "started" not in frame:
         return [], [NO_START_COLUMN]
-    from .importers import _TODO_STATUSES
+    from forecast.io.importers import TODO_STATUSES
 
     where = _where(history)
     started = frame["started"].to_numpy().astype("datetime64[D]")
@@ -386,7 +386,7 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
         unaged = (frame["state"].to_numpy(dtype=object) == "open") & np.isnat(started)
         if "status" in frame:
             status = frame["status"].astype(str).str.strip().str.lower().str.replace("_", " ")
-            unaged &= ~status.isin(_TODO_STATUSES).to_numpy(dtype=bool)
+            unaged &= ~status.isin(TODO_STATUSES).to_numpy(dtype=bool)
         if unaged.any():
             at = int(np.flatnonzero(unaged)[0])
             n = int(unaged.sum())
@@ -398,35 +398,6 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
                 f"{'its' if one else 'their'} start date"
             )
     return warnings, notes
-
-
-_INFORMATIONAL = (
-    re.compile(r"^read as "),
-    re.compile(r"^used (all )?[\d,]+ (of )?"),
-    re.compile(r"^[\d,]+ rows? without a done date left out \(work in progress\)$"),
-    re.compile(r"^[\d,]+ items? of type .* left out$"),
-    re.compile(r"^[\d,]+ rows? done without a .* date .*: dated by "),
-)
-"""History notes that only say how the file was read and which rows were used."""
-
-
-def informational(note: str) -> bool:
-    """Return whether a history note is informational rather than a warning.
-
-    A note is informational when it only says how the file was read (which
-    export, which columns) and which rows were used or left out as the
-    reading rules say; every other note (an ambiguous date format, a column
-    that could not be read, a type that no item has, an export that may be
-    cut short) is a warning.
-
-    Examples
-    --------
-    >>> informational("used 5 of 11 rows: 4 not done (kept as work in progress)")
-    True
-    >>> informational("exactly 30 items: gh lists 30 by default, so the history may be cut short")
-    False
-    """
-    return any(pattern.search(note) for pattern in _INFORMATIONAL)
 
 
 def _how_read(history: History) -> str | None:
@@ -601,9 +572,9 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     >>> h = forecast.read_history("examples/team.csv")  # doctest: +SKIP
     >>> print(check(h, start="2024-06-03"))              # doctest: +SKIP
     """
-    from .questions import _start
+    from forecast.core.checks import start_date
 
-    begin = _start(start)
+    begin = start_date(start)
     stale: list[str] = []
     span = window if window is not None else 90
     if start is None and since is None and history.last < begin - dt.timedelta(days=span):

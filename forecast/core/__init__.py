@@ -1,0 +1,1 @@
+"""core: the model of the world every layer shares: calendars, histories, portfolios, checks."""

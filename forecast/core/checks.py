@@ -1,0 +1,109 @@
+"""Checks of the parameters every question shares, each naming the parameter it checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+
+from forecast.core.calendar import as_date
+from forecast.exceptions import ParameterError
+
+__all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "check_whole", "check_trials", "check_levels",
+           "start_date", "plural"]
+
+DEFAULT_PERCENTILES = (50, 70, 85, 95)
+"""The levels every answer is summarised at unless others are asked for."""
+
+MAX_TRIALS = 100_000_000
+"""More trials than this would need gigabytes and add no useful precision."""
+
+
+def check_whole(name: str, value: Any, minimum: int) -> int:
+    """Return ``value`` as an int, or raise if it is not a whole number >= ``minimum``.
+
+    Examples
+    --------
+    >>> check_whole("items", 3.0, 1)
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)):
+        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}")
+    if isinstance(value, float) and not value.is_integer():
+        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}")
+    if value < minimum:
+        raise ParameterError(f"{name} = {int(value)}, must be >= {minimum}")
+    return int(value)
+
+
+def check_trials(trials: Any) -> int:
+    """Return the number of Monte Carlo trials, checked against :data:`MAX_TRIALS`.
+
+    Examples
+    --------
+    >>> check_trials(10_000)
+    10000
+    """
+    count = check_whole("trials", trials, 1)
+    if count > MAX_TRIALS:
+        raise ParameterError(
+            f"trials = {count:,} is more than {MAX_TRIALS:,}; the precision is already far "
+            "finer than a day at 1,000,000"
+        )
+    return count
+
+
+def check_levels(levels: Any) -> tuple[float, ...]:
+    """Return the percentile levels sorted and without repeats, each in (0, 100].
+
+    Examples
+    --------
+    >>> check_levels("85, 50")
+    (50.0, 85.0)
+    """
+    if isinstance(levels, str):
+        levels = [v for v in levels.replace(" ", "").split(",") if v]
+    elif isinstance(levels, (int, float)):
+        levels = [levels]
+    try:
+        values = tuple(float(p) for p in levels)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"percentiles = {levels!r} must be numbers between 0 and 100, such as 50,70,85,95"
+        ) from None
+    if not values:
+        raise ParameterError("percentiles is empty; give at least one level such as 85")
+    for p in values:
+        if not (0 < p <= 100) or math.isnan(p):
+            raise ParameterError(f"percentile {p:g} is out of range; each must be > 0 and <= 100")
+    return tuple(sorted(set(values)))
+
+
+
+def start_date(start: Any) -> dt.date:
+    """Return the forecast's start date: ``start``, or today when it is None.
+
+    Examples
+    --------
+    >>> start_date("2024-06-03")
+    datetime.date(2024, 6, 3)
+    """
+    begin = dt.date.today() if start is None else as_date(start, "start")
+    if not 1900 <= begin.year <= 2200:
+        raise ParameterError(
+            f"start = {begin.isoformat()} is out of range; give a date between 1900 and 2200"
+        )
+    return begin
+
+
+def plural(n: int, word: str) -> str:
+    """``n`` and ``word``, with an ``s`` unless ``n`` is 1.
+
+    Examples
+    --------
+    >>> plural(1, "team"), plural(3, "team")
+    ('1 team', '3 teams')
+    """
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,0 +1,1 @@
+"""evaluation: how far a forecast can be trusted: scores, backtests, recalibration, signals."""

@@ -1,0 +1,133 @@
+"""The ``auto`` policy: choose a team's method and window by its own backtest.
+
+``auto`` keeps the Bayesian bootstrap of the last 30 days unless another
+configuration's CRPS was lower by more than ``SWITCH_Z`` standard errors over
+the same origins of the year before the start, and recalibrates the answer
+halfway by the latest past outcomes when its stated 85% missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from forecast.core.calendar import as_date
+from forecast.core.history import History
+from forecast.exceptions import ParameterError
+from forecast.sampling.methods import METHODS
+
+__all__ = ["AutoChoice", "choose", "recalibrate_on_miss", "AUTO_ORIGINS"]
+
+
+AUTO_ORIGINS = 52
+"""``method="auto"`` scores configurations on the last year of weekly origins."""
+
+DEFAULT_WINDOW = 90
+"""Calendar days sampled by a fixed method when no window or ``since`` is given."""
+
+
+@dataclass(frozen=True)
+class AutoChoice:
+    """What ``method="auto"`` chose for a team, why, and the backtest behind it."""
+
+    method: str
+    window: int | None
+    note: str
+    result: Any = None
+
+
+def choose(hist: History, begin: dt.date, window: int | None, since: Any,
+          exact: bool = False) -> AutoChoice:
+    """Choose the method and window by the team's own backtest before ``begin``.
+
+    A given ``window`` or ``since`` fixes the window, and only the method is
+    chosen; ``exact`` leaves out the Bayesian bootstrap, which has no exact
+    engine.
+
+    Examples
+    --------
+    >>> import datetime as dt, forecast
+    >>> h = forecast.read_history("examples/team.csv")
+    >>> choice = choose(h, dt.date(2024, 6, 3), None, None)
+    >>> choice.method, choice.window
+    ('bayes', 30)
+    """
+    from forecast.evaluation.backtest import (
+        AUTO_DEFAULT,
+        DEFAULT_WINDOWS,
+        STANDARD,
+        SWITCH_Z,
+        backtest,
+    )
+
+    methods = ("daily", "weekly") if exact else METHODS
+    windows: tuple[int, ...] = DEFAULT_WINDOWS
+    if since is not None:
+        windows = (max(7, (begin - as_date(since, "since")).days),)
+    elif window is not None:
+        windows = (int(window),)
+    fallback = STANDARD if exact else AUTO_DEFAULT
+    try:
+        # only the P85 statements (for the note) and the raw scores are needed
+        result = backtest(hist, start=begin, methods=methods, windows=windows,
+                          max_origins=AUTO_ORIGINS, trials=500, levels=(85,),
+                          recalibrated=False)
+    except ParameterError as exc:
+        reason = str(exc).split(": ", 1)[-1].split(";")[0]
+        kept = None if since is not None else (window or fallback[1])
+        shown = f"{fallback[0]}" + (f" with a {kept}-day window" if kept else "")
+        return AutoChoice(fallback[0], kept, f"method auto fell back to {shown}: {reason}")
+    method, chosen, z, default = result.choice()
+    score = result.score(method, chosen, 20) if 20 in result.horizons else None
+    detail = (f"; its 85% held {score.at_least[85]:.0%} (N or more) and {score.at_most[85]:.0%}"
+              " (at most) at 20 working days") if score and 85 in score.at_least else ""
+    over = f"over {len(result.origins)} weekly origins of the team's own past"
+    if (method, chosen) == default:
+        why = (f"no configuration's CRPS was lower than this default's by more than "
+               f"{SWITCH_Z:g} standard errors {over}")
+    else:
+        why = (f"its CRPS was lower than the default {default[0]} {default[1]}d's by "
+               f"{z:.1f} standard errors {over}")
+    note = f"method auto chose {method} with a {chosen}-day window: {why}{detail}"
+    return AutoChoice(method, None if since is not None else chosen, note, result)
+
+
+def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str, days: int | None
+                 ) -> tuple[np.ndarray, str | None]:
+    """Recalibrate ``pmf`` halfway by the chosen configuration's recent PITs, on a miss."""
+    if auto is None or auto.result is None:
+        return pmf, None
+    from forecast.evaluation.recalibration import RECALIBRATION_PITS, halfway, recalibration_miss
+
+    result, (method, window) = auto.result, auto.result.best
+    if question == "when":
+        key = ("when", result.batch)
+    else:
+        nearest = min(result.horizons, key=lambda h: abs(h - (days or h)))
+        key = ("how-many", nearest)
+    try:
+        score = result.score(method, window, key[1], key[0])
+    except ParameterError:
+        return pmf, None
+    # the backtest's PITs in origin order; the latest ones are the most recent outcomes
+    pits = np.asarray(score.pit_values)[-RECALIBRATION_PITS:]
+    span_days = result.batch_days if key[0] == "when" else key[1] * 7 / 5
+    miss = recalibration_miss(pits, span_days)  # as partial_recalibration decides
+    if miss is None:
+        return pmf, None
+    fixed = halfway(pmf, pits)
+    if key[0] == "when":  # a low PIT is an early finish: "done by the date" is the upper side
+        what = f"When {result.batch} items"
+        held = f"{miss[1]:.0%} (done by the date) and {miss[0]:.0%} (not done before it)"
+    else:
+        what = f"How many in {key[1]} working days"
+        held = f"{miss[0]:.0%} (N or more) and {miss[1]:.0%} (at most N)"
+    return fixed, (
+        f"recalibrated halfway by the {pits.size} latest past outcomes of the team's own "
+        f"backtest ({what}): its stated 85% had held {held}"
+    )
+
+

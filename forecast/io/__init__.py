@@ -1,0 +1,1 @@
+"""io: reading histories, exports and portfolios, and writing outputs and records."""

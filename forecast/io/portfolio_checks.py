@@ -1,0 +1,299 @@
+"""Checks of a portfolio's entries and of the whole portfolio, shared by the TOML and CSV readers.
+
+Each check names the file and the entry at fault (:class:`Where`) and the key
+or column as the user wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from forecast.core.calendar import as_date
+from forecast.core.model import CapacityRange, Portfolio, Size, Team
+from forecast.exceptions import ColumnError, DataError, ParameterError
+
+__all__ = ["Where", "MAX_ITEMS", "MAX_FACTOR", "whole_at", "number_at", "text_at", "names_at",
+           "tables_at", "date_at", "size_at", "split_at", "capacity_at", "refuse_unknown",
+           "check_portfolio"]
+
+
+class Where:
+    """Builds messages that name the file and the entry at fault."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, entry: str, message: str, cls: type[Exception] = DataError) -> Exception:
+        return cls(f"{self.source}, {entry}: {message}")
+
+
+MAX_ITEMS = 10_000_000
+"""Largest item count of an outcome part or a risk (a typo guard)."""
+
+MAX_FACTOR = 10.0
+"""Largest capacity factor or scope multiplier."""
+
+
+def whole_at(where: Where, entry: str, key: str, value: Any, minimum: int,
+           maximum: int = MAX_ITEMS) -> int:
+    rule = f"must be a whole number from {minimum} to {maximum:,}"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise where.error(entry, f"{key} = {value!r} {rule}")
+    if isinstance(value, int):
+        number: float = value
+    else:
+        try:
+            number = float(value)
+        except ValueError:
+            raise where.error(entry, f"{key} = {value!r} {rule}") from None
+        if not math.isfinite(number) or not number.is_integer():
+            raise where.error(entry, f"{key} = {value!r} {rule}")
+    if not minimum <= number <= maximum:
+        raise where.error(entry, f"{key} = {value!r} {rule}")
+    return int(number)
+
+
+def number_at(where: Where, entry: str, key: str, value: Any, low: float = 0.0,
+            high: float = MAX_FACTOR) -> float:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        raise where.error(entry, f"{key} = {value!r} must be a number") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise where.error(entry, f"{key} = {value!r} must be a number from {low:g} to {high:g}")
+    return number
+
+
+def text_at(where: Where, entry: str, key: str, value: Any) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise where.error(entry, f"{key} = {value!r} must be text")
+    return str(value).strip()
+
+
+def names_at(where: Where, entry: str, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise where.error(entry, f"{key} = {value!r} must be a name or a list of names")
+    return list(value)
+
+
+def tables_at(where: Where, doc: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    value = doc.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise where.error("top level", f"{key} must be [[{key}]] tables")
+    return value
+
+
+def date_at(where: Where, entry: str, key: str, value: Any) -> dt.date:
+    try:
+        return as_date(value, key)
+    except ParameterError:
+        raise where.error(entry, f"{key} = {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def size_at(where: Where, entry: str, items: Any, low: Any, high: Any) -> Size | None:
+    if items is not None and (low is not None or high is not None):
+        raise where.error(entry, "give items or items_low/items_high, not both")
+    if items is not None:
+        if isinstance(items, list):
+            if len(items) != 2:
+                raise where.error(entry, f"items = {items!r}: a range is [low, high]")
+            low, high = items
+        else:
+            count = whole_at(where, entry, "items", items, 1)
+            return Size(count, count)
+    if low is None and high is None:
+        return None
+    if low is None or high is None:
+        raise where.error(entry, "give both items_low and items_high")
+    lo = whole_at(where, entry, "items_low", low, 1)
+    hi = whole_at(where, entry, "items_high", high, 1)
+    if lo > hi:
+        raise where.error(entry, f"items_low = {lo} > items_high = {hi}; swap them")
+    return Size(lo, hi)
+
+
+def split_at(where: Where, entry: str, low: Any, high: Any) -> tuple[float, float] | None:
+    if low is None and high is None:
+        return None
+    lo = number_at(where, entry, "split_low", 1.0 if low is None else low)
+    hi = number_at(where, entry, "split_high", lo if high is None else high)
+    if lo <= 0 or lo > hi:
+        raise where.error(entry, f"split_low = {lo:g}, split_high = {hi:g}: need 0 < low <= high")
+    return (lo, hi)
+
+
+def capacity_at(where: Where, entry: str, spans: Any) -> tuple[CapacityRange, ...]:
+    if spans is None:
+        return ()
+    if not isinstance(spans, list):
+        raise where.error(entry, "capacity must be a list of {from, to, factor} tables")
+    ranges = []
+    for i, span in enumerate(spans, 1):
+        here = f"{entry}, capacity range {i}"
+        if not isinstance(span, dict) or not {"from", "to", "factor"} <= set(span):
+            raise where.error(here, "needs from, to and factor, e.g. "
+                              "{from = 2024-08-01, to = 2024-08-14, factor = 0.5}")
+        refuse_unknown(where, here, span, {"from", "to", "factor"})
+        first = date_at(where, here, "from", span["from"])
+        last = date_at(where, here, "to", span["to"])
+        if date_at(where, here, "to", span["to"]) < first:
+            raise where.error(here, f"from {first} is after to {last}; swap them")
+        factor = number_at(where, here, "factor", span["factor"])
+        ranges.append(CapacityRange(first, last, factor))
+    # overlaps are refused by check_portfolio, which every portfolio goes through
+    return tuple(ranges)
+
+
+def refuse_unknown(where: Where, entry: str, table: Mapping[str, Any], allowed: set[str]) -> None:
+    extra = sorted(set(table) - allowed)
+    if extra:
+        raise where.error(
+            entry, f"unknown key {extra[0]!r}; known keys: {', '.join(sorted(allowed))}"
+        )
+
+
+
+def check_portfolio(portfolio: Portfolio, where: Where | None = None) -> None:
+    """Check names, references, sizes and dependencies; raise one clear error.
+
+    Raises
+    ------
+    DataError
+        Unknown team or outcome, duplicate name, a dependency cycle (named),
+        or an outcome without a size whose team's history cannot give one.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> from forecast.core.model import Outcome, Part, Portfolio, Size, Team
+    >>> h = forecast.History.from_counts(["2024-06-03"], [2])
+    >>> bad = Portfolio((Team("api", h),), (Outcome("a", (Part("web", Size(4, 4)),)),))
+    >>> check_portfolio(bad)
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: portfolio, outcome 'a': unknown team 'web'; teams are: api
+    """
+    where = where or Where(portfolio.source)
+    teams: dict[str, Team] = {}
+    for team in portfolio.teams:
+        entry = f"team {team.name!r}"
+        if team.name in teams:
+            raise where.error(entry, "duplicate team name; names must be unique")
+        teams[team.name] = team
+        if team.method not in ("daily", "weekly", "bayes", "auto"):
+            raise where.error(entry, f"method = {team.method!r} is not known; use daily, "
+                              "weekly, bayes or auto")
+        if isinstance(team.wip, bool) or not isinstance(team.wip, int) or team.wip < 1:
+            raise where.error(entry, f"wip = {team.wip!r} must be a whole number >= 1")
+        spans = sorted(team.capacity, key=lambda r: r.first)
+        for span in spans:
+            if span.last < span.first or not 0 <= span.factor <= MAX_FACTOR:
+                raise where.error(entry, f"capacity range {span.first}..{span.last} with factor "
+                                  f"{span.factor}: need from <= to and 0 <= factor <= "
+                                  f"{MAX_FACTOR:g}")
+        for before, after in zip(spans, spans[1:], strict=False):
+            if after.first <= before.last:
+                raise where.error(entry, f"capacity ranges {before.first}..{before.last} and "
+                                  f"{after.first}..{after.last} overlap; merge them")
+    names: set[str] = set()
+    for outcome in portfolio.outcomes:
+        entry = f"outcome {outcome.name!r}"
+        if outcome.name in names:
+            raise where.error(entry, "duplicate outcome name; names must be unique")
+        names.add(outcome.name)
+        seen_teams: set[str] = set()
+        for part in outcome.parts:
+            if part.team not in teams:
+                raise where.error(entry, f"unknown team {part.team!r}; teams are: "
+                                  f"{', '.join(teams)}")
+            if part.team in seen_teams:
+                raise where.error(entry, f"team {part.team!r} has two parts; give one")
+            size = part.size
+            if not size.from_history and not 1 <= size.low <= size.high <= MAX_ITEMS:
+                raise where.error(entry, f"part {part.team!r}: items {size.low}..{size.high} "
+                                  f"must satisfy 1 <= low <= high <= {MAX_ITEMS:,}")
+            seen_teams.add(part.team)
+            if part.size.from_history:
+                try:
+                    teams[part.team].history.outcome_sizes()
+                except ColumnError:
+                    raise where.error(
+                        entry, f"no size given, and team {part.team!r}'s history has no "
+                        "parent/epic column to learn outcome sizes from; give items = N or "
+                        "items_low/items_high"
+                    ) from None
+    if not portfolio.outcomes:
+        raise where.error("top level", "no [[outcome]] entries; add at least one outcome")
+    for outcome in portfolio.outcomes:
+        if not outcome.parts:
+            raise where.error(f"outcome {outcome.name!r}", "has no part; give a team and items")
+        if outcome.split is not None:
+            low, high = outcome.split
+            if not (math.isfinite(low) and math.isfinite(high) and 0 < low <= high <= MAX_FACTOR):
+                raise where.error(f"outcome {outcome.name!r}", f"split {low}..{high} must "
+                                  f"satisfy 0 < low <= high <= {MAX_FACTOR:g}")
+    for outcome in portfolio.outcomes:
+        for dep in outcome.depends_on:
+            if dep not in names:
+                raise where.error(f"outcome {outcome.name!r}",
+                                  f"depends on unknown outcome {dep!r}")
+            if dep == outcome.name:
+                raise where.error(f"outcome {outcome.name!r}", "depends on itself")
+    cycle = _find_cycle({o.name: list(o.depends_on) for o in portfolio.outcomes})
+    if cycle:
+        raise where.error("outcomes", f"dependency cycle: {' -> '.join(cycle)}; "
+                          "remove one of these dependencies")
+    risk_names: set[str] = set()
+    for risk in portfolio.risks:
+        entry = f"risk {risk.name!r}"
+        if risk.name in risk_names:
+            raise where.error(entry, "duplicate risk name; names must be unique")
+        risk_names.add(risk.name)
+        if not (math.isfinite(risk.probability) and 0 <= risk.probability <= 1):
+            raise where.error(entry, f"probability = {risk.probability} is outside [0, 1]")
+        if (risk.items is None) == (risk.delay_days is None):
+            raise where.error(entry, "give either items or delay_days as the impact")
+        if risk.items is not None and not 0 <= risk.items[0] <= risk.items[1] <= MAX_ITEMS:
+            raise where.error(entry, f"items {risk.items} must satisfy 0 <= low <= high")
+        if risk.delay_days is not None and not 0 <= risk.delay_days <= 2600:
+            raise where.error(entry, f"delay_days = {risk.delay_days} must be 0 to 2600")
+        match = [o for o in portfolio.outcomes if o.name == risk.outcome]
+        if not match:
+            raise where.error(entry, f"unknown outcome {risk.outcome!r}")
+        if risk.team is not None and risk.team not in match[0].teams:
+            raise where.error(entry, f"team {risk.team!r} has no part in {risk.outcome!r}; "
+                              f"its teams: {', '.join(match[0].teams)}")
+
+
+def _find_cycle(graph: Mapping[str, list[str]]) -> list[str] | None:
+    """Return a dependency cycle as a list of names (first = last), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if state.get(nxt) is None:
+                found = visit(nxt)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if state.get(node) is None:
+            found = visit(node)
+            if found:
+                return found
+    return None

@@ -1,0 +1,228 @@
+"""Portfolio TOML files: teams, calendars, outcomes and risks, read and checked."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from forecast.core.history import History
+from forecast.core.model import Outcome, Part, Portfolio, Risk, Size, Team
+from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError
+from forecast.io.portfolio_checks import (
+    Where,
+    capacity_at,
+    check_portfolio,
+    date_at,
+    names_at,
+    number_at,
+    refuse_unknown,
+    size_at,
+    split_at,
+    tables_at,
+    text_at,
+    whole_at,
+)
+from forecast.io.readers import read_history
+
+__all__ = ["read_portfolio", "check_portfolio"]
+
+_TEAM_KEYS = {"name", "history", "window", "since", "done_column", "date_format",
+              "exclude_types", "calendar", "holidays", "wip", "capacity", "method", "source"}
+_OUTCOME_KEYS = {"name", "team", "items", "items_low", "items_high", "parts", "split_low",
+                 "split_high", "depends_on", "target", "priority"}
+_RISK_KEYS = {"name", "probability", "outcome", "items_low", "items_high", "delay_days", "team"}
+_TOP_KEYS = {"start", "trials", "seed", "percentiles", "team", "outcome", "risk"}
+
+
+def _read_team_history(
+    base: Path, where: Where, entry: str, table: Mapping[str, Any], cache: dict[Any, History]
+) -> History:
+    if "history" not in table:
+        raise DataError("needs history = \"path/to/history.csv\"")
+    path = Path(str(table["history"]))
+    if not path.is_absolute():
+        path = base / path
+    holidays = table.get("holidays")
+    if holidays is not None and not isinstance(holidays, (str, list)):
+        raise DataError(f"holidays = {holidays!r} must be a country code or a list of dates")
+    exclude = table.get("exclude_types", ())
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    if not isinstance(exclude, (list, tuple)) or not all(isinstance(t, str) for t in exclude):
+        raise DataError(f"exclude_types = {exclude!r} must be a list of type names")
+    tracker = table.get("source", "auto")
+    if not isinstance(tracker, str):
+        raise DataError(f"source = {tracker!r} must be one of auto, generic, jira, ado, github, "
+                        "linear")
+    key = (str(path), table.get("done_column"), table.get("date_format"),
+           str(table.get("calendar", "weekdays")), str(holidays),
+           tuple(exclude), tracker.strip().lower())
+    if key not in cache:
+        cache[key] = read_history(
+            path, done_column=table.get("done_column"), date_format=table.get("date_format"),
+            calendar=str(table.get("calendar", "weekdays")), holidays=holidays,
+            exclude_types=exclude, tracker=tracker,
+        )
+    return cache[key]
+
+
+def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
+    """Read and check a portfolio TOML file.
+
+    Parameters
+    ----------
+    path : path
+        The TOML file; history paths in it are relative to its folder.
+
+    Returns
+    -------
+    Portfolio
+
+    Raises
+    ------
+    ForecastError
+        One clear message naming the file and the entry at fault.
+
+    Examples
+    --------
+    >>> p = read_portfolio("examples/portfolio.toml")
+    >>> [t.name for t in p.teams]
+    ['web', 'platform']
+    """
+    file = Path(path)
+    if file.is_dir():
+        raise InputFileError(f"portfolio '{file}' is a directory; give a TOML file")
+    if not file.is_file():
+        raise InputFileError(f"portfolio file '{file}' does not exist; check the path")
+    try:
+        doc = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc)
+        found = re.search(r"\(at line (\d+), column (\d+)\)", text)
+        what = re.sub(r"\s*\(at line.*\)", "", text).strip().lower() or "invalid TOML"
+        place = f" at line {found.group(1)}, column {found.group(2)}" if found else ""
+        raise DataError(f"'{file}': TOML syntax error{place}: {what}; fix the file") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"portfolio file '{file}' is not UTF-8 text") from None
+    where = Where(f"'{file}'")
+    refuse_unknown(where, "top level", doc, _TOP_KEYS)
+    cache: dict[Any, History] = {}
+    teams_raw = tables_at(where, doc, "team")
+    if not teams_raw:
+        raise where.error("top level", "no [[team]] entries; add at least one team")
+    teams = []
+    for i, table in enumerate(teams_raw, 1):
+        name = text_at(where, f"team {i}", "name", table.get("name", ""))
+        entry = f"team {name!r}" if name else f"team {i}"
+        if not name:
+            raise where.error(entry, "needs a name")
+        refuse_unknown(where, entry, table, _TEAM_KEYS)
+        try:
+            history = _read_team_history(file.parent, where, entry, table, cache)
+        except (InputFileError, ColumnError, DataError, ParameterError) as exc:
+            raise type(exc)(f"{where.source}, {entry}: {exc}") from None
+        since = table.get("since")
+        if since is not None and "window" in table:
+            raise where.error(entry, "give window or since, not both")
+        teams.append(Team(
+            name=name, history=history,
+            window=(whole_at(where, entry, "window", table["window"], 1)
+                    if "window" in table else None),
+            since=None if since is None else date_at(where, entry, "since", since),
+            wip=whole_at(where, entry, "wip", table.get("wip", 1), 1),
+            capacity=capacity_at(where, entry, table.get("capacity")),
+            method=text_at(where, entry, "method", table.get("method", "auto")).lower(),
+        ))
+    outcomes = []
+    for i, table in enumerate(tables_at(where, doc, "outcome"), 1):
+        name = text_at(where, f"outcome {i}", "name", table.get("name", ""))
+        entry = f"outcome {name!r}" if name else f"outcome {i}"
+        if not name:
+            raise where.error(entry, "needs a name")
+        refuse_unknown(where, entry, table, _OUTCOME_KEYS)
+        if "parts" in table:
+            if "team" in table or "items" in table:
+                raise where.error(entry, "give parts, or team and items, not both")
+            if not isinstance(table["parts"], dict) or not table["parts"]:
+                raise where.error(entry, "parts must be a table such as {web = 10, api = 4}")
+            parts = []
+            for team, items in table["parts"].items():
+                size = size_at(where, f"{entry}, part {team!r}", items, None, None)
+                parts.append(Part(str(team), size or Size(0, 0, True)))
+        else:
+            if "team" not in table:
+                if len(teams) != 1:
+                    raise where.error(entry, "needs team = \"NAME\" (or parts = {...})")
+                team_name = teams[0].name
+            else:
+                team_name = text_at(where, entry, "team", table["team"])
+            size = size_at(where, entry, table.get("items"), table.get("items_low"),
+                         table.get("items_high"))
+            parts = [Part(team_name, size or Size(0, 0, True))]
+        depends = names_at(where, entry, "depends_on", table.get("depends_on", []))
+        target = table.get("target")
+        outcomes.append(Outcome(
+            name=name, parts=tuple(parts),
+            split=split_at(where, entry, table.get("split_low"), table.get("split_high")),
+            depends_on=tuple(str(d) for d in depends),
+            target=None if target is None else date_at(where, entry, "target", target),
+            priority=(whole_at(where, entry, "priority", table["priority"], -10**9, 10**9)
+                      if "priority" in table else i),
+        ))
+    risks = []
+    for i, table in enumerate(tables_at(where, doc, "risk"), 1):
+        name = text_at(where, f"risk {i}", "name", table.get("name", "")) or f"risk {i}"
+        entry = f"risk {name!r}"
+        refuse_unknown(where, entry, table, _RISK_KEYS)
+        risks.append(_risk(where, entry, name, table))
+    settings = _settings(where, doc)
+    portfolio = Portfolio(teams=tuple(teams), outcomes=tuple(outcomes), risks=tuple(risks),
+                          source=str(file), **settings)
+    check_portfolio(portfolio, where)
+    return portfolio
+
+
+def _risk(where: Where, entry: str, name: str, table: Mapping[str, Any]) -> Risk:
+    if "outcome" not in table:
+        raise where.error(entry, "needs outcome = \"NAME\"")
+    prob = number_at(where, entry, "probability", table.get("probability"), 0.0, 1e9)
+    if not 0.0 <= prob <= 1.0:
+        raise where.error(entry, f"probability = {prob:g} is outside [0, 1]")
+    if "delay_days" in table and "team" in table:
+        raise where.error(entry, "team goes with items_low/items_high; a delay holds the "
+                          "whole outcome")
+    has_items = "items_low" in table or "items_high" in table
+    if has_items == ("delay_days" in table):
+        raise where.error(entry, "give either items_low/items_high or delay_days as the impact")
+    if has_items:
+        low = whole_at(where, entry, "items_low", table.get("items_low", table.get("items_high")), 0)
+        high = whole_at(where, entry, "items_high", table.get("items_high", low), 0)
+        if low > high:
+            raise where.error(entry, f"items_low = {low} > items_high = {high}; swap them")
+        team = table.get("team")
+        return Risk(name, prob, str(table["outcome"]), items=(low, high),
+                    team=None if team is None else str(team))
+    return Risk(name, prob, text_at(where, entry, "outcome", table["outcome"]),
+                delay_days=whole_at(where, entry, "delay_days", table["delay_days"], 0, 2600))
+
+
+def _settings(where: Where, doc: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "start" in doc:
+        out["start"] = date_at(where, "top level", "start", doc["start"])
+    if "trials" in doc:
+        out["trials"] = whole_at(where, "top level", "trials", doc["trials"], 1, 100_000_000)
+    if "seed" in doc:
+        out["seed"] = whole_at(where, "top level", "seed", doc["seed"], 0, 2**64 - 1)
+    if "percentiles" in doc:
+        from forecast.core.checks import check_levels
+
+        try:
+            out["percentiles"] = check_levels(doc["percentiles"])
+        except ParameterError as exc:
+            raise where.error("top level", str(exc)) from None
+    return out

@@ -1,0 +1,1 @@
+"""present: plots and the HTML report, drawn from results (never recomputed)."""

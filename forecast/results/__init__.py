@@ -1,0 +1,1 @@
+"""results: forecasts as values: percentiles, likelihoods, precision, tables (no computing)."""

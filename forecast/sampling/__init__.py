@@ -1,0 +1,1 @@
+"""sampling: how a team's past is sampled (the methods), the exact engines and the numba kernels."""
