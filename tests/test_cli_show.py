@@ -204,17 +204,27 @@ def test_check_generic_history_says_how_it_was_read(run):
             "rows") in r.stdout
 
 
-def test_informational_notes():
+def test_informational_notes(tmp_path):
     from forecast.notes import informational
 
     h = forecast.read_history(f"{EXPORTS}/jira-cloud.csv")
     assert all(informational(n) for n in h.notes)
     h = forecast.read_history(f"{EXPORTS}/jira-server.csv")
     assert [informational(n) for n in h.notes] == [True, True, False]
-    assert informational("3 rows without a done date left out (work in progress)")
-    assert informational("2 items of type Epic left out")
-    assert not informational("no item has type 'Bug'; types present: Story")
-    assert not informational("dates in column 'done' read as '%m/%d/%Y' (month first); ...")
+    # Severity is the note's own, set where it is written: never read back from the text
+    assert not informational("3 rows without a done date left out (work in progress)")
+    path = tmp_path / "h.csv"
+    path.write_text("id,type,done\n1,Story,03/04/2024\n2,Epic,03/05/2024\n3,Story,\n"
+                    "4,Story,\n5,Epic,03/06/2024\n6,Story,03/07/2024\n")
+    notes = {str(n): informational(n) for n in
+             forecast.read_history(path, exclude_types=["Epic", "Bug"]).notes}
+    assert notes == {
+        "no item has type 'bug'; types present: Epic, Story": False,
+        "2 items of type Bug, Epic left out": True,
+        "2 rows without a done date left out (work in progress)": True,
+        "dates in column 'done' read as '%m/%d/%Y' (month first); they also read as "
+        "'%d/%m/%Y': if the day comes first, pass --date-format '%d/%m/%Y'": False,
+    }
 
 
 # --- --plot on every command ---------------------------------------------------------------

@@ -10,6 +10,7 @@ import numpy as np
 
 from forecast.core.calendar import Calendar, as_date
 from forecast.exceptions import ColumnError, EmptyWindowError, ParameterError
+from forecast.notes import warning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -391,24 +392,23 @@ class History:
                 f"{last.isoformat()}; {hint}"
             )
         if clipped:
-            sample_warnings.append(
-                f"the window was cut short: the history starts on {self.first.isoformat()}"
-            )
+            sample_warnings.append(warning(
+                f"the window was cut short: the history starts on {self.first.isoformat()}",
+                "window-cut-short"))
         active = int(np.count_nonzero(counts))
         if active < MIN_ACTIVE_DAYS:
-            sample_warnings.append(
+            sample_warnings.append(warning(
                 f"only {active} working day{'s' if active != 1 else ''} with completions in the "
                 "window; at least "
-                f"{MIN_ACTIVE_DAYS} are needed for a trustworthy forecast: widen --window"
-            )
+                f"{MIN_ACTIVE_DAYS} are needed for a trustworthy forecast: widen --window",
+                "thin-window"))
         tail = int(np.count_nonzero(work > np.datetime64(self.last, "D")))
         if tail >= TRAILING_GAP_DAYS:
             after = self.last + dt.timedelta(days=1)
-            sample_warnings.append(
+            sample_warnings.append(warning(
                 f"the history ends on {self.last.isoformat()}: the window's last {tail} working "
                 "days have no completions at all; if the export ended there, set --start "
-                f"{after.isoformat()}"
-            )
+                f"{after.isoformat()}", "trailing-gap"))
         return Sample(
             first=first, last=last, dates=work, counts=counts, source=self.source,
             clipped=clipped, calendar=self.calendar, warnings=tuple(sample_warnings),

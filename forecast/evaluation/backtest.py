@@ -33,6 +33,7 @@ from forecast.core.history import History
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
 from forecast.evaluation.scoring import crps_of, levels_table, pinball_of, pit_of
 from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError
+from forecast.notes import warning
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
            "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS"]
@@ -601,8 +602,8 @@ def backtest(
     scores = tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in sorted(tallies.items()))
     notes = []
     if skipped:
-        notes.append(f"{skipped} forecasts could not be made (empty or too short windows) "
-                     "and were left out")
+        notes.append(warning(f"{skipped} forecasts could not be made (empty or too short "
+                             "windows) and were left out", "origins-skipped"))
     return BacktestResult(source=history.source, origins=tuple(origins), scores=scores,
                           levels=tuple(levels), horizons=tuple(horizons), batch=batch,
                           notes=tuple(notes), batch_days=batch_days)

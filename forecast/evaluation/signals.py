@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from forecast.core.history import MIN_ACTIVE_DAYS, History, Sample
-from forecast.notes import informational
+from forecast.notes import Note, info, informational, messages, warning
 
 __all__ = ["Change", "Quality", "AgingItem", "CheckResult", "drift", "quality", "aging",
            "start_signals", "check"]
@@ -198,20 +198,18 @@ def quality(sample: Sample) -> Quality:
     notes: list[str] = []
     active = int(np.count_nonzero(counts))
     if active < MIN_ACTIVE_DAYS:
-        notes.append(
+        notes.append(warning(
             f"only {active} working days with completions in the window; at least "
-            f"{MIN_ACTIVE_DAYS} are needed: widen the window"
-        )
+            f"{MIN_ACTIVE_DAYS} are needed: widen the window", "thin-window"))
     streak = longest = 0
     for c in counts:
         streak = streak + 1 if c == 0 else 0
         longest = max(longest, streak)
     mean = float(counts.mean())
     if mean > 0 and longest >= 10 and longest > 3 / max(mean, 1e-9):
-        notes.append(
+        notes.append(warning(
             f"{longest} working days in a row without a completion: "
-            "the team may have stopped, or items were closed in bulk later"
-        )
+            "the team may have stopped, or items were closed in bulk later", "zero-streak"))
     nonzero = counts[counts > 0]
     outliers: list[tuple[dt.date, int]] = []
     if nonzero.size >= 5:
@@ -222,10 +220,9 @@ def quality(sample: Sample) -> Quality:
                 outliers.append((day.astype(dt.date), int(c)))
     if outliers:
         listed = ", ".join(f"{d.isoformat()} ({c})" for d, c in outliers[:5])
-        notes.append(
+        notes.append(warning(
             f"{_count(len(outliers), 'outlier day')} (bulk closes?): {listed}; check whether "
-            "they are real deliveries"
-        )
+            "they are real deliveries", "outlier-days"))
     half = counts.size // 2
     first_half = float(counts[:half].mean()) if half else mean
     second_half = float(counts[half:].mean()) if counts.size - half else mean
@@ -235,10 +232,9 @@ def quality(sample: Sample) -> Quality:
         z = abs(first_half - second_half) / se if se > 0 else 0.0
         ratio = max(first_half, second_half) / min(first_half, second_half)
         if z > 3 and ratio > 1.5:
-            notes.append(
+            notes.append(warning(
                 f"the window's halves differ: {first_half:.2f} vs {second_half:.2f} items a "
-                "day; throughput is not stable over the window"
-            )
+                "day; throughput is not stable over the window", "unstable-halves"))
     return Quality(
         working_days=int(counts.size), items=int(counts.sum()), active_days=active,
         longest_zero_streak=longest, outlier_days=tuple(outliers),
@@ -311,8 +307,8 @@ def _measurable(started: np.ndarray, done: np.ndarray) -> np.ndarray:
     return both & (np.where(both, started, done) <= done)
 
 
-NO_START_COLUMN = ("no start column: cycle times and aging need one (e.g. Activated Date, "
-                   "Started, created)")
+NO_START_COLUMN = info("no start column: cycle times and aging need one (e.g. Activated "
+                       "Date, Started, created)", "no-start-column")
 """The note of :func:`check` on a history without start dates."""
 
 _STARTS_ITS_OWN_COLUMN = ("generic", "ado", "linear")
@@ -373,15 +369,14 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
         at = int(np.flatnonzero(inverted)[0])
         n = int(inverted.sum())
         one = n == 1
-        warnings.append(
+        warnings.append(warning(
             f"{where}: {_count(n, 'row')} start{'s' if one else ''} after "
             f"{'its' if one else 'their'} done date ({'' if one else 'first: '}{_row(frame, at)}"
             f": started {started[at]}, done {done[at]}): left out of cycle times; check the "
-            f"start and done dates of {'that row' if one else 'those rows'}"
-        )
+            f"start and done dates of {'that row' if one else 'those rows'}", "start-after-done"))
     if not measurable.any():
-        notes.append("no done row has a start date on or before its done date: cycle times "
-                     "cannot be measured, so no item was aged")
+        notes.append(info("no done row has a start date on or before its done date: cycle "
+                          "times cannot be measured, so no item was aged", "no-cycle-times"))
     if history.tracker in _STARTS_ITS_OWN_COLUMN:
         unaged = (frame["state"].to_numpy(dtype=object) == "open") & np.isnat(started)
         if "status" in frame:
@@ -391,24 +386,27 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
             at = int(np.flatnonzero(unaged)[0])
             n = int(unaged.sum())
             one = n == 1
-            warnings.append(
+            warnings.append(warning(
                 f"{where}: {_count(n, 'unfinished row')} ha{'s' if one else 've'} no start date "
                 f"and w{'as' if one else 'ere'} not aged ({'' if one else 'first: '}"
                 f"{_row(frame, at)}); if {'it is' if one else 'they are'} in progress, fill in "
-                f"{'its' if one else 'their'} start date"
-            )
+                f"{'its' if one else 'their'} start date", "unaged-no-start"))
     return warnings, notes
 
 
-def _how_read(history: History) -> str | None:
+def _how_read(history: History) -> Note | None:
     """One line on how a generic history was read (tracker exports have their own note)."""
-    if any(n.startswith("read as ") for n in history.notes) or history.rows == 0:
+    if any(getattr(n, "code", None) == "read-as" for n in history.notes) or history.rows == 0:
         return None
     if history.kind == "throughput":
-        return (f"read as daily throughput: dates in column {history.done_column!r}, "
-                f"{_count(history.rows, 'row')}")
-    return (f"read as a generic history: done dates in column {history.done_column!r}; used "
-            f"{history.total:,} of {_count(history.rows, 'row')}")
+        return info(f"read as daily throughput: dates in column {history.done_column!r}, "
+                    f"{_count(history.rows, 'row')}", "read-as")
+    return info(f"read as a generic history: done dates in column {history.done_column!r}; "
+                f"used {history.total:,} of {_count(history.rows, 'row')}", "read-as")
+
+
+def _code(message: str) -> str | None:
+    return message.code if isinstance(message, Note) else None
 
 
 def _older(n: int) -> str:
@@ -447,16 +445,16 @@ class CheckResult:
         """Every warning, as sentences."""
         out = list(self.sample.warnings) + [
             w for w in self.quality.warnings
-            if w not in self.sample.warnings and not (
-                w.startswith("only ") and any(x.startswith("only ") for x in self.sample.warnings))
+            if w not in self.sample.warnings and not (  # one thin-window warning is enough
+                _code(w) == "thin-window"
+                and any(_code(x) == "thin-window" for x in self.sample.warnings))
         ]
         out.extend(drift_warnings(self.changes, self.sample))
         if self.aging:
-            out.append(
+            out.append(warning(
                 f"{_older(len(self.aging))} than the 85th percentile "
                 f"cycle time ({self.cycle_p85:.0f} days); oldest: {self.aging[0].id} "
-                f"({self.aging[0].age_days} days)"
-            )
+                f"({self.aging[0].age_days} days)", "aging-work"))
         out.extend(self.notes)
         return tuple(out)
 
@@ -485,6 +483,7 @@ class CheckResult:
             "cycle_time_p85_days": self.cycle_p85,
             "notes": list(self.info),
             "warnings": list(self.warnings),
+            "messages": messages([*self.info, *self.warnings]),
         }
 
     def __str__(self) -> str:
@@ -541,7 +540,8 @@ def drift_warnings(changes: tuple[Change, ...], sample: Sample) -> list[str]:
     if not inside:
         return []
     last = inside[-1]
-    return [f"the window spans a change: {last}; consider --since {last.date.isoformat()}"]
+    return [warning(f"the window spans a change: {last}; consider --since "
+                    f"{last.date.isoformat()}", "window-spans-change")]
 
 
 def check(history: History, *, start: Any = None, window: int | None = 90,
@@ -581,19 +581,20 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
         # today's window would be empty: check the history as of its end, and say so
         days = (begin - history.last).days
         begin = history.last + dt.timedelta(days=1)
-        stale.append(f"{history.source}: the history ends on {history.last.isoformat()}, "
-                     f"{days:,} days before today, so it is checked as of "
-                     f"{begin.isoformat()}; if the team still delivers, the export is out of "
-                     "date (--start chooses the day)")
+        stale.append(warning(
+            f"{history.source}: the history ends on {history.last.isoformat()}, "
+            f"{days:,} days before today, so it is checked as of "
+            f"{begin.isoformat()}; if the team still delivers, the export is out of "
+            "date (--start chooses the day)", "stale-history"))
     sample = history.sample(begin, window=window, since=since)
     changes = drift(history, last=begin - dt.timedelta(days=1))
     items, threshold = aging(history, begin)
     start_warnings, start_notes = start_signals(history)
     how = _how_read(history)
-    info = ([how] if how else []) + [n for n in history.notes if informational(n)]
+    read = ([how] if how else []) + [n for n in history.notes if informational(n)]
     return CheckResult(sample=sample, quality=quality(sample), changes=changes, aging=items,
                        cycle_p85=threshold, today=begin,
                        notes=tuple(stale)
                        + tuple(n for n in history.notes if not informational(n))
                        + tuple(start_warnings),
-                       info=tuple(info + start_notes))
+                       info=tuple(read + start_notes))

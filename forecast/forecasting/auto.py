@@ -17,6 +17,7 @@ import numpy as np
 from forecast.core.calendar import as_date
 from forecast.core.history import History
 from forecast.exceptions import ParameterError
+from forecast.notes import info, warning
 from forecast.sampling.methods import METHODS
 
 __all__ = ["AutoChoice", "choose", "recalibrate_on_miss", "AUTO_ORIGINS"]
@@ -79,7 +80,8 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any,
         reason = str(exc).split(": ", 1)[-1].split(";")[0]
         kept = None if since is not None else (window or fallback[1])
         shown = f"{fallback[0]}" + (f" with a {kept}-day window" if kept else "")
-        return AutoChoice(fallback[0], kept, f"method auto fell back to {shown}: {reason}")
+        return AutoChoice(fallback[0], kept, warning(
+            f"method auto fell back to {shown}: {reason}", "auto-fell-back"))
     method, chosen, z, default = result.choice()
     score = result.score(method, chosen, 20) if 20 in result.horizons else None
     detail = (f"; its 85% held {score.at_least[85]:.0%} (N or more) and {score.at_most[85]:.0%}"
@@ -91,7 +93,8 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any,
     else:
         why = (f"its CRPS was lower than the default {default[0]} {default[1]}d's by "
                f"{z:.1f} standard errors {over}")
-    note = f"method auto chose {method} with a {chosen}-day window: {why}{detail}"
+    note = info(f"method auto chose {method} with a {chosen}-day window: {why}{detail}",
+                "auto-chose")
     return AutoChoice(method, None if since is not None else chosen, note, result)
 
 
@@ -125,9 +128,8 @@ def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     else:
         what = f"How many in {key[1]} working days"
         held = f"{miss[0]:.0%} (N or more) and {miss[1]:.0%} (at most N)"
-    return fixed, (
+    return fixed, warning(
         f"recalibrated halfway by the {pits.size} latest past outcomes of the team's own "
-        f"backtest ({what}): its stated 85% had held {held}"
-    )
+        f"backtest ({what}): its stated 85% had held {held}", "recalibrated")
 
 

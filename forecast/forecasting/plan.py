@@ -26,6 +26,7 @@ from forecast.core.model import Portfolio
 from forecast.evaluation.signals import window_drift
 from forecast.exceptions import ForecastError
 from forecast.forecasting.auto import choose
+from forecast.notes import as_note, warning
 from forecast.io.outcomes_csv import read_outcomes_csv
 from forecast.io.portfolio_toml import check_portfolio, read_portfolio
 from forecast.results.plan import PlanResult
@@ -66,7 +67,7 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
         if method == "auto":
             chosen = choose(team.history, start, team.window, team.since)
             method, window = chosen.method, chosen.window
-            auto_notes.append(f"team {team.name!r}: {chosen.note}")
+            auto_notes.append(chosen.note.prefixed(f"team {team.name!r}: "))
         if window is None and team.since is None:
             window = DEFAULT_WINDOW
         try:
@@ -158,11 +159,12 @@ def plan(
     notes = list(portfolio.notes) + arrays["notes"]
     for outcome in portfolio.outcomes:
         if outcome.target is not None and outcome.target < begin:
-            notes.append(f"outcome {outcome.name!r}: its target {outcome.target} is before the "
-                         f"start {begin}; it can only be missed")
+            notes.append(warning(
+                f"outcome {outcome.name!r}: its target {outcome.target} is before the "
+                f"start {begin}; it can only be missed", "target-before-start"))
     for team, sample in zip(portfolio.teams, arrays["samples"], strict=True):
-        notes.extend(f"team {team.name!r}: {w}" for w in sample.warnings)
-        notes.extend(f"team {team.name!r}: {w}" for w in team.history.notes)
+        notes.extend(as_note(w).prefixed(f"team {team.name!r}: ") for w in sample.warnings)
+        notes.extend(as_note(w).prefixed(f"team {team.name!r}: ") for w in team.history.notes)
     return PlanResult(
         portfolio=portfolio, start=begin, horizon=horizon, day_index=days,
         items=items, levels=levels, trials=count, seed=seed,

@@ -22,6 +22,7 @@ from forecast.core.history import History, Sample
 from forecast.evaluation.signals import window_drift
 from forecast.exceptions import ParameterError
 from forecast.forecasting.auto import choose, recalibrate_on_miss
+from forecast.notes import info, warning
 from forecast.io.readers import as_history
 from forecast.results.forecast import HowManyForecast, WhenForecast
 from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
@@ -193,10 +194,10 @@ def when(
         chosen = "mc" if bayes else "exact"
         if not bayes and _when_cost(counts, items, limit) > EXACT_BUDGET:
             chosen = "mc"
-            notes.append(
+            notes.append(info(
                 "engine auto chose Monte Carlo: the exact engine would be slow for "
-                f"{items:,} items with a day of {int(counts.max())} completions in the window"
-            )
+                f"{items:,} items with a day of {int(counts.max())} completions in the window",
+                "engine-auto-chose"))
     draws = seed = None
     used_trials: int | None = None
     if chosen == "exact":
@@ -220,10 +221,9 @@ def when(
         pmf = np.bincount(draws, minlength=limit + 2)[: limit + 1] / trials
         beyond = float(np.count_nonzero(draws > limit) / trials)
     if beyond > 0.001:
-        notes.append(
+        notes.append(warning(
             f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
-            f"days; throughput in the window is very low for {items:,} items"
-        )
+            f"days; throughput in the window is very low for {items:,} items", "beyond-horizon"))
     pmf, recal_note = recalibrate_on_miss(auto, pmf, "when", None)
     if recal_note:
         notes.append(recal_note)
@@ -322,10 +322,10 @@ def how_many(
         chosen = "mc" if bayes else "exact"
         if not bayes and size > EXACT_SIZE:
             chosen = "mc"
-            notes.append(
+            notes.append(info(
                 f"engine auto chose Monte Carlo: with a day of {int(counts.max()):,} "
-                "completions in the window the exact distribution would be huge"
-            )
+                "completions in the window the exact distribution would be huge",
+                "engine-auto-chose"))
     if chosen == "exact" and size > MAX_COUNT:
         raise ParameterError(
             f"the window has a day of {int(counts.max()):,} completions; over {span} working "

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.exceptions import DataError, ParameterError
+from forecast.notes import info, warning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -462,7 +463,8 @@ def _optional_dates(frame: pd.DataFrame, col: str | None, dates_of: DatesOf,
     try:
         return dates_of(col)
     except DataError:
-        notes.append(f"column {col!r} could not be read as dates and was ignored")
+        notes.append(warning(f"column {col!r} could not be read as dates and was ignored",
+                             "column-unreadable"))
         return None
 
 
@@ -498,11 +500,10 @@ def _jira(
             fill = undated & ~np.isnat(changed)
             if fill.any():
                 resolved = np.where(fill, changed, resolved)
-                notes.append(
+                notes.append(info(
                     f"{_plural(int(fill.sum()), 'row')} done without a {done_col!r} date "
                     f"(the workflow sets no resolution): dated by "
-                    f"{cols['category changed']!r}"
-                )
+                    f"{cols['category changed']!r}", "dated-by-status-change"))
     state = _states(n)
     state[is_done & ~np.isnat(resolved)] = DONE
     state[is_done & np.isnat(resolved)] = UNDATED
@@ -607,15 +608,13 @@ def _github(
     if created is not None and is_pr.any():
         started = np.where(is_pr, created, np.datetime64("NaT"))
     if cols["reason"] is None and (~is_pr & (state == DONE)).any():
-        notes.append(
+        notes.append(warning(
             "closed issues are all counted as done: add stateReason to gh's --json "
-            "fields to leave out those closed as not planned"
-        )
+            "fields to leave out those closed as not planned", "no-state-reason"))
     if n == 30 and frame.attrs.get(_KINDS_ATTR) is not None:
-        notes.append(
+        notes.append(warning(
             "exactly 30 items: gh lists 30 by default, so the history may be cut short; "
-            "export again with --limit (e.g. --limit 5000)"
-        )
+            "export again with --limit (e.g. --limit 5000)", "gh-default-limit"))
     date_col = str(cols["merged"] if is_pr.any() and cols["merged"] is not None
                    else cols["done"])
     if cols["merged"] is not None and cols["done"] is not None and (~is_pr).any() and is_pr.any():
@@ -639,10 +638,9 @@ def _note_unknown_done(frame: pd.DataFrame, col: str, status: np.ndarray, state:
     if unknown.any():
         raw = Counter(str(frame[col].iloc[i]).strip() for i in np.flatnonzero(unknown))
         shown = ", ".join(f"{s!r} ({k})" for s, k in raw.most_common(5))
-        notes.append(
+        notes.append(warning(
             f"status{'es' if len(raw) > 1 else ''} {shown} counted as done (rows with a done "
-            "date); if that is wrong, leave those rows out of the export"
-        )
+            "date); if that is wrong, leave those rows out of the export", "unknown-done-status"))
 
 
 def no_done_hint(tracker: str) -> str:

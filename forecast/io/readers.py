@@ -39,6 +39,7 @@ from forecast.io.columns import (
     norm_name,
 )
 from forecast.io.dates import parse_dates, to_days
+from forecast.notes import Note, info, warning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -271,23 +272,23 @@ def read_history(
             importers.missing_columns(columns, name))
         if missing and not from_json:
             looks_like, name = name, "generic"
-            notes.append(
+            notes.append(warning(
                 f"looks like {importers.label(looks_like)} but has no "
-                f"{' or '.join(repr(m) for m in missing)} column: read as a generic history"
-            )
+                f"{' or '.join(repr(m) for m in missing)} column: read as a generic history",
+                "read-as-generic"))
         elif missing:
             raise ColumnError(importers.missing_message(where, name, missing, columns, False))
         if name != "generic":
             how = "a JSON list of objects" if from_json else "recognised by its columns"
-            notes.append(f"read as {importers.label(name)} ({how}; choose another "
-                         "reading with --source)")
+            notes.append(info(f"read as {importers.label(name)} ({how}; choose another "
+                              "reading with --source)", "read-as"))
     else:
         name = wanted
         if name != "generic":
             missing = [] if done_column is not None else importers.missing_columns(columns, name)
             if missing:
                 raise ColumnError(importers.missing_message(where, name, missing, columns, True))
-            notes.append(f"read as {importers.label(name)} (--source {name})")
+            notes.append(info(f"read as {importers.label(name)} (--source {name})", "read-as"))
 
     formats: dict[str, str] = {}
 
@@ -298,18 +299,17 @@ def read_history(
                 series = series.dt.tz_localize(None)
             formats[col] = "datetime"
             return to_days(series)
-        info: dict[str, Any] = {}
+        seen: dict[str, Any] = {}
         parsed = parse_dates(
             list(series), date_format=date_format, where=where, column=col, rows=rows,
-            info=info,
+            info=seen,
         )
-        formats[col] = info.get("format", "")
-        if info.get("ambiguous"):
-            notes.append(
-                f"dates in column {col!r} read as {info['format']!r} (month first); they also "
-                f"read as {info['ambiguous']!r}: if the day comes first, pass --date-format "
-                f"'{info['ambiguous']}'"
-            )
+        formats[col] = seen.get("format", "")
+        if seen.get("ambiguous"):
+            notes.append(warning(
+                f"dates in column {col!r} read as {seen['format']!r} (month first); they also "
+                f"read as {seen['ambiguous']!r}: if the day comes first, pass --date-format "
+                f"'{seen['ambiguous']}'", "ambiguous-dates"))
         return parsed
 
     summary_at = len(notes)  # the rows-used summary goes right after "read as ..."
@@ -349,10 +349,10 @@ def read_history(
             done = found[0]
             others = [c for c in found[1:] if norm_name(c) != "date"]
             if others:
-                notes.append(
+                notes.append(warning(
                     f"done dates read from column {done!r}; also found "
-                    f"{', '.join(repr(c) for c in others)}: choose with --done-column"
-                )
+                    f"{', '.join(repr(c) for c in others)}: choose with --done-column",
+                    "several-done-columns"))
 
         done_dates = dates_of(done)
 
@@ -389,7 +389,9 @@ def read_history(
             try:
                 items["started"] = dates_of(start_col)
             except DataError:
-                notes.append(f"column {start_col!r} could not be read as dates and was ignored")
+                notes.append(warning(
+                    f"column {start_col!r} could not be read as dates and was ignored",
+                    "start-column-unreadable"))
         items["state"] = np.where(np.isnat(done_dates), "open", "done").astype(object)
         reason = None
         date_format_used = formats.get(done, "")
@@ -419,15 +421,15 @@ def read_history(
         missing_types = sorted(excluded - set(lowered))
         if missing_types:
             present = sorted(set(items["type"]) - {""})
-            notes.append(
+            notes.append(warning(
                 f"no item has type {', '.join(repr(m) for m in missing_types)}; types present: "
-                f"{', '.join(present[:15])}{' …' if len(present) > 15 else ''}"
-            )
+                f"{', '.join(present[:15])}{' …' if len(present) > 15 else ''}",
+                "unknown-type"))
         if drop.any():
             given = sorted({t.strip() for t in exclude_types if t.strip()})
-            notes.append(
-                f"{plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out"
-            )
+            notes.append(info(
+                f"{plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out",
+                "types-left-out"))
         items["excluded"] = drop  # kept: an excluded Epic still tells which outcomes finished
     else:
         items["excluded"] = False
@@ -441,9 +443,9 @@ def read_history(
     undated = int((counted & (state == "undated")).sum())
     if name == "generic":
         if skipped:
-            notes.append(
-                f"{plural(skipped, 'row')} without a done date left out (work in progress)"
-            )
+            notes.append(info(
+                f"{plural(skipped, 'row')} without a done date left out (work in progress)",
+                "in-progress-left-out"))
         if not used.any():
             raise DataError(
                 f"{where}: column {done!r} has no dates in any row; "
@@ -469,8 +471,8 @@ def read_history(
         n_used = int(used.sum())
         notes.insert(
             summary_at,
-            f"used {n_used} of {plural(len(frame), 'row')}: {', '.join(parts)}" if parts
-            else f"used all {plural(len(frame), 'row')}",
+            info(f"used {n_used} of {plural(len(frame), 'row')}: {', '.join(parts)}" if parts
+                 else f"used all {plural(len(frame), 'row')}", "rows-used"),
         )
         if not used.any():
             raise DataError(
@@ -501,23 +503,22 @@ def _repeated_ids(ids: pd.Series) -> np.ndarray:
     return has_id & text.duplicated(keep="first").to_numpy(dtype=bool)
 
 
-def _duplicates_note(where: str, ids: pd.Series, repeated: np.ndarray) -> str:
+def _duplicates_note(where: str, ids: pd.Series, repeated: np.ndarray) -> Note:
     """One line on the rows left out because their id repeats an earlier row's."""
     text = ids.astype(str).str.strip()
     at = int(np.flatnonzero(repeated)[0])
     first_id = text.iloc[at]
     original = text.index[int(np.flatnonzero((text == first_id).to_numpy())[0])]
     n = int(repeated.sum())
-    return (
+    return warning(
         f"{where}: {plural(n, 'duplicate row')} of the same id left out "
         f"({'first: ' if n > 1 else ''}row {text.index[at]}, id {first_id!r}, as in row "
         f"{original}); each id is counted once — if they are different items, give each its "
-        "own id"
-    )
+        "own id", "duplicate-ids")
 
 
 def _future_note(where: str, column: str, dates: np.ndarray, rows_used: np.ndarray,
-                 labels: Sequence[object]) -> str | None:
+                 labels: Sequence[object]) -> Note | None:
     """One line on completions dated after today (the computer's date), or None.
 
     They are kept: the date is wrong, not the completion, and leaving them out
@@ -529,11 +530,11 @@ def _future_note(where: str, column: str, dates: np.ndarray, rows_used: np.ndarr
         return None
     at = int(np.flatnonzero(future)[np.argmax(dates[future])])
     n = int(future.sum())
-    return (
+    return warning(
         f"{where}: {plural(n, 'row')} done after today ({today}), the latest on {dates[at]} "
         f"(row {labels[at]}): a completion cannot be in the future; kept in the history, "
-        f"but check the dates in column {column!r} (or the computer's clock)"
-    )
+        f"but check the dates in column {column!r} (or the computer's clock)",
+        "done-in-future")
 
 
 def as_history(history: History | str | os.PathLike[str] | pd.DataFrame) -> History:

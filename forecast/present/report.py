@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.exceptions import ForecastError
+from forecast.notes import Note
 from forecast.present import plot
 
 if TYPE_CHECKING:
@@ -1043,7 +1044,8 @@ def plan_report(
     for team, sample in zip(result.portfolio.teams, result.samples, strict=True):
         prefix = f"team {team.name!r}: "
         note = next((w[len(prefix):] for w in result.warnings
-                     if w.startswith(prefix + "method auto")), "")
+                     if isinstance(w, Note) and w.code in ("auto-chose", "auto-fell-back")
+                     and w.startswith(prefix)), "")
         facts = TeamFacts(team.name, team.history, sample, team.method, team.wip, note=note)
         _gather(facts, result.start, options, result.seed, cache)
         teams.append(facts)
@@ -1111,7 +1113,8 @@ def question_report(
     options = _backtest_options(backtest)
     hist = as_history(history)
     sample = result.sample
-    auto = next((w for w in sample.warnings if w.startswith("method auto")), "")
+    auto = next((w for w in sample.warnings
+                 if isinstance(w, Note) and w.code in ("auto-chose", "auto-fell-back")), "")
     facts = TeamFacts(sample.source, hist, sample, result.method, note=auto)
     _gather(facts, result.start, options, result.seed, {})
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)

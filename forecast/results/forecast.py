@@ -29,7 +29,7 @@ import numpy as np
 
 from forecast.core.calendar import Calendar, as_date
 from forecast.core.history import Sample
-from forecast.notes import note_label
+from forecast.notes import messages, note_label
 from forecast.results.stats import (
     DISTRIBUTION_COLUMNS,
     DISTRIBUTION_DECIMALS,
@@ -151,6 +151,7 @@ class _Forecast:
             "sample": self.sample.summary(),
             "warnings": [w for w in self.warnings if note_label(w) == "warning"],
             "notes": [w for w in self.warnings if note_label(w) == "note"],
+            "messages": messages(self.warnings),
             "version": __version__,
         }
 

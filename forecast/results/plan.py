@@ -17,7 +17,7 @@ from forecast.core.calendar import as_date
 from forecast.core.checks import plural
 from forecast.core.history import Sample
 from forecast.exceptions import ParameterError
-from forecast.notes import note_label
+from forecast.notes import messages, note_label, warning
 from forecast.results.stats import (
     DISTRIBUTION_COLUMNS,
     MIN_TAIL_TRIALS,
@@ -347,13 +347,14 @@ class PlanResult:
         loose = [p for p in self.levels if self.trials * (1 - p / 100) < MIN_TAIL_TRIALS]
         if loose:
             levels = ", ".join(f"P{p:.10g}" for p in loose)
-            notes.append(f"{self.trials:,} trials cannot pin down {levels}: too few trials lie "
-                         "beyond it; use more trials (--trials)")
+            notes.append(warning(
+                f"{self.trials:,} trials cannot pin down {levels}: too few trials lie "
+                "beyond it; use more trials (--trials)", "too-few-trials"))
         late = [self.names[o] for o in range(len(self.names))
                 if np.count_nonzero(self.day_index[:, o] >= self.horizon) > 0.001 * self.trials]
         if late:
-            notes.append(f"not always done within the horizon of {self.horizon} days: "
-                         f"{', '.join(late)}")
+            notes.append(warning(f"not always done within the horizon of {self.horizon} "
+                                 f"days: {', '.join(late)}", "beyond-horizon"))
         return tuple(notes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -413,6 +414,7 @@ class PlanResult:
             "horizon_days": self.horizon,
             "warnings": [w for w in self.warnings if note_label(w) == "warning"],
             "notes": [w for w in self.warnings if note_label(w) == "note"],
+            "messages": messages(self.warnings),
             "version": __version__,
         }
 

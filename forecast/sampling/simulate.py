@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from forecast.notes import warning
+
 __all__ = ["DEFAULT_SEED", "normalise_seed", "use_threads", "simulate_when", "simulate_how_many",
            "simulate_when_blocks", "simulate_how_many_blocks", "kernel_arrays", "simulate_plan"]
 
@@ -276,8 +278,9 @@ def kernel_arrays(portfolio: Any, start: Any, horizon: int,
         ints(risk_low), ints(risk_high), ints(risk_part), ints(risk_delay),
     )
     notes = [
-        f"team {name!r}: outcome sizes drawn from {pool.size} completed outcomes "
-        f"({int(pool.min())} to {int(pool.max())} items, median {int(np.median(pool))})"
+        warning(f"team {name!r}: outcome sizes drawn from {pool.size} completed outcomes "
+                f"({int(pool.min())} to {int(pool.max())} items, median "
+                f"{int(np.median(pool))})", "sizes-from-history")
         for name, pool in pools.items()
     ]
     return {"kernel": kernel, "notes": notes}
