@@ -50,8 +50,8 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "plot":  # the plotting module, so that forecast.plot.when(...) works
-        return importlib.import_module("forecast.plot")
+    if name in ("plot", "report"):  # modules: forecast.plot.when(...), forecast.report...
+        return importlib.import_module(f"forecast.{name}")
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value
