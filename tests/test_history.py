@@ -70,7 +70,7 @@ def test_few_active_days_warns():
 
 def test_empty_window_is_an_error_with_a_hint():
     h = items_history([D(2024, 1, 3), D(2024, 1, 4)])
-    hint = r"no completed items between.*set --start 2024-01-05"
+    hint = r"no completed items between.*set start='2024-01-05'"  # the library's keyword
     with pytest.raises(EmptyWindowError, match=hint):
         h.sample(D(2024, 6, 10), window=30)
 
@@ -78,7 +78,7 @@ def test_empty_window_is_an_error_with_a_hint():
 def test_window_before_the_history_names_the_first_start_that_works():
     h = items_history([D(2024, 1, 3), D(2024, 1, 4)])
     hint = (r"the window before 2023-06-01 is empty \(the history starts on 2024-01-03\); "
-            r"set --start 2024-01-04 or later$")
+            r"set start='2024-01-04' or later$")
     with pytest.raises(EmptyWindowError, match=hint):
         h.sample(D(2023, 6, 1), window=30)
     assert h.sample(D(2024, 1, 4), window=30).items == 1   # that start works

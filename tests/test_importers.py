@@ -277,14 +277,14 @@ def test_generic_reading_is_todays_behaviour():
 def test_unknown_source():
     with pytest.raises(ParameterError,
                        match=r"^'tests/data/exports/jira-cloud.csv': unknown source 'trello' "
-                             r"\(--source, or tracker= in Python\); use one of auto, generic, "
+                             r"\(given as tracker\); use one of auto, generic, "
                              r"jira, ado, github, linear"):
         forecast.read_history("tests/data/exports/jira-cloud.csv", tracker="trello")
 
 
 def test_forced_source_with_missing_columns():
     with pytest.raises(ColumnError,
-                       match=r"ado-query.csv': --source jira needs the columns 'Resolved', "
+                       match=r"ado-query.csv': tracker='jira' needs the columns 'Resolved', "
                              r"'Status', which are missing \(columns found: ID, Work Item Type, "
                              r".*\); export from the issue search"):
         forecast.read_history(EXPORTS / "ado-query.csv", tracker="jira")

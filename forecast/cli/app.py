@@ -92,6 +92,7 @@ class _Group(click.Group):
         kwargs["standalone_mode"] = False
         _WRITTEN.clear()
         _WORKERS.clear()
+        _ROUTE.clear()
         try:
             super().main(*args, **kwargs)
         except click.exceptions.NoArgsIsHelpError as exc:
@@ -107,7 +108,7 @@ class _Group(click.Group):
         except click.ClickException as exc:
             _fail(exc.format_message(), exc.exit_code)
         except ForecastError as exc:
-            _fail(str(exc))
+            _fail(exc.render(_spell))
         except (click.exceptions.Abort, KeyboardInterrupt):
             _interrupted()
         if _HARD_EXIT:
@@ -924,6 +925,41 @@ _TOML_KEY = {"histories": "history", "country": "holidays", "tracker": "source",
 """The [[team]] key of a TOML portfolio that does what a per-team option does."""
 
 
+_ROUTE: dict[str, Any] = {}
+"""Where the parameters of this run came from, for the spelling of errors: ``toml`` is
+set while a TOML portfolio's values are used, ``given`` holds the library keywords that
+the command line set itself (its flags win over the file's keys)."""
+
+_FLAG = {"tracker": "--source", "rng": "--seed", "exclude_types": "--exclude-type",
+         "histories": "--history", "holidays": "--holidays"}
+"""The command line's flag of a library keyword, where it is not ``--`` plus the keyword."""
+
+_KEYWORD = {"seed": "rng", "country": "holidays", "exclude_type": "exclude_types"}
+"""The library keyword of a command-line option, where the names differ."""
+
+_TOML = {"tracker": "source", "histories": "history", "rng": "seed"}
+"""The TOML key of a library keyword, where the names differ."""
+
+_TOML_KEYS = frozenset({"window", "since", "method", "wip", "done_column", "date_format",
+                        "exclude_types", "calendar", "holidays", "tracker", "histories",
+                        "start", "trials", "rng", "percentiles"})
+"""Library keywords that a TOML portfolio sets (per team, or at the top)."""
+
+
+def _spell(name: str, value: str | None) -> str:
+    """Spell a parameter an error refers to as the user gave it: a flag, or a TOML key."""
+    if _ROUTE.get("toml") and name in _TOML_KEYS and name not in _ROUTE.get("given", ()):
+        key = _TOML.get(name, name)
+        if value is None:
+            return key
+        plain = value.replace("-", "").replace(".", "").isdigit()
+        return f"{key} = {value}" if plain else f'{key} = "{value}"'
+    flag = _FLAG.get(name, "--" + name.replace("_", "-"))
+    if value is None:
+        return "--history TEAM=PATH" if name == "histories" else flag
+    return f"{flag} {value}"
+
+
 def _refuse_per_team_options() -> None:
     ctx = click.get_current_context()
     given = _given(_PER_TEAM)
@@ -993,6 +1029,10 @@ def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
             wip=opts["wip"], method=opts["method"], history_options=_reading(opts),
         )
     assert toml is not None
+    ctx = click.get_current_context()
+    given = {_KEYWORD.get(p.name or "", p.name) for p in ctx.command.params
+             if ctx.get_parameter_source(p.name or "") == click.core.ParameterSource.COMMANDLINE}
+    _ROUTE.update(toml=str(toml), given=given)
     return read_portfolio(toml)
 
 

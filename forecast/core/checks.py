@@ -30,11 +30,13 @@ def check_whole(name: str, value: Any, minimum: int) -> int:
     3
     """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)):
-        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}")
+        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}",
+                             parameter=name)
     if isinstance(value, float) and not value.is_integer():
-        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}")
+        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}",
+                             parameter=name)
     if value < minimum:
-        raise ParameterError(f"{name} = {int(value)}, must be >= {minimum}")
+        raise ParameterError(f"{name} = {int(value)}, must be >= {minimum}", parameter=name)
     return int(value)
 
 
@@ -50,7 +52,7 @@ def check_trials(trials: Any) -> int:
     if count > MAX_TRIALS:
         raise ParameterError(
             f"trials = {count:,} is more than {MAX_TRIALS:,}; the precision is already far "
-            "finer than a day at 1,000,000"
+            "finer than a day at 1,000,000", parameter="trials"
         )
     return count
 
@@ -71,13 +73,15 @@ def check_levels(levels: Any) -> tuple[float, ...]:
         values = tuple(float(p) for p in levels)
     except (TypeError, ValueError):
         raise ParameterError(
-            f"percentiles = {levels!r} must be numbers between 0 and 100, such as 50,70,85,95"
-        ) from None
+            f"percentiles = {levels!r} must be numbers between 0 and 100, such as 50,70,85,95",
+            parameter="percentiles") from None
     if not values:
-        raise ParameterError("percentiles is empty; give at least one level such as 85")
+        raise ParameterError("percentiles is empty; give at least one level such as 85",
+                             parameter="percentiles")
     for p in values:
         if not (0 < p <= 100) or math.isnan(p):
-            raise ParameterError(f"percentile {p:g} is out of range; each must be > 0 and <= 100")
+            raise ParameterError(f"percentile {p:g} is out of range; each must be > 0 and <= 100",
+                                 parameter="percentiles")
     return tuple(sorted(set(values)))
 
 
@@ -93,8 +97,8 @@ def start_date(start: Any) -> dt.date:
     begin = dt.date.today() if start is None else as_date(start, "start")
     if not 1900 <= begin.year <= 2200:
         raise ParameterError(
-            f"start = {begin.isoformat()} is out of range; give a date between 1900 and 2200"
-        )
+            f"start = {begin.isoformat()} is out of range; give a date between 1900 and 2200",
+            parameter="start")
     return begin
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.core.calendar import Calendar, as_date
-from forecast.exceptions import ColumnError, EmptyWindowError, ParameterError
+from forecast.exceptions import ColumnError, EmptyWindowError, ParameterError, ref
 from forecast.notes import warning
 
 if TYPE_CHECKING:
@@ -419,10 +419,10 @@ class History:
         if self.last < first:
             after = self.last + dt.timedelta(days=1)
             return (
-                f"the history ends on {self.last.isoformat()}: widen --window, use --since, "
-                f"or set --start {after.isoformat()}"
+                f"the history ends on {self.last.isoformat()}: widen {ref('window')}, use "
+                f"{ref('since')}, or set {ref('start', after.isoformat())}"
             )
         if self.first > last:
             after = self.first + dt.timedelta(days=1)
-            return f"set --start {after.isoformat()} or later"
-        return "widen --window or use an earlier --since"
+            return f"set {ref('start', after.isoformat())} or later"
+        return f"widen {ref('window')} or use an earlier {ref('since')}"

@@ -32,7 +32,7 @@ import numpy as np
 from forecast.core.history import History
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
 from forecast.evaluation.scoring import crps_of, levels_table, pinball_of, pit_of
-from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError
+from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError, ref
 from forecast.notes import warning
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
@@ -533,7 +533,8 @@ def backtest(
             f"{max((end - history.first).days + 1, 0)} days before the start, and "
             f"{MIN_ORIGINS} origins {step} days apart with a {max(windows)}-day window and a "
             f"{longest}-working-day horizon need "
-            f"about {needed}; use shorter --windows or --horizons, or more history"
+            f"about {needed}; use shorter {ref('windows')} or {ref('horizons')}, or more "
+            "history"
         )
     span = counts[int(np.searchsorted(work, np.datetime64(origins[0], "D"))):]  # scored
     if batch is None:

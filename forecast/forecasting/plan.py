@@ -73,14 +73,14 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
         try:
             sample = team.history.sample(start, window=window, since=team.since)
         except ForecastError as exc:
-            raise type(exc)(f"team {team.name!r}: {exc}") from None
+            raise exc.within(f"team {team.name!r}: ") from None
         changes = window_drift(team.history, sample)
         if changes:
             sample = replace(sample, warnings=sample.warnings + tuple(changes))
         try:
             _, blocks, bayes = method_blocks(method, sample)
         except ForecastError as exc:
-            raise type(exc)(f"team {team.name!r}: {exc}") from None
+            raise exc.within(f"team {team.name!r}: ") from None
         samples.append(sample)
         team_blocks.append((blocks, bayes))
     arrays = kernel_arrays(portfolio, start, horizon, team_blocks)

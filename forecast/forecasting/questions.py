@@ -20,7 +20,7 @@ from forecast.core.checks import (
 )
 from forecast.core.history import History, Sample
 from forecast.evaluation.signals import window_drift
-from forecast.exceptions import ParameterError
+from forecast.exceptions import ParameterError, ref
 from forecast.forecasting.auto import choose, recalibrate_on_miss
 from forecast.notes import info, warning
 from forecast.io.readers import as_history
@@ -189,7 +189,9 @@ def when(
     counts = sample.counts
     kind, blocks, bayes = method_blocks(method, sample)
     if chosen == "exact" and bayes:
-        raise ParameterError("method 'bayes' has no exact engine; use --engine mc or auto")
+        raise ParameterError("method 'bayes' has no exact engine; use "
+                             f"{ref('engine', 'mc')} or {ref('engine', 'auto')}",
+                             parameter="engine")
     if chosen == "auto":
         chosen = "mc" if bayes else "exact"
         if not bayes and _when_cost(counts, items, limit) > EXACT_BUDGET:
@@ -317,7 +319,9 @@ def how_many(
     notes = list(hist.notes)
     kind, blocks, bayes = method_blocks(method, sample)
     if chosen == "exact" and bayes:
-        raise ParameterError("method 'bayes' has no exact engine; use --engine mc or auto")
+        raise ParameterError("method 'bayes' has no exact engine; use "
+                             f"{ref('engine', 'mc')} or {ref('engine', 'auto')}",
+                             parameter="engine")
     if chosen == "auto":
         chosen = "mc" if bayes else "exact"
         if not bayes and size > EXACT_SIZE:
@@ -329,7 +333,7 @@ def how_many(
     if chosen == "exact" and size > MAX_COUNT:
         raise ParameterError(
             f"the window has a day of {int(counts.max()):,} completions; over {span} working "
-            f"days the exact distribution would hold {size:,.0f} counts; use --engine mc, "
+            f"days the exact distribution would hold {size:,.0f} counts; use {ref('engine', 'mc')}, "
             "or check the history for a bulk close"
         )
     if chosen == "exact":

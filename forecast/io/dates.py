@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from forecast.exceptions import DataError
+from forecast.exceptions import DataError, ref
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,11 +182,11 @@ def parse_dates(
                 raise fail(
                     0,
                     "expected ISO 8601 (2024-03-12) or a Jira, Azure DevOps or Excel export "
-                    "format; pass --date-format (e.g. '%d/%m/%Y %H:%M') to name the format",
+                    f"format; pass {ref('date_format')} (e.g. '%d/%m/%Y %H:%M') to name the format",
                 )
             chosen = best[1]
         shown = "ISO 8601" if chosen == "ISO8601" else repr(chosen)
-        hint = f"the other rows read as {shown}; fix this cell or pass --date-format"
+        hint = f"the other rows read as {shown}; fix this cell or pass {ref('date_format')}"
     else:
         chosen = date_format
         hint = f"it does not match the date format {date_format!r}"

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from forecast.exceptions import DataError, ParameterError
+from forecast.exceptions import DataError, ParameterError, ref
 from forecast.notes import info, warning
 
 if TYPE_CHECKING:
@@ -209,7 +209,7 @@ def check_tracker(tracker: object, where: str) -> str:
     name = tracker.strip().lower() if isinstance(tracker, str) else ""
     if name not in TRACKERS:
         raise ParameterError(
-            f"{where}: unknown source {tracker!r} (--source, or tracker= in Python); use one "
+            f"{where}: unknown source {tracker!r} (given as {ref('tracker')}); use one "
             f"of {', '.join(TRACKERS)} (auto recognises the export by its columns)"
         )
     return name
@@ -264,7 +264,7 @@ def missing_columns(columns: Sequence[str], tracker: str) -> list[str]:
 def missing_message(where: str, tracker: str, missing: Sequence[str],
                     columns: Sequence[str], forced: bool) -> str:
     """Return one line saying which columns an export lacks and how to get them."""
-    how = f"--source {tracker}"
+    how = ref("tracker", tracker)
     shown = ", ".join(columns[:25]) + (" …" if len(columns) > 25 else "")
     lead = (f"{where}: {how} needs the column" if forced
             else f"{where}: read as {label(tracker)}, it needs the column")
@@ -272,7 +272,7 @@ def missing_message(where: str, tracker: str, missing: Sequence[str],
     return (
         f"{lead}{plural} {', '.join(repr(m) for m in missing)}, which "
         f"{'are' if plural else 'is'} missing (columns found: {shown}); "
-        f"{_HOW_TO_EXPORT[tracker]}, or use --source generic with --done-column"
+        f"{_HOW_TO_EXPORT[tracker]}, or use {ref('tracker', 'generic')} with {ref('done_column')}"
     )
 
 

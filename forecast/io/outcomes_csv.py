@@ -10,7 +10,7 @@ from typing import Any
 from forecast.core.calendar import as_date
 from forecast.core.history import History
 from forecast.core.model import Outcome, Part, Portfolio, Size, Team
-from forecast.exceptions import ColumnError, ParameterError
+from forecast.exceptions import ColumnError, ParameterError, ref
 from forecast.io.portfolio_checks import (
     Where,
     check_portfolio,
@@ -78,7 +78,8 @@ def read_outcomes_csv(
         raise ColumnError(f"{where.source}: unknown column {lower[unknown[0]]!r}; expected: "
                           f"{', '.join(OUTCOME_CSV_COLUMNS)}")
     if not histories:
-        raise ParameterError("an outcomes CSV needs team histories: --history TEAM=PATH")
+        raise ParameterError(f"an outcomes CSV needs team histories: {ref('histories')}",
+                             parameter="histories")
     teams = []
     for name, source in histories.items():
         history = source if isinstance(source, History) else read_history(

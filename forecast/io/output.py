@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from forecast.exceptions import OutputError
+from forecast.exceptions import OutputError, ref
 
 if TYPE_CHECKING:
 
@@ -67,7 +67,7 @@ def check_output(
     if target.exists() and not stat.S_ISREG(target.stat().st_mode):
         raise OutputError(
             f"output '{target}' exists and is not a regular file; give a file path "
-            "(leave out --output to print to the terminal)"
+            f"(leave out {ref('output')} to print to the terminal)"
         )
     if target.is_symlink():
         raise OutputError(f"output '{target}' is a symbolic link; give the real file's path")

@@ -124,7 +124,7 @@ def read_portfolio(path: str | os.PathLike[str]) -> Portfolio:
         try:
             history = _read_team_history(file.parent, where, entry, table, cache)
         except (InputFileError, ColumnError, DataError, ParameterError) as exc:
-            raise type(exc)(f"{where.source}, {entry}: {exc}") from None
+            raise exc.within(f"{where.source}, {entry}: ") from None
         since = table.get("since")
         if since is not None and "window" in table:
             raise where.error(entry, "give window or since, not both")

@@ -26,7 +26,7 @@ import numpy as np
 
 from forecast.core.calendar import Calendar
 from forecast.core.checks import plural
-from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError
+from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError, ref
 from forecast.io.columns import (
     COUNT_NAMES,
     DONE_COLUMN_NAMES,
@@ -244,7 +244,7 @@ def read_history(
         if from_json and wanted in ("jira", "ado", "linear"):
             raise ParameterError(
                 f"{where} is a JSON file, and {importers.label(wanted)} is a CSV "
-                "file; give the CSV export, or use --source auto (JSON is read as a GitHub "
+                f"file; give the CSV export, or use {ref('tracker', 'auto')} (JSON is read as a GitHub "
                 "export)"
             )
         frame = importers.json_frame(text, where) if from_json else _parse_csv(
@@ -344,7 +344,7 @@ def read_history(
                 raise ColumnError(
                     f"{where}: no done-date column found among columns: {', '.join(columns)}; "
                     f"looked for: {', '.join(DONE_COLUMN_NAMES)} (any case); "
-                    f"name it with --done-column NAME{hint}"
+                    f"name it with {ref('done_column', 'NAME')}{hint}"
                 )
             done = found[0]
             others = [c for c in found[1:] if norm_name(c) != "date"]
@@ -413,7 +413,7 @@ def read_history(
     if excluded:
         if "type" not in items:
             raise ColumnError(
-                f"{where}: --exclude-type needs a type column, and none was found among: "
+                f"{where}: {ref('exclude_types')} needs a type column, and none was found among: "
                 f"{', '.join(columns)} (looked for: {', '.join(TYPE_NAMES)})"
             )
         lowered = items["type"].str.lower()
@@ -449,7 +449,7 @@ def read_history(
         if not used.any():
             raise DataError(
                 f"{where}: column {done!r} has no dates in any row; "
-                "is it the right column? name another with --done-column"
+                f"is it the right column? name another with {ref('done_column')}"
             )
     else:
         parts = []

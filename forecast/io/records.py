@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from forecast.core.checks import plural
-from forecast.exceptions import DataError, InputFileError
+from forecast.exceptions import DataError, InputFileError, ref
 
 __all__ = ["RECORD_COLUMNS", "record", "check_record_file", "trend", "TrendResult", "Slip"]
 
@@ -184,7 +184,7 @@ def check_record_file(path: str | os.PathLike[str]) -> None:
     if head.split(",") != list(RECORD_COLUMNS):
         shown = head if len(head) <= 70 else head[:67] + "..."
         raise DataError(f"'{target}' is not a forecast record file (its header is {shown!r}); "
-                        "give a new file or one written by --record")
+                        f"give a new file or one written by {ref('record')}")
 
 
 @dataclass(frozen=True)
@@ -346,7 +346,7 @@ def trend(path: str | os.PathLike[str], *, slip_days: int = 5) -> TrendResult:
     if file.is_dir():
         raise InputFileError(f"record file '{file}' is a directory; give the CSV file")
     if not file.is_file():
-        raise InputFileError(f"record file '{file}' does not exist; write one with --record")
+        raise InputFileError(f"record file '{file}' does not exist; write one with {ref('record')}")
     text = file.read_bytes().decode("utf-8-sig")
     lines = text.split("\n")
     header = next(csv.reader(lines[:1]), None)

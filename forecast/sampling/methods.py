@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecast.core.history import Sample
-from forecast.exceptions import ParameterError
+from forecast.exceptions import ParameterError, ref
 
 __all__ = ["METHODS", "DEFAULT_WINDOW", "method_blocks"]
 
@@ -35,19 +35,19 @@ def method_blocks(method: str, sample: Sample) -> tuple[str, np.ndarray, bool]:
     key = str(method).strip().lower()
     if key not in METHODS:
         raise ParameterError(
-            f"method = {method!r} is not known; use one of {', '.join(METHODS)}"
-        )
+            f"method = {method!r} is not known; use one of {', '.join(METHODS)}",
+            parameter="method")
     if key == "weekly":
         width = sample.calendar.working_days_per_week
         blocks = sample.blocks(width)
         if blocks.shape[0] < 2:
             raise ParameterError(
                 f"method 'weekly' needs at least 2 whole weeks ({2 * width} working days) in "
-                f"the window, which has {sample.working_days}; widen --window"
-            )
+                f"the window, which has {sample.working_days}; widen {ref('window')}",
+                parameter="window")
         if not blocks.any():
             raise ParameterError(
-                "method 'weekly': the window's whole weeks hold no completion; widen --window"
-            )
+                "method 'weekly': the window's whole weeks hold no completion; widen "
+                f"{ref('window')}", parameter="window")
         return key, blocks, False
     return key, sample.counts.reshape(-1, 1), key == "bayes"
