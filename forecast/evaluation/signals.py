@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from forecast.core.checks import plural
 from forecast.core.history import MIN_ACTIVE_DAYS, History, Sample
 from forecast.notes import informational
 
@@ -223,8 +224,8 @@ def quality(sample: Sample) -> Quality:
     if outliers:
         listed = ", ".join(f"{d.isoformat()} ({c})" for d, c in outliers[:5])
         notes.append(
-            f"{_count(len(outliers), 'outlier day')} (bulk closes?): {listed}; check whether "
-            "they are real deliveries"
+            f"{plural(len(outliers), 'outlier day', thousands=True)} (bulk closes?): {listed}; "
+            "check whether they are real deliveries"
         )
     half = counts.size // 2
     first_half = float(counts[:half].mean()) if half else mean
@@ -374,7 +375,7 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
         n = int(inverted.sum())
         one = n == 1
         warnings.append(
-            f"{where}: {_count(n, 'row')} start{'s' if one else ''} after "
+            f"{where}: {plural(n, 'row', thousands=True)} start{'s' if one else ''} after "
             f"{'its' if one else 'their'} done date ({'' if one else 'first: '}{_row(frame, at)}"
             f": started {started[at]}, done {done[at]}): left out of cycle times; check the "
             f"start and done dates of {'that row' if one else 'those rows'}"
@@ -392,7 +393,8 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
             n = int(unaged.sum())
             one = n == 1
             warnings.append(
-                f"{where}: {_count(n, 'unfinished row')} ha{'s' if one else 've'} no start date "
+                f"{where}: {plural(n, 'unfinished row', thousands=True)} "
+                f"ha{'s' if one else 've'} no start date "
                 f"and w{'as' if one else 'ere'} not aged ({'' if one else 'first: '}"
                 f"{_row(frame, at)}); if {'it is' if one else 'they are'} in progress, fill in "
                 f"{'its' if one else 'their'} start date"
@@ -406,17 +408,13 @@ def _how_read(history: History) -> str | None:
         return None
     if history.kind == "throughput":
         return (f"read as daily throughput: dates in column {history.done_column!r}, "
-                f"{_count(history.rows, 'row')}")
+                f"{plural(history.rows, 'row', thousands=True)}")
     return (f"read as a generic history: done dates in column {history.done_column!r}; used "
-            f"{history.total:,} of {_count(history.rows, 'row')}")
+            f"{history.total:,} of {plural(history.rows, 'row', thousands=True)}")
 
 
 def _older(n: int) -> str:
     return f"{n:,} item in progress is older" if n == 1 else f"{n:,} items in progress are older"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True, eq=False)
