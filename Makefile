@@ -47,7 +47,11 @@ figures: $(VENV)/.installed-run
 	$(BIN)/forecast when examples/team.csv --items 40 --start 2024-06-03 --target 2024-07-15 --plot docs/burnup.png --plot-kind burnup >/dev/null
 	$(BIN)/forecast plan examples/portfolio.toml --plot docs/portfolio.png >/dev/null
 
+# ruff first (seconds), then mypy, then the tests (minutes): CI runs `make test`, so a lint
+# or type error fails it as a failing test does.
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check forecast tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench

@@ -30,7 +30,30 @@ _WEEKMASKS = {"weekdays": "1111100", "all": "1111111"}
 
 
 def as_date(value: object, what: str) -> dt.date:
-    """Return ``value`` as a :class:`datetime.date` or raise a clear error."""
+    """Return ``value`` as a :class:`datetime.date` or raise a clear error.
+
+    Parameters
+    ----------
+    value : date, datetime, numpy.datetime64, pandas.Timestamp or str
+        A string is read by its first ten characters as ``YYYY-MM-DD``, so a
+        timestamp such as ``2024-06-03T09:30:00`` is its day.
+    what : str
+        The parameter's name, for the error.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not a date.
+
+    Examples
+    --------
+    >>> as_date("2024-06-03T09:30:00", "start")
+    datetime.date(2024, 6, 3)
+    >>> as_date("next monday", "start")
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.ParameterError: start = 'next monday' is not a date; write it as YYYY-MM-DD
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -210,7 +233,7 @@ class Calendar:
         return " + ".join(parts)
 
     def busdaycalendar(self, first: dt.date, last: dt.date) -> np.busdaycalendar:
-        """numpy's business-day calendar of this calendar, valid from ``first`` to ``last``."""
+        """Return numpy's business-day calendar of this calendar, from ``first`` to ``last``."""
         # Holidays are looked up for whole years with a year of slack either side,
         # and the cache key is the year range, so neighbouring calls share it.
         return _busdaycalendar(
@@ -276,7 +299,8 @@ class Calendar:
         last = dt.date(min(start.year + years, 9998), 12, 31)
         offsets = np.arange(n, dtype=np.int64)
         return np.busday_offset(
-            np.datetime64(start, "D"), offsets, roll="forward", busdaycal=self.busdaycalendar(start, last)
+            np.datetime64(start, "D"), offsets, roll="forward",
+            busdaycal=self.busdaycalendar(start, last),
         )
 
     def date_of_day(self, start: dt.date, day: int) -> dt.date:

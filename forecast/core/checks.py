@@ -102,12 +102,24 @@ def start_date(start: Any) -> dt.date:
     return begin
 
 
-def plural(n: int, word: str) -> str:
-    """``n`` and ``word``, with an ``s`` unless ``n`` is 1.
+def plural(n: int, word: str, *, thousands: bool = False) -> str:
+    """Return ``n`` and ``word``, with an ``s`` unless ``n`` is 1.
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    word : str
+        The singular.
+    thousands : bool
+        Write ``n`` with thousands separators (``1,200``) instead of ``1200``.
 
     Examples
     --------
     >>> plural(1, "team"), plural(3, "team")
     ('1 team', '3 teams')
+    >>> plural(1200, "row"), plural(1200, "row", thousands=True)
+    ('1200 rows', '1,200 rows')
     """
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    count = f"{n:,}" if thousands else f"{n}"
+    return f"{count} {word}" if n == 1 else f"{count} {word}s"

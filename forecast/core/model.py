@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from forecast.core.checks import DEFAULT_PERCENTILES
 from forecast.core.history import History
 
 __all__ = ["CapacityRange", "Team", "Size", "Part", "Outcome", "Risk", "Portfolio"]
@@ -190,6 +191,6 @@ class Portfolio:
     start: dt.date | None = None
     trials: int = 10_000
     seed: int | None = None
-    percentiles: tuple[float, ...] = (50, 70, 85, 95)
+    percentiles: tuple[float, ...] = DEFAULT_PERCENTILES
     source: str = "portfolio"
     notes: tuple[str, ...] = field(default=())

@@ -84,7 +84,21 @@ def partial_recalibration(pmf: np.ndarray, pits: Any, span_days: float) -> np.nd
 
 
 def halfway(pmf: np.ndarray, pits: np.ndarray) -> np.ndarray:
-    """Mix ``pmf`` with its quantile recalibration by ``pits`` at the recalibration weight."""
+    """Mix ``pmf`` with its quantile recalibration by ``pits`` at the recalibration weight.
+
+    The mix is :data:`RECALIBRATION_WEIGHT` of :func:`recalibrate` and the
+    rest of ``pmf``, whether or not the PITs show a miss (for that test, see
+    :func:`partial_recalibration`).
+
+    Examples
+    --------
+    >>> pmf = np.array([0.1, 0.2, 0.4, 0.2, 0.1])
+    >>> halfway(pmf, np.linspace(0.01, 0.99, 99)).round(3).tolist()   # calibrated: kept
+    [0.098, 0.201, 0.402, 0.201, 0.098]
+    >>> tails = np.r_[np.full(12, 0.02), np.linspace(0.2, 0.8, 16), np.full(12, 0.98)]
+    >>> halfway(pmf, tails).round(3).tolist()   # outcomes in the tails: wider
+    [0.199, 0.138, 0.325, 0.138, 0.199]
+    """
     return (1.0 - RECALIBRATION_WEIGHT) * pmf + RECALIBRATION_WEIGHT * recalibrate(pmf, pits)
 
 

@@ -12,7 +12,26 @@ __all__ = ["levels_table", "crps_of", "pinball_of", "pit_of"]
 
 
 def levels_table(pmf: np.ndarray, levels: tuple[float, ...]) -> tuple[list[int], list[int]]:
-    """("N or more", "at most N") values of a count pmf at each level."""
+    """Return the "N or more" and the "at most N" values of a count pmf at each level.
+
+    Parameters
+    ----------
+    pmf : numpy.ndarray
+        Probabilities of 0, 1, 2 ... items.
+    levels : tuple of float
+        Levels in percent, such as ``(50, 85)``.
+
+    Returns
+    -------
+    at_least, at_most : list of int
+        At each level ``p``: the largest N with P(X >= N) >= p, and the
+        smallest N with P(X <= N) >= p.
+
+    Examples
+    --------
+    >>> levels_table(np.array([0.1, 0.2, 0.4, 0.2, 0.1]), (50, 85))
+    ([2, 1], [2, 3])
+    """
     cdf = np.cumsum(pmf)
     survival = np.cumsum(pmf[::-1])[::-1]
     at_least, at_most = [], []
@@ -25,7 +44,16 @@ def levels_table(pmf: np.ndarray, levels: tuple[float, ...]) -> tuple[list[int],
 
 
 def crps_of(pmf: np.ndarray, y: int) -> float:
-    """CRPS of a distribution on 0, 1, 2 ... against the outcome ``y`` (exact)."""
+    """Return the CRPS of a distribution on 0, 1, 2 ... against the outcome ``y`` (exact).
+
+    Lower is better; it is 0 only for a forecast certain of ``y``.
+
+    Examples
+    --------
+    >>> pmf = np.array([0.1, 0.2, 0.4, 0.2, 0.1])
+    >>> round(crps_of(pmf, 2), 3), round(crps_of(pmf, 4), 3), round(crps_of(pmf, 7), 3)
+    (0.2, 1.4, 4.4)
+    """
     size = max(pmf.size, y + 1)
     cdf = np.ones(size)
     cdf[: pmf.size] = np.cumsum(pmf)
@@ -34,7 +62,17 @@ def crps_of(pmf: np.ndarray, y: int) -> float:
 
 
 def pinball_of(pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> float:
-    """Mean pinball loss at the quantiles behind both statements of each level."""
+    """Return the mean pinball loss at the quantiles behind both statements of each level.
+
+    A level ``p`` is stated twice ("N or more" and "at most N"), so the loss
+    is taken at the quantiles ``p / 100`` and ``1 - p / 100``.
+
+    Examples
+    --------
+    >>> pmf = np.array([0.1, 0.2, 0.4, 0.2, 0.1])
+    >>> round(pinball_of(pmf, 2, (50, 85)), 3), round(pinball_of(pmf, 4, (50, 85)), 3)
+    (0.1, 0.767)
+    """
     cdf = np.cumsum(pmf)
     losses = []
     quantiles = sorted({p / 100 for p in levels} | {1 - p / 100 for p in levels if p < 100})

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from forecast.core.checks import plural
 from forecast.core.history import MIN_ACTIVE_DAYS, History, Sample
 from forecast.notes import Note, info, informational, messages, warning
 
@@ -221,8 +222,8 @@ def quality(sample: Sample) -> Quality:
     if outliers:
         listed = ", ".join(f"{d.isoformat()} ({c})" for d, c in outliers[:5])
         notes.append(warning(
-            f"{_count(len(outliers), 'outlier day')} (bulk closes?): {listed}; check whether "
-            "they are real deliveries", "outlier-days"))
+            f"{plural(len(outliers), 'outlier day', thousands=True)} (bulk closes?): {listed}; "
+            "check whether they are real deliveries", "outlier-days"))
     half = counts.size // 2
     first_half = float(counts[:half].mean()) if half else mean
     second_half = float(counts[half:].mean()) if counts.size - half else mean
@@ -370,7 +371,7 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
         n = int(inverted.sum())
         one = n == 1
         warnings.append(warning(
-            f"{where}: {_count(n, 'row')} start{'s' if one else ''} after "
+            f"{where}: {plural(n, 'row', thousands=True)} start{'s' if one else ''} after "
             f"{'its' if one else 'their'} done date ({'' if one else 'first: '}{_row(frame, at)}"
             f": started {started[at]}, done {done[at]}): left out of cycle times; check the "
             f"start and done dates of {'that row' if one else 'those rows'}", "start-after-done"))
@@ -387,7 +388,8 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
             n = int(unaged.sum())
             one = n == 1
             warnings.append(warning(
-                f"{where}: {_count(n, 'unfinished row')} ha{'s' if one else 've'} no start date "
+                f"{where}: {plural(n, 'unfinished row', thousands=True)} "
+                f"ha{'s' if one else 've'} no start date "
                 f"and w{'as' if one else 'ere'} not aged ({'' if one else 'first: '}"
                 f"{_row(frame, at)}); if {'it is' if one else 'they are'} in progress, fill in "
                 f"{'its' if one else 'their'} start date", "unaged-no-start"))
@@ -400,9 +402,10 @@ def _how_read(history: History) -> Note | None:
         return None
     if history.kind == "throughput":
         return info(f"read as daily throughput: dates in column {history.done_column!r}, "
-                    f"{_count(history.rows, 'row')}", "read-as")
+                    f"{plural(history.rows, 'row', thousands=True)}", "read-as")
     return info(f"read as a generic history: done dates in column {history.done_column!r}; "
-                f"used {history.total:,} of {_count(history.rows, 'row')}", "read-as")
+                f"used {history.total:,} of {plural(history.rows, 'row', thousands=True)}",
+                "read-as")
 
 
 def _code(message: str) -> str | None:
@@ -411,10 +414,6 @@ def _code(message: str) -> str | None:
 
 def _older(n: int) -> str:
     return f"{n:,} item in progress is older" if n == 1 else f"{n:,} items in progress are older"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -32,7 +32,30 @@ DEFAULT_WINDOW = 90
 
 @dataclass(frozen=True)
 class AutoChoice:
-    """What ``method="auto"`` chose for a team, why, and the backtest behind it."""
+    """What ``method="auto"`` chose for a team, why, and the backtest behind it.
+
+    Attributes
+    ----------
+    method : str
+        The chosen sampling method (``"daily"``, ``"weekly"`` or ``"bayes"``).
+    window : int or None
+        The chosen window in calendar days; None when ``since`` fixed it.
+    note : str
+        Why, in one sentence, for the answer's notes.
+    result : BacktestResult or None
+        The backtest the choice was made by; None when it fell back to the
+        default (too little history for a backtest).
+
+    Examples
+    --------
+    >>> import datetime as dt, forecast
+    >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
+    >>> short = choose(h, dt.date(2024, 6, 10), None, None)   # too short to backtest
+    >>> short.method, short.window, short.result
+    ('bayes', 30, None)
+    >>> print(short.note[:75])
+    method auto fell back to bayes with a 30-day window: too little history for
+    """
 
     method: str
     window: int | None
@@ -100,7 +123,44 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any,
 
 def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str, days: int | None
                  ) -> tuple[np.ndarray, str | None]:
-    """Recalibrate ``pmf`` halfway by the chosen configuration's recent PITs, on a miss."""
+    """Recalibrate ``pmf`` halfway by the chosen configuration's recent PITs, on a miss.
+
+    Parameters
+    ----------
+    auto : AutoChoice or None
+        The choice of :func:`choose`; None (or one without a backtest) leaves
+        ``pmf`` as it is.
+    pmf : numpy.ndarray
+        The answer's distribution (working days for When, items for How many).
+    question : str
+        ``"when"`` or ``"how-many"``: whose past outcomes to recalibrate by.
+    days : int or None
+        How many's horizon in working days (the backtest's nearest is used).
+
+    Returns
+    -------
+    pmf : numpy.ndarray
+        ``pmf`` recalibrated halfway (:func:`~forecast.evaluation.recalibration.halfway`)
+        when its stated 85% missed on the team's past, else ``pmf`` itself.
+    note : str or None
+        What was recalibrated and why, or None when nothing was.
+
+    Examples
+    --------
+    >>> import datetime as dt, forecast
+    >>> h = forecast.read_history("examples/team.csv")
+    >>> choice = choose(h, dt.date(2024, 6, 3), None, None)
+    >>> pmf = np.full(20, 0.05)
+    >>> fixed, note = recalibrate_on_miss(choice, pmf, "when", None)
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    recalibrated halfway by the 40 latest past outcomes of the team's own backtest
+    (When 22 items): its stated 85% had held 92% (done by the date) and 60% (not done
+    before it)
+    >>> fixed[:3].round(3).tolist()
+    [0.155, 0.058, 0.062]
+    >>> recalibrate_on_miss(choice, pmf, "how-many", 20)[1] is None   # no miss: as it was
+    True
+    """
     if auto is None or auto.result is None:
         return pmf, None
     from forecast.evaluation.recalibration import RECALIBRATION_PITS, halfway, recalibration_miss

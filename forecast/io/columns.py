@@ -42,7 +42,7 @@ PARENT_NAMES = ("parent", "parent id", "parent key", "parent link", "epic", "epi
 
 
 def norm_name(name: object) -> str:
-    """A column name as compared: words split at case changes and separators, lower case.
+    """Return a column name as compared: words split at case changes and separators, lower case.
 
     Examples
     --------
@@ -54,8 +54,25 @@ def norm_name(name: object) -> str:
 
 
 def find_columns(columns: Sequence[str], names: Iterable[str]) -> list[str]:
-    """The columns whose normalised name is one of ``names``, in the order of ``names``."""
-    """Return every column whose normalised name is in ``names``, by preference."""
+    """Return every column whose normalised name is one of ``names``, in the order of ``names``.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The columns as the file names them.
+    names : iterable of str
+        Normalised names (see :func:`norm_name`), most preferred first.
+
+    Returns
+    -------
+    list of str
+        The matching columns as the file names them, the best match first.
+
+    Examples
+    --------
+    >>> find_columns(["Key", "closed_at", "Created", "Resolved"], DONE_COLUMN_NAMES)
+    ['Resolved', 'closed_at']
+    """
     by_norm: dict[str, list[str]] = {}
     for col in columns:
         by_norm.setdefault(norm_name(col), []).append(col)
@@ -66,6 +83,14 @@ def find_columns(columns: Sequence[str], names: Iterable[str]) -> list[str]:
 
 
 def find_column(columns: Sequence[str], names: Iterable[str]) -> str | None:
-    """The first of :func:`find_columns`, or None."""
+    """Return the best match of :func:`find_columns`, or None when no column matches.
+
+    Examples
+    --------
+    >>> find_column(["Issue key", "Summary"], ID_NAMES)
+    'Issue key'
+    >>> find_column(["Issue key", "Summary"], START_NAMES) is None
+    True
+    """
     found = find_columns(columns, names)
     return found[0] if found else None

@@ -1,4 +1,4 @@
-"""Writing outputs: atomically, never over an input, with cells a spreadsheet cannot take for a formula."""
+"""Writing outputs: atomically, never over an input, cells no spreadsheet takes for a formula."""
 
 from __future__ import annotations
 

@@ -21,12 +21,31 @@ __all__ = ["Where", "MAX_ITEMS", "MAX_FACTOR", "whole_at", "number_at", "text_at
 
 
 class Where:
-    """Builds messages that name the file and the entry at fault."""
+    """Build error messages that name the file and the entry at fault.
+
+    Attributes
+    ----------
+    source : str
+        The file as the messages name it, e.g. ``"'plan.toml'"``.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> where.error("team 'api'", "wip = 0 must be a whole number >= 1")
+    DataError("'plan.toml', team 'api': wip = 0 must be a whole number >= 1")
+    """
 
     def __init__(self, source: str) -> None:
         self.source = source
 
     def error(self, entry: str, message: str, cls: type[Exception] = DataError) -> Exception:
+        """Return (not raise) a ``cls`` error naming the file, ``entry`` and ``message``.
+
+        Examples
+        --------
+        >>> Where("'plan.toml'").error("top level", "no teams", ParameterError)
+        ParameterError("'plan.toml', top level: no teams")
+        """
         return cls(f"{self.source}, {entry}: {message}")
 
 
@@ -39,6 +58,37 @@ MAX_FACTOR = 10.0
 
 def whole_at(where: Where, entry: str, key: str, value: Any, minimum: int,
            maximum: int = MAX_ITEMS) -> int:
+    """Return ``value`` as an int, or raise if it is not a whole number in range.
+
+    Parameters
+    ----------
+    where : Where
+        The file, for the message.
+    entry : str
+        The entry at fault, for the message, e.g. ``"outcome 'a'"``.
+    key : str
+        The key or column as the user wrote it.
+    value : int, float or str
+        The value read; ``12``, ``12.0`` and ``"12"`` are all 12.
+    minimum, maximum : int
+        The allowed range, inclusive.
+
+    Raises
+    ------
+    DataError
+        ``value`` is not a whole number from ``minimum`` to ``maximum`` (or is a bool).
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> whole_at(where, "team 'api'", "wip", "3", 1, 99)
+    3
+    >>> whole_at(where, "team 'api'", "wip", 2.5, 1, 99)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', team 'api': wip = 2.5 must be a whole number
+    from 1 to 99
+    """
     rule = f"must be a whole number from {minimum} to {maximum:,}"
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise where.error(entry, f"{key} = {value!r} {rule}")
@@ -58,6 +108,19 @@ def whole_at(where: Where, entry: str, key: str, value: Any, minimum: int,
 
 def number_at(where: Where, entry: str, key: str, value: Any, low: float = 0.0,
             high: float = MAX_FACTOR) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite number from ``low`` to ``high``.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> number_at(where, "team 'api'", "factor", "0.5")
+    0.5
+    >>> number_at(where, "team 'api'", "factor", 12)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', team 'api': factor = 12 must be a number from 0
+    to 10
+    """
     try:
         if isinstance(value, bool):
             raise ValueError
@@ -70,12 +133,39 @@ def number_at(where: Where, entry: str, key: str, value: Any, low: float = 0.0,
 
 
 def text_at(where: Where, entry: str, key: str, value: Any) -> str:
+    """Return ``value`` as text without surrounding spaces, or raise if it is not text.
+
+    A whole number is taken as text (a name such as ``2024``).
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> text_at(where, "team 1", "name", " api ")
+    'api'
+    >>> text_at(where, "team 1", "name", ["api"])
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', team 1: name = ['api'] must be text
+    """
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise where.error(entry, f"{key} = {value!r} must be text")
     return str(value).strip()
 
 
 def names_at(where: Where, entry: str, key: str, value: Any) -> list[str]:
+    """Return a name or a list of names as a list, or raise if it is neither.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> names_at(where, "outcome 'b'", "depends_on", "a")
+    ['a']
+    >>> names_at(where, "outcome 'b'", "depends_on", [1])  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', outcome 'b': depends_on = [1] must be a name or
+    a list of names
+    """
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -84,6 +174,18 @@ def names_at(where: Where, entry: str, key: str, value: Any) -> list[str]:
 
 
 def tables_at(where: Where, doc: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    """Return the ``[[key]]`` tables of a TOML document (none when missing), or raise.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> tables_at(where, {"team": [{"name": "api"}]}, "team"), tables_at(where, {}, "risk")
+    ([{'name': 'api'}], [])
+    >>> tables_at(where, {"team": {"name": "api"}}, "team")
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', top level: team must be [[team]] tables
+    """
     value = doc.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise where.error("top level", f"{key} must be [[{key}]] tables")
@@ -91,6 +193,19 @@ def tables_at(where: Where, doc: Mapping[str, Any], key: str) -> list[dict[str, 
 
 
 def date_at(where: Where, entry: str, key: str, value: Any) -> dt.date:
+    """Return ``value`` as a date (see :func:`~forecast.core.calendar.as_date`), or raise.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> date_at(where, "top level", "start", "2024-06-03")
+    datetime.date(2024, 6, 3)
+    >>> date_at(where, "top level", "start", "June 3")  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', top level: start = 'June 3' is not a date; write
+    YYYY-MM-DD
+    """
     try:
         return as_date(value, key)
     except ParameterError:
@@ -98,6 +213,24 @@ def date_at(where: Where, entry: str, key: str, value: Any) -> dt.date:
 
 
 def size_at(where: Where, entry: str, items: Any, low: Any, high: Any) -> Size | None:
+    """Return the size given as ``items`` (a count or ``[low, high]``) or as ``low``/``high``.
+
+    Returns None when no size is given (it is then learnt from the history);
+    raises when both forms are given, a bound is missing or the bounds are swapped.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> size_at(where, "outcome 'a'", [8, 12], None, None)
+    Size(low=8, high=12, from_history=False)
+    >>> size_at(where, "outcome 'a'", None, None, None) is None
+    True
+    >>> size_at(where, "outcome 'a'", None, 12, 8)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', outcome 'a': items_low = 12 > items_high = 8;
+    swap them
+    """
     if items is not None and (low is not None or high is not None):
         raise where.error(entry, "give items or items_low/items_high, not both")
     if items is not None:
@@ -120,6 +253,21 @@ def size_at(where: Where, entry: str, items: Any, low: Any, high: Any) -> Size |
 
 
 def split_at(where: Where, entry: str, low: Any, high: Any) -> tuple[float, float] | None:
+    """Return an outcome's split range ``(low, high)``, or None when neither is given.
+
+    A missing ``low`` is 1 and a missing ``high`` is ``low``.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> split_at(where, "outcome 'a'", 1.2, None), split_at(where, "outcome 'a'", None, None)
+    ((1.2, 1.2), None)
+    >>> split_at(where, "outcome 'a'", 2, 1.5)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', outcome 'a': split_low = 2, split_high = 1.5:
+    need 0 < low <= high
+    """
     if low is None and high is None:
         return None
     lo = number_at(where, entry, "split_low", 1.0 if low is None else low)
@@ -130,6 +278,23 @@ def split_at(where: Where, entry: str, low: Any, high: Any) -> tuple[float, floa
 
 
 def capacity_at(where: Where, entry: str, spans: Any) -> tuple[CapacityRange, ...]:
+    """Return a team's ``capacity`` list of ``{from, to, factor}`` tables as ranges.
+
+    Overlapping ranges are refused later, by :func:`check_portfolio`.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> capacity_at(where, "team 'api'", [{"from": "2024-08-01", "to": "2024-08-14",
+    ...                                    "factor": 0.5}])
+    (CapacityRange(first=datetime.date(2024, 8, 1), last=datetime.date(2024, 8, 14), factor=0.5),)
+    >>> swapped = [{"from": "2024-08-14", "to": "2024-08-01", "factor": 0.5}]
+    >>> capacity_at(where, "team 'api'", swapped)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', team 'api', capacity range 1: from 2024-08-14 is
+    after to 2024-08-01; swap them
+    """
     if spans is None:
         return ()
     if not isinstance(spans, list):
@@ -152,12 +317,22 @@ def capacity_at(where: Where, entry: str, spans: Any) -> tuple[CapacityRange, ..
 
 
 def refuse_unknown(where: Where, entry: str, table: Mapping[str, Any], allowed: set[str]) -> None:
+    """Raise if ``table`` has a key outside ``allowed`` (a typo), naming the known keys.
+
+    Examples
+    --------
+    >>> where = Where("'plan.toml'")
+    >>> refuse_unknown(where, "team 'api'", {"name": "api"}, {"name", "wip"})
+    >>> refuse_unknown(where, "team 'api'", {"name": "api", "wpi": 3}, {"name", "wip"})
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'plan.toml', team 'api': unknown key 'wpi'; known keys: name, wip
+    """
     extra = sorted(set(table) - allowed)
     if extra:
         raise where.error(
             entry, f"unknown key {extra[0]!r}; known keys: {', '.join(sorted(allowed))}"
         )
-
 
 
 def check_portfolio(portfolio: Portfolio, where: Where | None = None) -> None:

@@ -64,7 +64,34 @@ def _decode(raw: bytes, path: Path, what: str) -> str:
 
 
 def read_csv(path: Path, what: str) -> pd.DataFrame:
-    """Read a CSV file as text cells, indexed by spreadsheet row number."""
+    """Read a CSV file as text cells, indexed by spreadsheet row number.
+
+    The separator is found from the header (``,``, ``;``, tab or ``|``, or
+    Excel's ``sep=`` hint) and the encoding from the bytes.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    what : str
+        What the file is, for the errors (``"history"``, ``"outcomes"``).
+
+    Raises
+    ------
+    InputFileError
+        The file is missing, a directory, not text, or empty.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> frame = read_csv(Path("examples/team.csv"), "history")
+    >>> frame.loc[2].tolist()   # row 2: the first below the header
+    ['137006', '2023-01-04T14:51:06', '2023-01-03T13:53:09', '2']
+    >>> read_csv(Path("missing.csv"), "history")
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.InputFileError: history file 'missing.csv' does not exist; check the path
+    """
     return _parse_csv(_read_text(path, what), path, what)
 
 

@@ -32,6 +32,10 @@ RECORD_COLUMNS = ("recorded_at", "question", "outcome", "fingerprint", "start", 
 """Columns of a record file, in order. ``pNN`` are ISO dates (When, plan) or
 item counts (How many); ``probability`` is the chance of meeting ``target``."""
 
+# The levels a record keeps are its pNN columns, fixed by the file format (a record's
+# header must be RECORD_COLUMNS), not DEFAULT_PERCENTILES or the levels a run asked for.
+_RECORD_LEVELS = tuple(int(c[1:]) for c in RECORD_COLUMNS if c[0] == "p" and c[1:].isdigit())
+
 
 def _fingerprint(result: Any) -> str:
     digest = hashlib.sha256()
@@ -67,7 +71,7 @@ def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
     from forecast.results.plan import PlanResult
 
     def levels(values: dict[float, Any]) -> dict[str, Any]:
-        return {f"p{p}": values.get(float(p)) for p in (50, 70, 85, 95)}
+        return {f"p{p}": values.get(float(p)) for p in _RECORD_LEVELS}
 
     fingerprint = _fingerprint(result)
     base = {"recorded_at": now, "fingerprint": fingerprint, "start": result.start.isoformat(),
@@ -82,13 +86,13 @@ def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
         return rows
     if isinstance(result, WhenForecast):
         values = {pc.p: pc.date.isoformat() if pc.date else None
-                  for pc in (result.percentile(p) for p in (50, 70, 85, 95))}
+                  for pc in (result.percentile(p) for p in _RECORD_LEVELS)}
         prob = result.likelihood(result.target) if result.target else None
         return [{**base, "question": "when", "outcome": name or f"{result.items} items",
                  **levels(values), "target": result.target.isoformat() if result.target else None,
                  "probability": prob, "engine": result.engine}]
     if isinstance(result, HowManyForecast):
-        values = {pc.p: pc.value for pc in (result.percentile(p) for p in (50, 70, 85, 95))}
+        values = {pc.p: pc.value for pc in (result.percentile(p) for p in _RECORD_LEVELS)}
         return [{**base, "question": "how-many", "outcome": name or _how_many_name(result),
                  **levels(values), "target": result.end.isoformat(), "probability": None,
                  "engine": result.engine}]

@@ -92,7 +92,17 @@ def order_interval(ordered: np.ndarray, rank: int, q: float
 
 
 def binomial_se(prob: float, n: int) -> float:
-    """Agresti-Coull standard error of a share ``prob`` of ``n`` trials."""
+    """Return the Agresti-Coull standard error of a share ``prob`` of ``n`` trials.
+
+    Unlike the plain ``sqrt(p (1 - p) / n)`` it is not 0 at a share of 0 or 1.
+
+    Examples
+    --------
+    >>> round(binomial_se(0.85, 40), 3), round(binomial_se(0.85, 400), 3)
+    (0.058, 0.018)
+    >>> round(binomial_se(1.0, 40), 3)
+    0.031
+    """
     z2 = 1.959963984540054**2
     adjusted = (prob * n + z2 / 2.0) / (n + z2)
     return math.sqrt(adjusted * (1.0 - adjusted) / (n + z2))
@@ -111,7 +121,14 @@ def pct_label(p: float) -> str:
 
 
 def first_reaching(cdf: np.ndarray, level: float) -> int | None:
-    """Smallest index whose cdf reaches ``level`` (with tolerance), or None."""
+    """Return the smallest index whose cdf reaches ``level`` (within :data:`TOLERANCE`), or None.
+
+    Examples
+    --------
+    >>> cdf = np.array([0.1, 0.3, 0.7, 0.85, 1.0])
+    >>> first_reaching(cdf, 0.85), first_reaching(cdf[:2], 0.85)
+    (3, None)
+    """
     idx = int(np.searchsorted(cdf, level - TOLERANCE, side="left"))
     return idx if idx < cdf.size else None
 
