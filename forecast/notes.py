@@ -50,6 +50,7 @@ class Note(str):
     code: str
 
     def __new__(cls, text: str, severity: Severity = WARNING, code: str = "warning") -> Note:
+        """Make a note of ``text`` with its severity and code."""
         if severity not in (INFO, WARNING):
             raise ValueError(f"severity = {severity!r} must be 'info' or 'warning'")
         note = super().__new__(cls, text)

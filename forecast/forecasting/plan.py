@@ -26,9 +26,9 @@ from forecast.core.model import Portfolio
 from forecast.evaluation.signals import window_drift
 from forecast.exceptions import ForecastError
 from forecast.forecasting.auto import choose
-from forecast.notes import as_note, warning
 from forecast.io.outcomes_csv import read_outcomes_csv
 from forecast.io.portfolio_toml import check_portfolio, read_portfolio
+from forecast.notes import as_note, warning
 from forecast.results.plan import PlanResult
 from forecast.sampling.methods import DEFAULT_WINDOW, method_blocks
 from forecast.sampling.simulate import kernel_arrays, normalise_seed, simulate_plan, use_threads
@@ -67,7 +67,7 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
         if method == "auto":
             chosen = choose(team.history, start, team.window, team.since)
             method, window = chosen.method, chosen.window
-            auto_notes.append(chosen.note.prefixed(f"team {team.name!r}: "))
+            auto_notes.append(as_note(chosen.note).prefixed(f"team {team.name!r}: "))
         if window is None and team.since is None:
             window = DEFAULT_WINDOW
         try:

@@ -22,8 +22,8 @@ from forecast.core.history import History, Sample
 from forecast.evaluation.signals import window_drift
 from forecast.exceptions import ParameterError, ref
 from forecast.forecasting.auto import choose, recalibrate_on_miss
-from forecast.notes import info, warning
 from forecast.io.readers import as_history
+from forecast.notes import info, warning
 from forecast.results.forecast import HowManyForecast, WhenForecast
 from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
 from forecast.sampling.methods import DEFAULT_WINDOW, method_blocks
@@ -333,8 +333,8 @@ def how_many(
     if chosen == "exact" and size > MAX_COUNT:
         raise ParameterError(
             f"the window has a day of {int(counts.max()):,} completions; over {span} working "
-            f"days the exact distribution would hold {size:,.0f} counts; use {ref('engine', 'mc')}, "
-            "or check the history for a bulk close"
+            f"days the exact distribution would hold {size:,.0f} counts; use "
+            f"{ref('engine', 'mc')}, or check the history for a bulk close", parameter="engine"
         )
     if chosen == "exact":
         pmf = how_many_pmf(counts, span) if kind == "daily" else how_many_pmf_blocks(blocks, span)

@@ -271,9 +271,8 @@ def read_history(
         if from_json and wanted in ("jira", "ado", "linear"):
             raise ParameterError(
                 f"{where} is a JSON file, and {importers.label(wanted)} is a CSV "
-                f"file; give the CSV export, or use {ref('tracker', 'auto')} (JSON is read as a GitHub "
-                "export)"
-            )
+                f"file; give the CSV export, or use {ref('tracker', 'auto')} (JSON is read as a "
+                "GitHub export)", parameter="tracker")
         frame = importers.json_frame(text, where) if from_json else _parse_csv(
             text, path, "history")
     rows = list(frame.index)

@@ -336,7 +336,7 @@ class PlanResult:
                             columns=list(DISTRIBUTION_COLUMNS))
 
     def priority_order(self) -> list[int]:
-        """The outcomes' indices in priority order (file order among equal priorities)."""
+        """Return the outcomes' indices in priority order (file order among equal ones)."""
         outcomes = self.portfolio.outcomes
         return sorted(range(len(outcomes)), key=lambda o: (outcomes[o].priority, o))
 
