@@ -22,7 +22,7 @@ def _modules():
 
 ALL_MODULES = _modules()
 
-EXAMPLES_ONLY = ["forecast.evaluation.signals", "forecast.evaluation.backtest",
+EXAMPLES_ONLY = ["forecast.evaluation.signals", "forecast.evaluation.backtest", "forecast.exceptions",
                  "forecast.io.records"]
 """Modules whose examples run here, though not every public class has a numpydoc section."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast.core.checks import plural
+from forecast.core.checks import plural, start_date
 from forecast.core.history import MIN_ACTIVE_DAYS, History, Sample
 from forecast.notes import Note, info, informational, messages, warning
 
@@ -571,8 +571,6 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     >>> h = forecast.read_history("examples/team.csv")  # doctest: +SKIP
     >>> print(check(h, start="2024-06-03"))              # doctest: +SKIP
     """
-    from forecast.core.checks import start_date
-
     begin = start_date(start)
     stale: list[str] = []
     span = window if window is not None else 90

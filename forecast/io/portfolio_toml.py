@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from forecast.core.checks import check_levels
 from forecast.core.history import History
 from forecast.core.model import Outcome, Part, Portfolio, Risk, Size, Team
 from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError
@@ -220,8 +221,6 @@ def _settings(where: Where, doc: Mapping[str, Any]) -> dict[str, Any]:
     if "seed" in doc:
         out["seed"] = whole_at(where, "top level", "seed", doc["seed"], 0, 2**64 - 1)
     if "percentiles" in doc:
-        from forecast.core.checks import check_levels
-
         try:
             out["percentiles"] = check_levels(doc["percentiles"])
         except ParameterError as exc:

@@ -24,6 +24,9 @@ from typing import Any
 
 from forecast.core.checks import plural
 from forecast.exceptions import DataError, InputFileError, ref
+from forecast.io.output import spreadsheet_safe
+from forecast.results.forecast import HowManyForecast, WhenForecast
+from forecast.results.plan import PlanResult
 
 __all__ = ["RECORD_COLUMNS", "record", "check_record_file", "trend", "TrendResult", "Slip"]
 
@@ -67,9 +70,6 @@ def _how_many_name(result: Any) -> str:
 
 
 def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
-    from forecast.results.forecast import HowManyForecast, WhenForecast
-    from forecast.results.plan import PlanResult
-
     def levels(values: dict[float, Any]) -> dict[str, Any]:
         return {f"p{p}": values.get(float(p)) for p in _RECORD_LEVELS}
 
@@ -133,8 +133,6 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
     >>> record(f, log, name="release 1")
     1
     """
-    from forecast.io.output import spreadsheet_safe
-
     target = Path(path)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     rows = _rows(result, name, stamp)

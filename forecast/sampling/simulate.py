@@ -6,11 +6,13 @@ that importing :mod:`forecast` (and ``forecast --help``) never loads numba.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from forecast.exceptions import ParameterError
 from forecast.notes import warning
 
 __all__ = ["DEFAULT_SEED", "normalise_seed", "use_threads", "simulate_when", "simulate_how_many",
@@ -33,8 +35,6 @@ def normalise_seed(rng: Any) -> int:
     >>> normalise_seed(None), normalise_seed(7)
     (42, 7)
     """
-    from forecast.exceptions import ParameterError
-
     if rng is None:
         return DEFAULT_SEED
     if isinstance(rng, np.random.Generator):
@@ -158,8 +158,6 @@ def kernel_arrays(portfolio: Any, start: Any, horizon: int,
     >>> arrays["kernel"][5].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
-    import datetime as dt
-
     teams = {team.name: i for i, team in enumerate(portfolio.teams)}
     outcomes = {o.name: i for i, o in enumerate(portfolio.outcomes)}
     first = np.datetime64(start, "D")
