@@ -22,8 +22,8 @@ def _modules():
 
 ALL_MODULES = _modules()
 
-EXAMPLES_ONLY = ["forecast.evaluation.signals", "forecast.evaluation.backtest", "forecast.exceptions",
-                 "forecast.io.records"]
+EXAMPLES_ONLY = ["forecast.evaluation.signals", "forecast.evaluation.backtest",
+                 "forecast.exceptions", "forecast.io.records"]
 """Modules whose examples run here, though not every public class has a numpydoc section."""
 
 MODULES = [m for m in ALL_MODULES if m not in EXAMPLES_ONLY]

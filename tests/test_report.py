@@ -3,8 +3,14 @@ import datetime as dt
 import html
 import inspect
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
+import jinja2
+import jinja2.meta
+import jinja2.nodes
 import matplotlib
 import numpy as np
 import pytest
@@ -380,3 +386,63 @@ def test_a_team_on_auto_shows_what_auto_chose(team):
     table = next(v for k, v in page.tables.items() if v and "Configuration" in v[1])
     in_use = [row for row in table[2:] if "in use" in row[1]]
     assert len(in_use) == 1 and in_use[0][1].startswith(f"{method} {window}d")
+
+
+# ---------------------------------------------------------------- templates
+
+
+def test_templates_autoescape_hostile_text():
+    env = report._environment()
+    assert env is report._environment()  # made once
+    assert env.autoescape is True and env.undefined is jinja2.StrictUndefined
+    page = env.from_string("<p title=\"{{ x }}\">{{ x }}</p>").render(x=IMG + SCRIPT)
+    escaped = html.escape(IMG + SCRIPT)  # quotes as &quot; and &#x27;, as html.escape has them
+    assert page == f'<p title="{escaped}">{escaped}</p>'
+    macros = env.get_template("macros.html.j2").module
+    span = str(macros.inline([SCRIPT, report._Span(SCRIPT, IMG), report._Bullets([IMG])]))
+    assert span == (f'{html.escape(SCRIPT)}<span class="{html.escape(IMG)}">'
+                    f"{html.escape(SCRIPT)}</span><ul><li>{html.escape(IMG)}</li></ul>")
+    assert "<script" not in span and "<img" not in span
+
+
+def test_templates_take_only_text():
+    env = report._environment()
+    with pytest.raises(TypeError, match="was given int 3; format it as text"):
+        env.from_string("{{ n }}").render(n=3)
+    with pytest.raises(TypeError, match="was given NoneType"):
+        env.from_string("{{ n }}").render(n=None)
+    with pytest.raises(jinja2.UndefinedError, match="'missing' is undefined"):
+        env.from_string("{{ missing }}").render()
+
+
+def template_files():
+    folder = Path(report.__file__).with_name("templates") / "report"
+    return sorted(p.name for p in folder.glob("*"))
+
+
+def test_every_template_parses_and_is_used():
+    env = report._environment()
+    names = template_files()
+    assert names and all(n.endswith(".html.j2") for n in names)  # what package data ships
+    assert env.list_templates() == names
+    trees = {n: env.parse(env.loader.get_source(env, n)[0]) for n in names}  # each parses
+    reached, todo = set(), ["report.html.j2"]  # what plan_report and question_report render
+    while todo:
+        name = todo.pop()
+        if name not in reached:
+            reached.add(name)
+            todo += jinja2.meta.find_referenced_templates(trees[name])
+    assert reached == set(names)
+    defined = {m.name for t in trees.values() for m in t.find_all(jinja2.nodes.Macro)}
+    called = {c.node.name for t in trees.values() for c in t.find_all(jinja2.nodes.Call)
+              if isinstance(c.node, jinja2.nodes.Name)}
+    assert defined <= called, defined - called  # and no macro is left unused
+
+
+def test_jinja2_stays_out_of_the_command_lines_start_up():
+    code = ("import sys\nfrom forecast.cli import main\nsys.argv = ['forecast', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    print('jinja2' in sys.modules)\n")
+    for args in (["--help"], ["report", "--help"]):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, check=True).stdout.strip().splitlines()[-1]
+        assert out == "False", args

@@ -12,11 +12,11 @@ the inputs that reproduce it.
 The file needs nothing from the network: charts are PNG images inlined as
 ``data:`` URIs, the style sheet is inline, and there is no script at all. A
 Content-Security-Policy in the page forbids scripts and remote content too,
-as a second fence behind the escaping: every piece of user text (outcome,
-team, risk and file names, notes, warnings) goes through :func:`html.escape`
-by construction, since the only way this module writes markup is
-:func:`_tag`, which escapes every child and attribute value that is not
-already markup.
+as a second fence behind the escaping: the markup is written only by the
+Jinja2 templates in ``templates/report`` (the page, and one per section),
+with autoescaping on, from values this module computes as text; every piece
+of user text (outcome, team, risk and file names, notes, warnings) is
+escaped when a template writes it.
 
 Charts are listed in :data:`PLAN_FIGURES`, :data:`QUESTION_FIGURES`,
 :data:`SIGNAL_FIGURES`, :data:`CALIBRATION_FIGURES` and
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import html
 import io
 import math
@@ -41,7 +42,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 import numpy as np
+from markupsafe import Markup
 
 from forecast.exceptions import ForecastError
 from forecast.notes import Note
@@ -86,67 +89,125 @@ MAX_AGING_ROWS = 10
 # --------------------------------------------------------------------------- markup
 
 
-class Html(str):
-    """Text that is already markup: inserted as is, where any other value is escaped.
+@dataclass(frozen=True)
+class _Span:
+    """Text in a ``<span>``: a status pill, a tag, the P85 in bold (``cls`` its class)."""
 
-    Examples
-    --------
-    >>> _tag("td", "<b>", Html("<i>ok</i>"))
-    '<td>&lt;b&gt;<i>ok</i></td>'
+    text: str
+    cls: str | None = None
+
+
+@dataclass(frozen=True)
+class _Bullets:
+    """A ``<ul>`` of lines."""
+
+    entries: Sequence[str]
+
+
+_Inline = str | _Span | _Bullets | list[Any]
+"""What a table cell or a card's line holds: text, a span, a list, or several of them."""
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A table for the ``table`` macro: rows of (row class, cells), all text."""
+
+    header: Sequence[str]
+    rows: Sequence[tuple[str | None, Sequence[_Inline]]]
+    numeric: frozenset[int] = frozenset()
+    groups: Sequence[tuple[str, str | None]] = ()
+    id: str | None = None
+    cls: str | None = None
+
+
+@dataclass(frozen=True)
+class _Card:
+    """A headline card: a big number over lines of text (``kind`` colours its border)."""
+
+    big: str
+    lines: Sequence[_Inline]
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A box of warnings."""
+
+    label: str
+    lines: Sequence[str]
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """A chart drawn to an inlined PNG, or the note saying why it could not be drawn."""
+
+    title: str
+    caption: str = ""
+    src: str = ""
+    width: str = ""
+    height: str = ""
+    note: str = ""
+
+
+def _escape(value: Any) -> Markup:
+    """Write a value into a template (the environment's ``finalize``): escape text.
+
+    Autoescaping alone would escape with markupsafe, which writes quotes as
+    ``&#34;`` and ``&#39;``; this escapes with :func:`html.escape` (``&quot;``
+    and ``&#x27;``), so the page's bytes stay what they were. The result is
+    marked as markup only because it is escaped already (autoescaping then
+    leaves it alone), and what the macros write is markup the same way. Any
+    value that is not text is refused: Python formats every number, and a
+    None must not print as "None".
     """
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined: raises UndefinedError, naming what is missing
+    if not isinstance(value, str):
+        raise TypeError(f"a report template was given {type(value).__name__} {value!r}; "
+                        "format it as text in report.py")
+    return Markup(html.escape(value, quote=True))
 
-    __slots__ = ()
 
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """Load the report's templates (``templates/report`` next to this module), once.
 
-_VOID = {"img", "meta", "br", "col", "hr"}
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, Html) else html.escape(str(value), quote=True)
-
-
-def _tag(name: str, /, *children: Any, **attrs: Any) -> Html:
-    """Build one element; every child and attribute value that is not Html is escaped.
-
-    Attribute names are written by this module (``class_`` gives ``class``,
-    ``data_x`` gives ``data-x``); a value of None or False leaves the
-    attribute out.
+    Autoescaping is on, an undefined name is an error, and the block tags
+    leave no blank lines (the templates strip the rest of the whitespace
+    between tags themselves).
     """
-    written = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{html.escape(str(value), quote=True)}"'
-        for key, value in attrs.items() if value is not None and value is not False
-    )
-    if name in _VOID:
-        return Html(f"<{name}{written}>")
-    inner = "".join(_text(c) for c in children if c is not None)
-    return Html(f"<{name}{written}>{inner}</{name}>")
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__ or "forecast", "templates/report"),
+        autoescape=True, undefined=jinja2.StrictUndefined, finalize=_escape,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def _join(parts: Iterable[Any], sep: str = "") -> Html:
-    return Html(_text(sep).join(_text(p) for p in parts if p is not None))
+def _text(value: Any) -> _Inline:
+    """Give a cell as the templates take it: text as is, None empty, anything else str()."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str | _Span | _Bullets | list) else str(value)
 
 
-def _table(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, numeric: Iterable[int] = (),
+def _table(header: Sequence[str], rows: Iterable[Sequence[Any]], *, numeric: Iterable[int] = (),
            row_classes: Sequence[str | None] | None = None,
-           groups: Sequence[tuple[str, int]] = (), **attrs: Any) -> Html:
-    """Build a table; ``groups`` adds a header row above: (label, columns spanned)."""
-    right = set(numeric)
-    above = _tag("tr", *(_tag("th", label, colspan=span if span > 1 else None,
-                              class_="group" if label else None, scope="colgroup")
-                         for label, span in groups)) if groups else None
-    head = _tag("thead", above, _tag("tr", *(
-        _tag("th", h, class_="num" if i in right else None, scope="col")
-        for i, h in enumerate(header))))
-    body = []
-    for r, row in enumerate(rows):
-        cls = row_classes[r] if row_classes is not None else None
-        body.append(_tag("tr", *(_tag("td", c, class_="num" if i in right else None)
-                                 for i, c in enumerate(row)), class_=cls))
-    return _tag("table", head, _tag("tbody", *body), **attrs)
+           groups: Sequence[tuple[str, int]] = (), id: str | None = None,
+           cls: str | None = None) -> _Table:
+    """Lay out a table; ``groups`` adds a header row above: (label, columns spanned)."""
+    body = [(row_classes[r] if row_classes is not None else None, [_text(c) for c in row])
+            for r, row in enumerate(rows)]
+    return _Table(header, body, frozenset(numeric),
+                  [(label, str(span) if span > 1 else None) for label, span in groups], id, cls)
 
 
-def _list(items: Iterable[Any], **attrs: Any) -> Html:
-    return _tag("ul", *(_tag("li", i) for i in items), **attrs)
+def _spaced(parts: Iterable[_Inline]) -> list[_Inline]:
+    """Parts with a space between each two."""
+    out: list[_Inline] = []
+    for part in parts:
+        out += [" ", part] if out else [part]
+    return out
 
 
 def _plural(count: int, word: str) -> str:
@@ -174,8 +235,8 @@ def _slug(status: str) -> str:
     return status.replace(" ", "-")
 
 
-def _status_pill(status: str) -> Html:
-    return _tag("span", status, class_=f"status {_slug(status)}")
+def _status_pill(status: str) -> _Span:
+    return _Span(status, f"status {_slug(status)}")
 
 
 # --------------------------------------------------------------------------- figures
@@ -216,8 +277,8 @@ class Figure:
     needs: str | None = None
 
 
-def _render(figure: Figure, subject: Any) -> Html | None:
-    """Draw ``figure`` to an inlined PNG inside <figure>, or a note when it fails."""
+def _render(figure: Figure, subject: Any) -> _Chart | None:
+    """Draw ``figure`` to an inlined PNG, or a note when it fails."""
     if figure.needs is not None and getattr(subject, figure.needs, None) is None:
         return None
     from matplotlib.figure import Figure as MplFigure
@@ -229,19 +290,18 @@ def _render(figure: Figure, subject: Any) -> Html | None:
         buffer = io.BytesIO()
         canvas.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
     except Exception as exc:  # one chart that cannot be drawn must not sink the report
-        return _tag("p", f"{figure.title}: the chart could not be drawn ({type(exc).__name__}: "
-                    f"{exc})", class_="note")
+        return _Chart(figure.title, note=f"{figure.title}: the chart could not be drawn "
+                      f"({type(exc).__name__}: {exc})")
     png = buffer.getvalue()
     width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR chunk
     scale = 96 / DPI
-    image = _tag("img", src="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-                 alt=figure.title, width=round(width * scale), height=round(height * scale))
-    return _tag("figure", image, _tag("figcaption", _tag("b", figure.title), ". ",
-                                      figure.caption))
+    return _Chart(figure.title, figure.caption,
+                  "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                  str(round(width * scale)), str(round(height * scale)))
 
 
-def _figures(figures: Sequence[Figure], subject: Any) -> Html:
-    return _join(_render(f, subject) for f in figures)
+def _figures(figures: Sequence[Figure], subject: Any) -> list[_Chart]:
+    return [c for c in (_render(f, subject) for f in figures) if c is not None]
 
 
 def _mpl_text(text: str) -> str:
@@ -485,29 +545,28 @@ def _read_trend(record: Any) -> TrendResult | None:
 
 
 # --------------------------------------------------------------------------- sections
+#
+# Each function computes one section's values (text, rows, charts) for its template in
+# templates/report: headline.html.j2, figures.html.j2, trend.html.j2, signals.html.j2,
+# calibration.html.j2 and inputs.html.j2.
+
+_PLAN_READ = ("P85 is the date by which 85% of the simulated futures have the outcome done. "
+              "Chance is the share of futures done on or before the target; status is on track "
+              "at 85% or more, watch from 50%, at risk below. Items is the median simulated "
+              "size.")
 
 
-def _section(anchor: str, title: str, *content: Any) -> Html:
-    return _tag("section", _tag("h2", title), *content, id=anchor)
-
-
-def _card(big: str, text: Any, cls: str | None = None) -> Html:
-    return _tag("div", _tag("div", big, class_="big"), _tag("div", text, class_="small"),
-                class_=f"card {cls}" if cls else "card")
-
-
-def _warnings(warnings: Sequence[str]) -> Html | None:
+def _warnings(warnings: Sequence[str]) -> _Box | None:
     from forecast.notes import note_label
 
     # lines that only say how a history was read are not warnings (the signals show them)
     warnings = [w for w in warnings if note_label(w) == "warning"]
     if not warnings:
         return None
-    label = "Warning" if len(warnings) == 1 else f"Warnings ({len(warnings)})"
-    return _tag("div", _tag("b", label), _list(warnings), class_="box warn")
+    return _Box("Warning" if len(warnings) == 1 else f"Warnings ({len(warnings)})", warnings)
 
 
-def _plan_headline(result: PlanResult) -> Html:
+def _plan_headline(result: PlanResult) -> dict[str, Any]:
     doc = result.to_dict()
     joint = doc["joint"]
     levels = list(result.levels)
@@ -515,39 +574,32 @@ def _plan_headline(result: PlanResult) -> Html:
               "Chance", "Status"]
     rows, classes = [], []
     for item in doc["outcomes"]:
-        dates = [Html(_tag("span", pc["date"] or "not within horizon",
-                           class_="p85" if pc["p"] == 85 else None))
+        dates = [_Span(pc["date"] or "not within horizon", "p85" if pc["p"] == 85 else None)
                  for pc in item["percentiles"]]
         rows.append([item["name"], " + ".join(item["teams"]), item["items"], *dates,
                      item["target"] or "—", _percent(item["probability"]),
                      _status_pill(item["status"])])
         classes.append(_slug(item["status"]))
-    width = len(levels)
-    table = _table(header, rows, numeric=[2, 4 + width], row_classes=classes, id="outcomes",
-                   class_="headline")
+    table = _table(header, rows, numeric=[2, 4 + len(levels)], row_classes=classes,
+                   id="outcomes", cls="headline")
     counts = {s: sum(o["status"] == s for o in doc["outcomes"])
               for s in ("on track", "watch", "at risk", "no target")}
-    tally = _join((_tag("span", f"{n} {s}", class_=f"status {_slug(s)}")
-                   for s, n in counts.items() if n), " ")
+    tally = _spaced(_Span(f"{n} {s}", f"status {_slug(s)}") for s, n in counts.items() if n)
     cards = []
     if joint["probability"] is not None:
-        cards.append(_card(_percent(joint["probability"], 1), _join([
+        cards.append(_Card(_percent(joint["probability"], 1), [
             f"chance that all {joint['outcomes_with_target']} outcomes with a target meet "
-            f"it (± {joint['se']:.1%}), read from the same trials", Html("<br>"),
+            f"it (± {joint['se']:.1%}), read from the same trials",
             f"everything done by the latest target {joint['latest_target']}: "
-            f"{_percent(joint['all_done_by_latest_target'], 1)}"]), "joint"))
-    cards.append(_card(joint["all_done_p85"] or "not within horizon",
-                       "85% chance everything is done by then"))
-    cards.append(_card(f"{len(doc['outcomes'])} outcomes", tally))
-    read = _tag("p", "P85 is the date by which 85% of the simulated futures have the outcome "
-                "done. Chance is the share of futures done on or before the target; status is "
-                "on track at 85% or more, watch from 50%, at risk below. Items is the median "
-                "simulated size.", class_="read")
-    return _section("headline", "Headline", _tag("div", *cards, class_="cards"), table, read,
-                    _warnings(result.warnings))
+            f"{_percent(joint['all_done_by_latest_target'], 1)}"], "joint"))
+    cards.append(_Card(joint["all_done_p85"] or "not within horizon",
+                       ["85% chance everything is done by then"]))
+    cards.append(_Card(f"{len(doc['outcomes'])} outcomes", [tally]))
+    return {"cards": cards, "table": table, "read": _PLAN_READ,
+            "warnings": _warnings(result.warnings)}
 
 
-def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
+def _question_headline(result: WhenForecast | HowManyForecast) -> dict[str, Any]:
     from forecast.results.forecast import WhenForecast
     from forecast.results.plan import status_of
 
@@ -557,22 +609,21 @@ def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
     if isinstance(result, WhenForecast):
         header = ["Chance", "Done on or before", "Working days"]
         for pc in levels:
-            rows.append([f"{pc.p:.10g}%", Html(_tag("span", _date(pc.date),
-                                                   class_="p85" if pc.p == 85 else None)),
+            rows.append([f"{pc.p:.10g}%", _Span(_date(pc.date), "p85" if pc.p == 85 else None),
                          "—" if pc.value is None else pc.value])
         p85 = result.percentile(85)
-        cards.append(_card(_date(p85.date), f"85% chance that the {result.items:,} items are "
-                           f"done by then (working day {p85.value or '—'})"))
+        cards.append(_Card(_date(p85.date), [f"85% chance that the {result.items:,} items are "
+                           f"done by then (working day {p85.value or '—'})"]))
         if result.target is not None:
             prob = result.likelihood(result.target)
             status = status_of(prob)
             se = f" (± {result.likelihood_se(result.target):.1%})" if mc else ""
-            cards.append(_card(_percent(prob, 1), _join([
+            cards.append(_Card(_percent(prob, 1), [[
                 f"chance of being done on or before the target {result.target.isoformat()}"
-                f"{se} ", _status_pill(status)]), _slug(status)))
+                f"{se} ", _status_pill(status)]], _slug(status)))
         if result.not_within_horizon > 0:
-            cards.append(_card(_percent(result.not_within_horizon, 2),
-                               f"not done within the horizon of {result.horizon} working days"))
+            cards.append(_Card(_percent(result.not_within_horizon, 2), [
+                f"not done within the horizon of {result.horizon} working days"]))
         futures = "simulated futures" if mc else "possible futures (computed exactly)"
         read = (f"\"85%\" = 85% of the {futures} are done on or before that date; "
                 "working days count from day 1 "
@@ -580,12 +631,11 @@ def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
     else:
         header = ["Chance", "Items or more"]
         for pc in levels:
-            rows.append([f"{pc.p:.10g}%", Html(_tag("span", pc.value,
-                                                   class_="p85" if pc.p == 85 else None))])
+            rows.append([f"{pc.p:.10g}%", _Span(str(pc.value), "p85" if pc.p == 85 else None)])
         p85 = result.percentile(85)
-        cards.append(_card(f"{p85.value} items", f"85% chance of that many or more from "
+        cards.append(_Card(f"{p85.value} items", [f"85% chance of that many or more from "
                            f"{result.day1.isoformat()} to {result.end.isoformat()} "
-                           f"({result.days} working days)"))
+                           f"({result.days} working days)"]))
         read = ("\"85%\" = an 85% chance of completing that many items or more by "
                 f"{result.end.isoformat()}.")
     if mc:
@@ -595,12 +645,11 @@ def _question_headline(result: WhenForecast | HowManyForecast) -> Html:
                     f"{'…' if pc.low is None else pc.low}–{'…' if pc.high is None else pc.high}"]
     table = _table(header, rows, numeric=range(1, len(header)), id="percentiles",
                    row_classes=["p85" if pc.p == 85 else None for pc in levels],
-                   class_="percentiles narrow")
-    return _section("headline", "Headline", _tag("div", *cards, class_="cards"), table,
-                    _tag("p", read, class_="read"), _warnings(result.warnings))
+                   cls="percentiles narrow")
+    return {"cards": cards, "table": table, "read": read, "warnings": _warnings(result.warnings)}
 
 
-def _trend_section(trend: TrendResult) -> Html:
+def _trend_section(trend: TrendResult) -> dict[str, Any]:
     from forecast.io.records import is_iso_date
 
     rows = []
@@ -619,74 +668,61 @@ def _trend_section(trend: TrendResult) -> Html:
         slips = sum(s.outcome == name for s in trend.slips)
         rows.append([name, len(records), first["p85"] or "—", last["p85"] or "—", moved,
                      last["target"] or "—", chance,
-                     Html(_tag("span", f"{slips} slip{'s' if slips != 1 else ''}",
-                               class_="status at-risk")) if slips else "none"])
+                     _Span(f"{slips} slip{'s' if slips != 1 else ''}", "status at-risk")
+                     if slips else "none"])
     table = _table(["Outcome", "Records", "First P85", "Latest P85", "Moved", "Target",
                     "Chance (first → latest)", f"Slips over {trend.threshold} days"], rows,
                    numeric=[1, 4], id="moves")
-    intro = _tag("p", f"From the record file {trend.source}: {len(trend.rows)} rows.")
-    return _section("trend", "What moved", intro, table, _figures(TREND_FIGURES, trend),
-                    _warnings(trend.warnings))
+    return {"source": str(trend.source), "rows": str(len(trend.rows)), "table": table,
+            "charts": _figures(TREND_FIGURES, trend), "warnings": _warnings(trend.warnings)}
 
 
-def _team_heading(facts: TeamFacts, single: bool) -> Html:
-    return _tag("h3", facts.name if single else _join(["Team ", facts.name]))
-
-
-def _signals(facts: TeamFacts, single: bool) -> Html:
+def _signals(facts: TeamFacts) -> dict[str, Any]:
     s = facts.sample
-    parts: list[Any] = [_team_heading(facts, single)]
-    parts.append(_tag("p", f"Window {s.first.isoformat()} .. {s.last.isoformat()} of "
-                      f"{s.source}: {s.working_days} working days, {s.items} items, "
-                      f"{s.active_days} active days ({s.mean:.2f} a day), calendar "
-                      f"{s.calendar.describe()}."))
+    out: dict[str, Any] = {
+        "first": s.first.isoformat(), "last": s.last.isoformat(), "source": str(s.source),
+        "working_days": str(s.working_days), "done": str(s.items),
+        "active_days": str(s.active_days), "mean": f"{s.mean:.2f}",
+        "calendar": s.calendar.describe(), "problem": None}
     check = facts.check
     if check is None:
-        parts.append(_tag("p", f"No signals: {facts.problems.get('check', 'not run')}",
-                          class_="note"))
-        return _tag("div", *parts, class_="team")
+        out["problem"] = facts.problems.get("check", "not run")
+        return out
     q = check.quality
     outliers = ", ".join(f"{d.isoformat()} ({c})" for d, c in q.outlier_days[:5]) or "none"
+    changes: _Inline = "none detected"
     if check.changes:
-        changes: Any = _join([_list(str(c) for c in check.changes),
-                              f"To sample only the current regime: since "
-                              f"{check.changes[-1].date.isoformat()}."])
-    else:
-        changes = "none detected"
+        changes = [_Bullets([str(c) for c in check.changes]), "To sample only the current "
+                   f"regime: since {check.changes[-1].date.isoformat()}."]
     cycle = ("not measured (needs a start column)" if check.cycle_p85 is None else
              f"{check.cycle_p85:.0f} days; {_plural(len(check.aging), 'item')} in progress "
              f"{'is' if len(check.aging) == 1 else 'are'} older")
-    rows = [
+    out["table"] = _table(["Signal", "Value"], [
         ["Active days (working days with a completion)", f"{q.active_days} of {q.working_days}"],
         ["Longest run without a completion", _plural(q.longest_zero_streak, "working day")],
         ["Halves of the window", f"{q.halves[0]:.2f} then {q.halves[1]:.2f} items a day"],
         ["Outlier days", outliers],
         ["Changes in weekly throughput (whole history)", changes],
         ["85th percentile cycle time", cycle],
-    ]
-    parts.append(_table(["Signal", "Value"], rows, class_="kv"))
+    ], cls="kv")
+    out["aging"] = None
     if check.aging:
         shown = check.aging[:MAX_AGING_ROWS]
-        more = len(check.aging) - len(shown)
-        parts.append(_tag("p", _tag("b", "Aging work in progress"),
-                          f" (started, not done, older than {check.cycle_p85:.0f} days"
-                          + (f"; the {len(shown)} oldest of {len(check.aging)}" if more else "")
-                          + ")"))
-        parts.append(_table(["Item", "Started", "Age (days)"],
+        out["aging"] = {
+            "cycle": f"{check.cycle_p85:.0f}", "more": len(check.aging) > len(shown),
+            "shown": str(len(shown)), "total": str(len(check.aging)),
+            "table": _table(["Item", "Started", "Age (days)"],
                             [[a.id, a.started.isoformat(), a.age_days] for a in shown],
-                            numeric=[2], class_="narrow"))
-    parts.append(_figures(SIGNAL_FIGURES, facts))
-    if check.warnings:
-        parts.append(_warnings(check.warnings))
-    else:
-        parts.append(_tag("p", _tag("span", "no warnings", class_="status on-track")))
-    return _tag("div", *parts, class_="team")
+                            numeric=[2], cls="narrow")}
+    out["charts"] = _figures(SIGNAL_FIGURES, facts)
+    out["clean"] = not check.warnings
+    out["warnings"] = _warnings(check.warnings)
+    return out
 
 
-def _calibration(facts: TeamFacts, single: bool) -> Html:
+def _calibration(facts: TeamFacts) -> dict[str, Any]:
     from forecast.evaluation.backtest import STANDARD
 
-    parts: list[Any] = [_team_heading(facts, single)]
     current = (facts.method, facts.window_days)
     in_use = f"{facts.method}, {facts.window_days}-day window"
     chosen = re.match(r"method auto (?:chose (\w+) with a (\d+)-day window|fell back to (\w+))",
@@ -697,17 +733,9 @@ def _calibration(facts: TeamFacts, single: bool) -> Html:
         in_use = f"auto, which chose {current[0]} with a {current[1]}-day window"
     bt = facts.backtest
     if bt is None:
-        parts.append(_tag("p", f"Method in use: {in_use}. No backtest: "
-                          f"{facts.problems.get('backtest', 'not run')}", class_="note"))
-        return _tag("div", *parts, class_="team")
+        return {"in_use": in_use, "problem": facts.problems.get("backtest", "not run")}
     best = bt.best
-    parts.append(_tag("p", f"{len(bt.origins)} weekly origins from {bt.origins[0].isoformat()} "
-                      f"to {bt.origins[-1].isoformat()}; each forecast used only the data before "
-                      f"its origin. ", _tag("b", f"In use: {in_use}. "),
-                      f"Recommended: {best[0]}, {best[1]}-day window. "
-                      f"Standard: {STANDARD[0]}, {STANDARD[1]}-day window. ",
-                      facts.note or None))
-    header: list[Any] = ["#", "Configuration", "Relative CRPS"]
+    header = ["#", "Configuration", "Relative CRPS"]
     groups: list[tuple[str, int]] = [("", 3)]
     for h in bt.horizons:
         header += ["85% “N or more” held", "85% “at most” held", "CRPS"]
@@ -720,9 +748,8 @@ def _calibration(facts: TeamFacts, single: bool) -> Html:
         tags = [label for label, config in (("in use", current), ("best", best),
                                              ("standard", STANDARD))
                 if config == (method, window)]
-        name = _join([f"{method} {window}d",
-                      *(Html(" " + _tag("span", t, class_="tag")) for t in tags)])
-        row: list[Any] = [rank, name, f"{value:.3f}"]
+        row: list[Any] = [rank, _spaced([f"{method} {window}d", *(_Span(t, "tag") for t in tags)]),
+                          f"{value:.3f}"]
         for h in bt.horizons:
             try:
                 s = bt.score(method, window, h)
@@ -738,15 +765,18 @@ def _calibration(facts: TeamFacts, single: bool) -> Html:
                 row.append("—")
         rows.append(row)
         classes.append("current" if "in use" in tags else None)
-    parts.append(_table(header, rows, numeric=range(2, len(header)), row_classes=classes,
-                        groups=groups, class_="calibration"))
-    parts.append(_tag("p", "Held: the share of origins where the statement came true; a "
-                      "calibrated 85% holds about 85% of the time in both directions. "
-                      "Relative CRPS: the forecast's error against what happened, relative "
-                      "to the mean of all configurations (lower is better).", class_="read"))
-    parts.append(_figures(CALIBRATION_FIGURES, facts))
-    parts.append(_warnings(bt.notes))
-    return _tag("div", *parts, class_="team")
+    return {"in_use": in_use, "problem": None, "origins": str(len(bt.origins)),
+            "first": bt.origins[0].isoformat(), "last": bt.origins[-1].isoformat(),
+            "best": (best[0], str(best[1])), "standard": (STANDARD[0], str(STANDARD[1])),
+            "note": facts.note,
+            "table": _table(header, rows, numeric=range(2, len(header)), row_classes=classes,
+                            groups=groups, cls="calibration"),
+            "charts": _figures(CALIBRATION_FIGURES, facts), "warnings": _warnings(bt.notes)}
+
+
+def _teams(teams: Sequence[TeamFacts]) -> list[dict[str, Any]]:
+    return [{"name": t.name, "signals": _signals(t), "calibration": _calibration(t)}
+            for t in teams]
 
 
 def _versions() -> list[list[Any]]:
@@ -762,7 +792,7 @@ def _versions() -> list[list[Any]]:
 
 
 def _run_rows(now: dt.datetime, began: float, backtest: Mapping[str, Any] | None,
-              trend: TrendResult | None) -> list[list[Any]]:
+              trend: TrendResult | None) -> _Table:
     rows: list[list[Any]] = [["Report generated", _when(now, "seconds")]]
     rows.append(["Report built in", f"{time.perf_counter() - began:.1f} s"])
     if backtest is None:
@@ -774,7 +804,7 @@ def _run_rows(now: dt.datetime, began: float, backtest: Mapping[str, Any] | None
             for k, v in settings.items()) + "; each team's own window is scored too"])
     if trend is not None:
         rows.append(["Record file", trend.source])
-    return rows + _versions()
+    return _table(["", ""], rows + _versions(), cls="kv")
 
 
 def _size_text(size: Any) -> str:
@@ -783,9 +813,7 @@ def _size_text(size: Any) -> str:
     return str(size.low) if size.low == size.high else f"{size.low}–{size.high}"
 
 
-def _plan_inputs(result: PlanResult, teams: Sequence[TeamFacts], now: dt.datetime,
-                 began: float, backtest: Mapping[str, Any] | None,
-                 trend: TrendResult | None) -> Html:
+def _plan_inputs(result: PlanResult, teams: Sequence[TeamFacts], run: _Table) -> dict[str, Any]:
     portfolio = result.portfolio
     levels = ",".join(f"{p:g}" for p in result.levels)
     settings = _table(["Setting", "Value"], [
@@ -795,7 +823,7 @@ def _plan_inputs(result: PlanResult, teams: Sequence[TeamFacts], now: dt.datetim
         ["Seed", result.seed],
         ["Percentiles", levels],
         ["Horizon", f"{result.horizon:,} calendar days"],
-    ], class_="kv")
+    ], cls="kv")
     team_rows = []
     for facts, team in zip(teams, portfolio.teams, strict=True):
         s = facts.sample
@@ -806,38 +834,33 @@ def _plan_inputs(result: PlanResult, teams: Sequence[TeamFacts], now: dt.datetim
         team_rows.append([team.name, s.source, f"{window}: {s.first.isoformat()} .. "
                           f"{s.last.isoformat()}", s.working_days, s.items,
                           s.calendar.describe(), team.method, team.wip, capacity])
-    teams_table = _table(["Team", "History file", "Window", "Working days", "Items",
-                          "Calendar", "Method", "WIP", "Capacity"], team_rows, numeric=[3, 4, 7])
     outcome_rows: list[list[Any]] = []
     for o in sorted(portfolio.outcomes, key=lambda o: o.priority):
         sizes = "; ".join(f"{p.team}: {_size_text(p.size)}" for p in o.parts)
         split = f"× {o.split[0]:g}–{o.split[1]:g}" if o.split else "—"
         outcome_rows.append([o.name, o.priority, sizes, split, ", ".join(o.depends_on) or "—",
                              _date(o.target, "—")])
-    outcomes_table = _table(["Outcome", "Priority", "Items per team", "Scope growth",
-                             "Depends on", "Target"], outcome_rows, numeric=[1])
-    parts: list[Any] = [settings, _tag("h3", "Teams"), teams_table, _tag("h3", "Outcomes"),
-                        outcomes_table]
-    if portfolio.risks:
-        risk_rows = []
-        for r in portfolio.risks:
-            impact = (f"{r.delay_days} working days' delay" if r.delay_days is not None else
-                      f"{r.items[0]}–{r.items[1]} more items" if r.items else "—")
-            risk_rows.append([r.name, r.outcome, _percent(r.probability), impact])
-        parts += [_tag("h3", "Risks"), _table(["Risk", "Outcome", "Probability", "Impact"],
-                                              risk_rows, numeric=[2])]
+    risk_rows = []
+    for r in portfolio.risks:
+        impact = (f"{r.delay_days} working days' delay" if r.delay_days is not None else
+                  f"{r.items[0]}–{r.items[1]} more items" if r.items else "—")
+        risk_rows.append([r.name, r.outcome, _percent(r.probability), impact])
+    command = None
     if str(portfolio.source).lower().endswith(".toml"):
         command = (f"forecast plan {portfolio.source} --start {result.start.isoformat()} "
                    f"--trials {result.trials} --seed {result.seed} --percentiles {levels}")
-        parts += [_tag("p", "Reproduce the plan with:"), _tag("pre", _tag("code", command))]
-    parts += [_tag("h3", "Run"), _table(["", ""], _run_rows(now, began, backtest, trend),
-                                        class_="kv")]
-    return _section("inputs", "Inputs", *parts)
+    return {
+        "settings": settings, "command": command, "run": run,
+        "teams": _table(["Team", "History file", "Window", "Working days", "Items", "Calendar",
+                         "Method", "WIP", "Capacity"], team_rows, numeric=[3, 4, 7]),
+        "outcomes": _table(["Outcome", "Priority", "Items per team", "Scope growth",
+                            "Depends on", "Target"], outcome_rows, numeric=[1]),
+        "risks": _table(["Risk", "Outcome", "Probability", "Impact"], risk_rows, numeric=[2])
+        if risk_rows else None}
 
 
 def _question_inputs(result: WhenForecast | HowManyForecast, facts: TeamFacts,
-                     now: dt.datetime, began: float, backtest: Mapping[str, Any] | None,
-                     trend: TrendResult | None) -> Html:
+                     run: _Table) -> dict[str, Any]:
     from forecast.results.forecast import WhenForecast
 
     s = result.sample
@@ -866,111 +889,21 @@ def _question_inputs(result: WhenForecast | HowManyForecast, facts: TeamFacts,
             ["Seed", "—" if result.draws is None else result.seed],
             ["Percentiles", ",".join(f"{p:g}" for p in result.levels)],
             ["Horizon", horizon]]
-    return _section("inputs", "Inputs", _table(["Setting", "Value"], rows, class_="kv"),
-                    _tag("h3", "Run"),
-                    _table(["", ""], _run_rows(now, began, backtest, trend), class_="kv"))
+    return {"settings": _table(["Setting", "Value"], rows, cls="kv"), "teams": None,
+            "outcomes": None, "risks": None, "command": None, "run": run}
 
 
-_CSS = """
-:root { --line: #d0d7de; --soft: #f6f8fa; --muted: #57606a; }
-* { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-       sans-serif; color: #1f2328; background: #fff; max-width: 1180px; margin: 0 auto;
-       padding: 20px 32px 48px; }
-header h1 { font-size: 26px; margin: 0 0 4px; }
-header p { margin: 0; color: var(--muted); }
-nav { margin: 12px 0 4px; padding: 6px 0; border-top: 1px solid var(--line);
-      border-bottom: 1px solid var(--line); font-size: 14px; }
-nav a { color: #0550ae; text-decoration: none; margin-right: 18px; }
-h2 { font-size: 20px; margin: 30px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #1f2328; }
-h3 { font-size: 16px; margin: 22px 0 6px; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 12px;
-        font-variant-numeric: tabular-nums; font-size: 14px; }
-th, td { padding: 6px 9px; border-bottom: 1px solid var(--line); text-align: left;
-         vertical-align: top; }
-th { background: var(--soft); font-weight: 600; font-size: 13px; }
-th.group { text-align: center; border-bottom: 2px solid #8c959f; }
-td ul { margin: 0 0 4px; padding-left: 18px; }
-table.calibration td:nth-child(2) { white-space: nowrap; }
-.num { text-align: right; }
-table.narrow { width: auto; min-width: 40%; }
-table.kv { width: auto; }
-table.kv td:first-child { color: var(--muted); padding-right: 24px; }
-table.kv thead { display: none; }
-table.headline td { padding: 8px 9px; }
-table.headline td:nth-child(n+3), table.headline th:nth-child(n+3) { white-space: nowrap; }
-table.headline td:first-child { font-weight: 600; border-left: 5px solid #969696;
-                                min-width: 9em; }
-tr.on-track td:first-child { border-left-color: #1a9850; }
-tr.watch td:first-child { border-left-color: #fdae61; }
-tr.at-risk td:first-child { border-left-color: #d73027; }
-.p85 { font-weight: 700; }
-tr.current td { background: #eef6ff; }
-table.percentiles td:first-child { font-weight: 600; }
-.status { display: inline-block; padding: 1px 9px; border-radius: 10px; font-size: 13px;
-          font-weight: 600; border: 1px solid; white-space: nowrap; }
-.status.on-track { background: #dff3d8; color: #14532d; border-color: #1a9850; }
-.status.watch { background: #fff1dc; color: #7c3d00; border-color: #f59e0b; }
-.status.at-risk { background: #fde0dc; color: #7f1d1d; border-color: #d73027; }
-.status.no-target { background: #eeeeee; color: #444; border-color: #969696; }
-.tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px;
-       background: #ddf4ff; color: #0550ae; border: 1px solid #54aeff; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0 14px; }
-.card { flex: 1 1 240px; border: 1px solid var(--line); border-radius: 8px;
-        padding: 10px 16px; border-top: 5px solid #0550ae; }
-.card.joint { border-top-color: #7b3294; }
-.card.on-track { border-top-color: #1a9850; }
-.card.watch { border-top-color: #fdae61; }
-.card.at-risk { border-top-color: #d73027; }
-.card .big { font-size: 28px; font-weight: 700; line-height: 1.2; }
-.card .small { color: var(--muted); font-size: 13px; }
-.card .status { margin: 2px 2px 0 0; }
-.read, figcaption, .note { color: var(--muted); font-size: 13px; }
-.box { border-radius: 6px; padding: 8px 14px; margin: 10px 0; font-size: 14px; }
-.box ul { margin: 4px 0; padding-left: 20px; }
-.warn { background: #fff8c5; border: 1px solid #d4a72c; }
-figure { margin: 14px 0 18px; }
-figure img { display: block; max-width: 100%; height: auto; }
-figcaption { margin-top: 4px; max-width: 860px; }
-pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px;
-      padding: 8px 12px; white-space: pre-wrap; word-break: break-all; }
-.team { margin-bottom: 18px; }
-footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
-@page { size: A4; margin: 14mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  nav { display: none; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  h2, h3 { break-after: avoid; }
-  tr, figure, .card, .box { break-inside: avoid; }
-  section#signals, section#calibration, section#inputs { break-before: page; }
-}
-"""
-
-_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'"
+_LINKS = [("headline", "Headline"), ("charts", "Charts"), ("trend", "What moved"),
+          ("signals", "Signals"), ("calibration", "Calibration"), ("inputs", "Inputs")]
 
 
-def _page(title: str, subtitle: str, sections: Sequence[Html]) -> str:
+def _page(title: str, subtitle: str, **sections: Any) -> str:
+    """Render report.html.j2: the page around the sections (one value of each)."""
     from forecast import __version__
 
-    links = [("headline", "Headline"), ("charts", "Charts"), ("trend", "What moved"),
-             ("signals", "Signals"), ("calibration", "Calibration"), ("inputs", "Inputs")]
-    content = _join(sections)
-    nav = _tag("nav", *(_tag("a", text, href=f"#{anchor}") for anchor, text in links
-                        if f'<section id="{anchor}">' in content))
-    head = _join([
-        Html('<meta charset="utf-8">'),
-        _tag("meta", http_equiv="Content-Security-Policy", content=_POLICY),
-        _tag("meta", name="viewport", content="width=device-width, initial-scale=1"),
-        _tag("meta", name="generator", content=f"forecast {__version__}"),
-        _tag("title", title),
-        _tag("style", Html(_CSS)),
-    ])
-    body = _tag("body", _tag("header", _tag("h1", title), _tag("p", subtitle)), nav,
-                _tag("main", content),
-                _tag("footer", f"Made by forecast {__version__}. Every date is a "
-                     "distribution read from the teams' own history; no estimates in hours."))
-    return "<!DOCTYPE html>\n" + _tag("html", _tag("head", head), body, lang="en") + "\n"
+    nav = [(a, text) for a, text in _LINKS if a != "trend" or sections["trend"] is not None]
+    return _environment().get_template("report.html.j2").render(
+        title=title, subtitle=subtitle, version=__version__, nav=nav, **sections)
 
 
 # --------------------------------------------------------------------------- public API
@@ -1050,19 +983,17 @@ def plan_report(
         _gather(facts, result.start, options, result.seed, cache)
         teams.append(facts)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    sections = [_plan_headline(result),
-                _section("charts", "Charts", _figures(PLAN_FIGURES, result))]
-    if trend is not None:
-        sections.append(_trend_section(trend))
-    sections.append(_section("signals", "Signals", *(_signals(t, False) for t in teams)))
-    sections.append(_section("calibration", "Calibration",
-                             *(_calibration(t, False) for t in teams)))
-    sections.append(_plan_inputs(result, teams, stamp, began, options, trend))
+    headline, charts = _plan_headline(result), _figures(PLAN_FIGURES, result)
+    moved = None if trend is None else _trend_section(trend)
+    shown = _teams(teams)
+    inputs = _plan_inputs(result, teams, _run_rows(stamp, began, options, trend))
     names = len(result.names)
     subtitle = (f"Start {result.start.isoformat()} · {names} outcome{'s' if names != 1 else ''}"
                 f" · {len(teams)} team{'s' if len(teams) != 1 else ''} · Monte Carlo, "
                 f"{result.trials:,} trials, seed {result.seed} · made {_when(stamp)}")
-    return _page(title or f"Delivery forecast: {result.portfolio.source}", subtitle, sections)
+    return _page(title or f"Delivery forecast: {result.portfolio.source}", subtitle,
+                 headline=headline, charts=charts, trend=moved, teams=shown, single=False,
+                 inputs=inputs)
 
 
 def question_report(
@@ -1118,13 +1049,10 @@ def question_report(
     facts = TeamFacts(sample.source, hist, sample, result.method, note=auto)
     _gather(facts, result.start, options, result.seed, {})
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    sections = [_question_headline(result),
-                _section("charts", "Charts", _figures(QUESTION_FIGURES, result))]
-    if trend is not None:
-        sections.append(_trend_section(trend))
-    sections.append(_section("signals", "Signals", _signals(facts, True)))
-    sections.append(_section("calibration", "Calibration", _calibration(facts, True)))
-    sections.append(_question_inputs(result, facts, stamp, began, options, trend))
+    headline, charts = _question_headline(result), _figures(QUESTION_FIGURES, result)
+    moved = None if trend is None else _trend_section(trend)
+    shown = _teams([facts])
+    inputs = _question_inputs(result, facts, _run_rows(stamp, began, options, trend))
     from forecast.results.forecast import WhenForecast
 
     if isinstance(result, WhenForecast):
@@ -1133,7 +1061,8 @@ def question_report(
         what = f"How many items by {result.end.isoformat()}?"
     subtitle = (f"{what} · start {result.start.isoformat()} · {result.engine_text()} · made "
                 f"{_when(stamp)}")
-    return _page(title or f"Delivery forecast: {sample.source}", subtitle, sections)
+    return _page(title or f"Delivery forecast: {sample.source}", subtitle, headline=headline,
+                 charts=charts, trend=moved, teams=shown, single=True, inputs=inputs)
 
 
 def write_report(
