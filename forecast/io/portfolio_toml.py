@@ -199,7 +199,8 @@ def _risk(where: Where, entry: str, name: str, table: Mapping[str, Any]) -> Risk
     if has_items == ("delay_days" in table):
         raise where.error(entry, "give either items_low/items_high or delay_days as the impact")
     if has_items:
-        low = whole_at(where, entry, "items_low", table.get("items_low", table.get("items_high")), 0)
+        low = whole_at(where, entry, "items_low",
+                       table.get("items_low", table.get("items_high")), 0)
         high = whole_at(where, entry, "items_high", table.get("items_high", low), 0)
         if low > high:
             raise where.error(entry, f"items_low = {low} > items_high = {high}; swap them")

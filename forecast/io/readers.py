@@ -60,7 +60,17 @@ def _decode(raw: bytes, path: Path, what: str) -> str:
 
 
 def read_csv(path: Path, what: str) -> pd.DataFrame:
-    """Read a CSV file as text cells, indexed by spreadsheet row number."""
+    """Read a CSV file as text cells, indexed by spreadsheet row number.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "h.csv"
+    ...     _ = path.write_text("id,done\\na,2024-06-03\\n")
+    ...     read_csv(path, "history").to_dict("index")
+    {2: {'id': 'a', 'done': '2024-06-03'}}
+    """
     return _parse_csv(_read_text(path, what), path, what)
 
 
