@@ -16,7 +16,7 @@ from conftest import DATA, write_csv
 import forecast
 from forecast.evaluation.signals import aging
 from forecast.exceptions import ColumnError, DataError, ParameterError
-from forecast.io import importers
+from forecast.io import trackers
 
 EXPORTS = DATA / "exports"
 D = dt.date
@@ -103,7 +103,7 @@ def test_generic_files_stay_generic(data_dir):
     (["Key", "Resolved"], "generic"),
 ])
 def test_detect_tracker(columns, expected):
-    assert importers.detect_tracker(columns) == expected
+    assert trackers.detect_tracker(columns) == expected
 
 
 # --- each tracker's rules -----------------------------------------------------------------

@@ -23,7 +23,7 @@ import click
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 SOURCES = ("auto", "generic", "jira", "ado", "github", "linear")
-"""Choices of --source: :data:`forecast.io.importers.TRACKERS`, written out here so that
+"""Choices of --source: :func:`forecast.io.trackers.sources`, written out here so that
 ``--help`` imports neither numpy nor pandas (a test checks that both lists agree)."""
 
 PLOT_SUFFIXES = (".png", ".svg")

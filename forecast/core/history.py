@@ -176,7 +176,7 @@ class History:
         left out, columns ignored).
     tracker : {"generic", "jira", "ado", "github", "linear"}
         Which tool's export the history was read as (see
-        :mod:`forecast.io.importers`); ``"generic"`` for any other file.
+        :mod:`forecast.io.trackers`); ``"generic"`` for any other file.
     rows : int
         Rows read, duplicates included (0 for a history not read from a file
         or DataFrame).

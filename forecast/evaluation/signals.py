@@ -312,13 +312,6 @@ NO_START_COLUMN = info("no start column: cycle times and aging need one (e.g. Ac
                        "Date, Started, created)", "no-start-column")
 """The note of :func:`check` on a history without start dates."""
 
-_STARTS_ITS_OWN_COLUMN = ("generic", "ado", "linear")
-"""Readings whose start dates come from a column of their own. Jira's start is
-*Created*, given by the importer to done and in-progress rows only (a to-do row
-has none by design), and GitHub's is a pull request's *createdAt* (issues have
-none): a row without a start there is not missing one."""
-
-
 def _where(history: History) -> str:
     """Return the history's source as messages name it (a quoted path)."""
     return history.source if history.source == "history DataFrame" else f"'{history.source}'"
@@ -357,7 +350,7 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
     frame = history.items
     if frame is None or "started" not in frame:
         return [], [NO_START_COLUMN]
-    from forecast.io.importers import TODO_STATUSES
+    from forecast.io.trackers import TRACKERS
 
     where = _where(history)
     started = frame["started"].to_numpy().astype("datetime64[D]")
@@ -378,11 +371,15 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
     if not measurable.any():
         notes.append(info("no done row has a start date on or before its done date: cycle "
                           "times cannot be measured, so no item was aged", "no-cycle-times"))
-    if history.tracker in _STARTS_ITS_OWN_COLUMN:
+    # Only where starts come from a column of their own is a row without one missing it:
+    # Jira's start is Created, given to done and in-progress rows only, and GitHub's is a
+    # pull request's createdAt (issues have none).
+    tracker = TRACKERS.get(history.tracker)
+    if tracker is not None and tracker.own_start_column:
         unaged = (frame["state"].to_numpy(dtype=object) == "open") & np.isnat(started)
         if "status" in frame:
             status = frame["status"].astype(str).str.strip().str.lower().str.replace("_", " ")
-            unaged &= ~status.isin(TODO_STATUSES).to_numpy(dtype=bool)
+            unaged &= ~status.isin(tracker.todo_statuses).to_numpy(dtype=bool)
         if unaged.any():
             at = int(np.flatnonzero(unaged)[0])
             n = int(unaged.sum())

@@ -28,6 +28,7 @@ from forecast.io.portfolio_checks import (
     whole_at,
 )
 from forecast.io.readers import read_history
+from forecast.io.trackers import sources
 
 __all__ = ["read_portfolio", "check_portfolio"]
 
@@ -57,8 +58,7 @@ def _read_team_history(
         raise DataError(f"exclude_types = {exclude!r} must be a list of type names")
     tracker = table.get("source", "auto")
     if not isinstance(tracker, str):
-        raise DataError(f"source = {tracker!r} must be one of auto, generic, jira, ado, github, "
-                        "linear")
+        raise DataError(f"source = {tracker!r} must be one of {', '.join(sources())}")
     key = (str(path), table.get("done_column"), table.get("date_format"),
            str(table.get("calendar", "weekdays")), str(holidays),
            tuple(exclude), tracker.strip().lower())

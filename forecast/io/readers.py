@@ -4,7 +4,7 @@ A history is a CSV file (or a DataFrame) with one row per completed item,
 whose done-date column is found by name among the names that common trackers
 export, or a daily throughput file with ``date`` and ``count`` columns. The
 exports of Jira, Azure DevOps, GitHub (JSON from ``gh``) and Linear are
-recognised and read by their own rules (see :mod:`forecast.io.importers`).
+recognised and read by their own rules (see :mod:`forecast.io.trackers`).
 Outputs are written atomically and never over an input file, and text cells
 are made safe for spreadsheets.
 """
@@ -18,7 +18,7 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +30,6 @@ from forecast.exceptions import ColumnError, DataError, InputFileError, Paramete
 from forecast.io.columns import (
     COUNT_NAMES,
     DONE_COLUMN_NAMES,
-    ID_NAMES,
-    PARENT_NAMES,
-    START_NAMES,
     TYPE_NAMES,
     find_column,
     find_columns,
@@ -66,31 +63,14 @@ def _decode(raw: bytes, path: Path, what: str) -> str:
 def read_csv(path: Path, what: str) -> pd.DataFrame:
     """Read a CSV file as text cells, indexed by spreadsheet row number.
 
-    The separator is found from the header (``,``, ``;``, tab or ``|``, or
-    Excel's ``sep=`` hint) and the encoding from the bytes.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        The file.
-    what : str
-        What the file is, for the errors (``"history"``, ``"outcomes"``).
-
-    Raises
-    ------
-    InputFileError
-        The file is missing, a directory, not text, or empty.
-
     Examples
     --------
-    >>> from pathlib import Path
-    >>> frame = read_csv(Path("examples/team.csv"), "history")
-    >>> frame.loc[2].tolist()   # row 2: the first below the header
-    ['137006', '2023-01-04T14:51:06', '2023-01-03T13:53:09', '2']
-    >>> read_csv(Path("missing.csv"), "history")
-    Traceback (most recent call last):
-    ...
-    forecast.exceptions.InputFileError: history file 'missing.csv' does not exist; check the path
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "h.csv"
+    ...     _ = path.write_text("id,done\\na,2024-06-03\\n")
+    ...     read_csv(path, "history").to_dict("index")
+    {2: {'id': 'a', 'done': '2024-06-03'}}
     """
     return _parse_csv(_read_text(path, what), path, what)
 
@@ -177,7 +157,7 @@ def read_history(
     Exports of Jira, Azure DevOps, GitHub (``gh issue list --json`` /
     ``gh pr list --json``) and Linear are recognised by their columns (a JSON
     file by its content) and read by their own rules (see
-    :mod:`forecast.io.importers`): only done rows count; rows not done are kept
+    :mod:`forecast.io.trackers`): only done rows count; rows not done are kept
     aside as work in progress; canceled rows are counted and left out. A row
     whose id repeats an earlier row's is left out, so a doubled export does
     not double the throughput. The history's notes say how the file was read
@@ -241,8 +221,7 @@ def read_history(
     """
     import pandas as pd
 
-    from forecast.core.history import History
-    from forecast.io import importers
+    from forecast.io import trackers
 
     cal = Calendar.from_options(calendar, holidays)
     if isinstance(source, pd.DataFrame):
@@ -258,65 +237,98 @@ def read_history(
             f"history source {type(source).__name__} is not supported; give a CSV file path "
             "or a pandas DataFrame"
         )
-    wanted = importers.check_tracker(tracker, where)
-    from_json = False
+    wanted = trackers.check_tracker(tracker, where)
+    frame, from_json = _history_frame(source, where, wanted)
+    notes: list[str] = []
+    columns = list(frame.columns)
+    if done_column is not None:
+        done_column = _named_column(columns, done_column, where)
+    name, looks_like = trackers.choose_reading(columns, wanted, where, notes,
+                                               from_json=from_json, done_column=done_column)
+    formats: dict[str, str] = {}
+    dates_of = _date_reader(frame, date_format, where, formats, notes)
+
+    summary_at = len(notes)  # the rows-used summary goes right after "read as ..."
+    if name == "generic":
+        done_column, count_col = _generic_done_column(columns, done_column, looks_like, where,
+                                                      notes)
+        if count_col is not None:
+            return _throughput(frame, done_column, dates_of(done_column), count_col, where,
+                               cal, formats, notes)
+    got = trackers.extract(frame, name, dates_of, done_column)
+    notes.extend(got.notes)
+    items = pd.DataFrame({"done": got.done.astype("datetime64[D]")})
+    for key in ("id", "type", "parent", "status", "project"):
+        if key in got.text:
+            items[key] = got.text[key]
+    if got.started is not None:
+        items["started"] = got.started.astype("datetime64[D]")
+    items["state"] = got.state
+    # Rows keep the labels the reader sees (spreadsheet rows of a CSV file), so that
+    # notes and signals can point at a row.
+    items.index = frame.index
+    reason = got.reason
+    duplicates = 0
+    if "id" in items:
+        repeated = _repeated_ids(items["id"])
+        duplicates = int(repeated.sum())
+        if duplicates:
+            notes.append(_duplicates_note(where, items["id"], repeated))
+            items = items.loc[~repeated].copy()
+            if reason is not None:
+                reason = reason[~repeated]
+    # kept: an excluded Epic still tells which outcomes finished
+    items["excluded"] = _excluded(items, exclude_types, where, columns, notes)
+    return _item_history(items, reason, duplicates, name, got.done_column,
+                         formats.get(got.date_column, ""), where, cal, len(frame), notes,
+                         summary_at)
+
+
+def _history_frame(source: str | os.PathLike[str] | pd.DataFrame, where: str,
+                   wanted: str) -> tuple[pd.DataFrame, bool]:
+    """Return the history's cells (a copy of a DataFrame) and whether the file was JSON."""
+    import pandas as pd
+
+    from forecast.io import trackers
+
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.columns = [str(c).strip() for c in frame.columns]
         if len(frame) == 0:
             raise InputFileError("history DataFrame has no rows; it needs one row per item")
-    else:
-        text = _read_text(path, "history")
-        from_json = importers.is_json(text)
-        if from_json and wanted in ("jira", "ado", "linear"):
-            raise ParameterError(
-                f"{where} is a JSON file, and {importers.label(wanted)} is a CSV "
-                f"file; give the CSV export, or use {ref('tracker', 'auto')} (JSON is read as a "
-                "GitHub export)", parameter="tracker")
-        frame = importers.json_frame(text, where) if from_json else _parse_csv(
-            text, path, "history")
+        return frame, False
+    path = Path(source)
+    text = _read_text(path, "history")
+    if not trackers.is_json(text):
+        return _parse_csv(text, path, "history"), False
+    if wanted != "auto" and not trackers.TRACKERS[wanted].reads_json:
+        json_reading = trackers.detect_tracker((), from_json=True)
+        raise ParameterError(
+            f"{where} is a JSON file, and {trackers.label(wanted)} is a CSV "
+            f"file; give the CSV export, or use {ref('tracker', 'auto')} (JSON is read as "
+            f"{trackers.label(json_reading)})", parameter="tracker")
+    return trackers.json_frame(text, where), True
+
+
+def _named_column(columns: Sequence[str], done_column: str, where: str) -> str:
+    """Return the column ``--done-column`` names (exactly, else whatever its case)."""
+    matches = [c for c in columns if c == done_column] or [
+        c for c in columns if c.lower() == done_column.strip().lower()
+    ]
+    if not matches:
+        raise ColumnError(
+            f"{where}: no column named {done_column!r}; columns found: "
+            f"{', '.join(columns)}"
+        )
+    return matches[0]
+
+
+def _date_reader(frame: pd.DataFrame, date_format: str | None, where: str,
+                 formats: dict[str, str], notes: list[str]) -> Callable[[str], np.ndarray]:
+    """Return a function that reads a column as dates, noting its format and any ambiguity."""
+    import pandas as pd
+
     rows = list(frame.index)
-    notes: list[str] = []
-
-    columns = list(frame.columns)
-    if done_column is not None:
-        matches = [c for c in columns if c == done_column] or [
-            c for c in columns if c.lower() == done_column.strip().lower()
-        ]
-        if not matches:
-            raise ColumnError(
-                f"{where}: no column named {done_column!r}; columns found: "
-                f"{', '.join(columns)}"
-            )
-        done_column = matches[0]
-
-    # Which reading: a tracker's rules, or the generic done-date column.
-    looks_like: str | None = None
-    if wanted == "auto":
-        name = "github" if from_json else importers.detect_tracker(columns)
-        missing = [] if name == "generic" or done_column is not None else (
-            importers.missing_columns(columns, name))
-        if missing and not from_json:
-            looks_like, name = name, "generic"
-            notes.append(warning(
-                f"looks like {importers.label(looks_like)} but has no "
-                f"{' or '.join(repr(m) for m in missing)} column: read as a generic history",
-                "read-as-generic"))
-        elif missing:
-            raise ColumnError(importers.missing_message(where, name, missing, columns, False))
-        if name != "generic":
-            how = "a JSON list of objects" if from_json else "recognised by its columns"
-            notes.append(info(f"read as {importers.label(name)} ({how}; choose another "
-                              "reading with --source)", "read-as"))
-    else:
-        name = wanted
-        if name != "generic":
-            missing = [] if done_column is not None else importers.missing_columns(columns, name)
-            if missing:
-                raise ColumnError(importers.missing_message(where, name, missing, columns, True))
-            notes.append(info(f"read as {importers.label(name)} (--source {name})", "read-as"))
-
-    formats: dict[str, str] = {}
 
     def dates_of(col: str) -> np.ndarray:
         series = frame[col]
@@ -338,127 +350,106 @@ def read_history(
                 f"'{seen['ambiguous']}'", "ambiguous-dates"))
         return parsed
 
-    summary_at = len(notes)  # the rows-used summary goes right after "read as ..."
-    if name != "generic":
-        got = importers.extract(frame, name, dates_of, done_column)
-        notes.extend(got.notes)
-        done = got.done_column
-        items = pd.DataFrame({"done": got.done.astype("datetime64[D]")})
-        for key in ("id", "type", "parent", "status", "project"):
-            if key in got.text:
-                items[key] = got.text[key]
-        if got.started is not None:
-            items["started"] = got.started.astype("datetime64[D]")
-        items["state"] = got.state
-        reason = got.reason
-        date_format_used = formats.get(got.date_column, "")
+    return dates_of
+
+
+def _generic_done_column(columns: Sequence[str], done_column: str | None,
+                         looks_like: str | None, where: str,
+                         notes: list[str]) -> tuple[str, str | None]:
+    """Return a generic history's done-date column, and its count column if it is throughput.
+
+    A file with ``date`` and ``count`` columns is a daily throughput file
+    (unless ``--done-column`` names another column).
+    """
+    from forecast.io import trackers
+
+    count_col = find_column(columns, COUNT_NAMES)
+    date_col = find_column(columns, ("date", "day"))
+    if done_column is not None:
+        done = done_column
+    elif count_col is not None and date_col is not None:
+        done = date_col
     else:
-        count_col = find_column(columns, COUNT_NAMES)
-        date_col = find_column(columns, ("date", "day"))
-        if done_column is not None:
-            done = done_column
-        elif count_col is not None and date_col is not None:
-            done = date_col
-        else:
-            found = find_columns(columns, DONE_COLUMN_NAMES)
-            if not found:
-                hint = (
-                    f"; it looks like {importers.label(looks_like)} without its "
-                    f"{importers.missing_columns(columns, looks_like)[0]!r} column: add it to "
-                    "the export"
-                ) if looks_like else ""
-                raise ColumnError(
-                    f"{where}: no done-date column found among columns: {', '.join(columns)}; "
-                    f"looked for: {', '.join(DONE_COLUMN_NAMES)} (any case); "
-                    f"name it with {ref('done_column', 'NAME')}{hint}"
-                )
-            done = found[0]
-            others = [c for c in found[1:] if norm_name(c) != "date"]
-            if others:
-                notes.append(warning(
-                    f"done dates read from column {done!r}; also found "
-                    f"{', '.join(repr(c) for c in others)}: choose with --done-column",
-                    "several-done-columns"))
-
-        done_dates = dates_of(done)
-
-        if count_col is not None and done == date_col:
-            counts = _parse_counts(frame[count_col], where, count_col, rows)
-            keep = ~np.isnat(done_dates)
-            if not keep.any():
-                raise DataError(f"{where}: column {done!r} has no dates")
-            days, inverse = np.unique(done_dates[keep], return_inverse=True)
-            per_day = np.bincount(inverse, weights=counts[keep]).astype(np.int64)
-            future = _future_note(where, done, done_dates, keep & (counts > 0), rows)
-            if future:
-                notes.append(future)
-            return History(
-                dates=days, counts=per_day, calendar=cal, source=where.strip("'"),
-                first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
-                kind="throughput", items=None, skipped=int((~keep).sum()),
-                done_column=done, date_format=formats.get(done, ""), notes=tuple(notes),
-                rows=len(frame),
-            )
-
-        items = pd.DataFrame({"done": done_dates})
-        type_col = find_column(columns, TYPE_NAMES)
-        start_col = find_column([c for c in columns if c != done], START_NAMES)
-        id_col = find_column(columns, ID_NAMES)
-        if id_col is not None:
-            items["id"] = frame[id_col].astype(str).to_numpy()
-        if type_col is not None:
-            items["type"] = frame[type_col].astype(str).str.strip().to_numpy()
-        parent_col = find_column(columns, PARENT_NAMES)
-        if parent_col is not None:
-            items["parent"] = frame[parent_col].astype(str).str.strip().to_numpy()
-        if start_col is not None:
-            try:
-                items["started"] = dates_of(start_col)
-            except DataError:
-                notes.append(warning(
-                    f"column {start_col!r} could not be read as dates and was ignored",
-                    "start-column-unreadable"))
-        items["state"] = np.where(np.isnat(done_dates), "open", "done").astype(object)
-        reason = None
-        date_format_used = formats.get(done, "")
-
-    # Rows keep the labels the reader sees (spreadsheet rows of a CSV file), so that
-    # notes and signals can point at a row.
-    items.index = frame.index
-    duplicates = 0
-    if "id" in items:
-        repeated = _repeated_ids(items["id"])
-        duplicates = int(repeated.sum())
-        if duplicates:
-            notes.append(_duplicates_note(where, items["id"], repeated))
-            items = items.loc[~repeated].copy()
-            if reason is not None:
-                reason = reason[~repeated]
-
-    excluded = {t.strip().lower() for t in exclude_types if t.strip()}
-    if excluded:
-        if "type" not in items:
+        found = find_columns(columns, DONE_COLUMN_NAMES)
+        if not found:
+            hint = (
+                f"; it looks like {trackers.label(looks_like)} without its "
+                f"{trackers.missing_columns(columns, looks_like)[0]!r} column: add it to "
+                "the export"
+            ) if looks_like else ""
             raise ColumnError(
-                f"{where}: {ref('exclude_types')} needs a type column, and none was found among: "
-                f"{', '.join(columns)} (looked for: {', '.join(TYPE_NAMES)})"
+                f"{where}: no done-date column found among columns: {', '.join(columns)}; "
+                f"looked for: {', '.join(DONE_COLUMN_NAMES)} (any case); "
+                f"name it with {ref('done_column', 'NAME')}{hint}"
             )
-        lowered = items["type"].str.lower()
-        drop = lowered.isin(excluded).to_numpy()
-        missing_types = sorted(excluded - set(lowered))
-        if missing_types:
-            present = sorted(set(items["type"]) - {""})
+        done = found[0]
+        others = [c for c in found[1:] if norm_name(c) != "date"]
+        if others:
             notes.append(warning(
-                f"no item has type {', '.join(repr(m) for m in missing_types)}; types present: "
-                f"{', '.join(present[:15])}{' …' if len(present) > 15 else ''}",
-                "unknown-type"))
-        if drop.any():
-            given = sorted({t.strip() for t in exclude_types if t.strip()})
-            notes.append(info(
-                f"{plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out",
-                "types-left-out"))
-        items["excluded"] = drop  # kept: an excluded Epic still tells which outcomes finished
-    else:
-        items["excluded"] = False
+                f"done dates read from column {done!r}; also found "
+                f"{', '.join(repr(c) for c in others)}: choose with --done-column",
+                "several-done-columns"))
+    return done, (count_col if count_col is not None and done == date_col else None)
+
+
+def _throughput(frame: pd.DataFrame, done: str, done_dates: np.ndarray, count_col: str,
+                where: str, cal: Calendar, formats: dict[str, str],
+                notes: list[str]) -> History:
+    """Return the history of a daily throughput file (a count per date)."""
+    from forecast.core.history import History
+
+    rows = list(frame.index)
+    counts = _parse_counts(frame[count_col], where, count_col, rows)
+    keep = ~np.isnat(done_dates)
+    if not keep.any():
+        raise DataError(f"{where}: column {done!r} has no dates")
+    days, inverse = np.unique(done_dates[keep], return_inverse=True)
+    per_day = np.bincount(inverse, weights=counts[keep]).astype(np.int64)
+    future = _future_note(where, done, done_dates, keep & (counts > 0), rows)
+    if future:
+        notes.append(future)
+    return History(
+        dates=days, counts=per_day, calendar=cal, source=where.strip("'"),
+        first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
+        kind="throughput", items=None, skipped=int((~keep).sum()),
+        done_column=done, date_format=formats.get(done, ""), notes=tuple(notes),
+        rows=len(frame),
+    )
+
+
+def _excluded(items: pd.DataFrame, exclude_types: Iterable[str], where: str,
+              columns: Sequence[str], notes: list[str]) -> np.ndarray | bool:
+    """Return which items are of an excluded type (False when none is excluded), with notes."""
+    excluded = {t.strip().lower() for t in exclude_types if t.strip()}
+    if not excluded:
+        return False
+    if "type" not in items:
+        raise ColumnError(
+            f"{where}: {ref('exclude_types')} needs a type column, and none was found among: "
+            f"{', '.join(columns)} (looked for: {', '.join(TYPE_NAMES)})"
+        )
+    lowered = items["type"].str.lower()
+    drop = lowered.isin(excluded).to_numpy()
+    missing_types = sorted(excluded - set(lowered))
+    if missing_types:
+        present = sorted(set(items["type"]) - {""})
+        notes.append(warning(
+            f"no item has type {', '.join(repr(m) for m in missing_types)}; types present: "
+            f"{', '.join(present[:15])}{' …' if len(present) > 15 else ''}", "unknown-type"))
+    if drop.any():
+        given = sorted({t.strip() for t in exclude_types if t.strip()})
+        notes.append(info(
+            f"{plural(int(drop.sum()), 'item')} of type {', '.join(given)} left out",
+            "types-left-out"))
+    return drop
+
+
+def _item_history(items: pd.DataFrame, reason: np.ndarray | None, duplicates: int, name: str,
+                  done: str, date_format: str, where: str, cal: Calendar, n_rows: int,
+                  notes: list[str], summary_at: int) -> History:
+    """Return the history of items read with ``name``'s rules, noting the rows it used."""
+    from forecast.core.history import History
+    from forecast.io import trackers
 
     state = items["state"].to_numpy(dtype=object)
     counted = ~items["excluded"].to_numpy(dtype=bool)
@@ -497,13 +488,13 @@ def read_history(
         n_used = int(used.sum())
         notes.insert(
             summary_at,
-            info(f"used {n_used} of {plural(len(frame), 'row')}: {', '.join(parts)}" if parts
-                 else f"used all {plural(len(frame), 'row')}", "rows-used"),
+            info(f"used {n_used} of {plural(n_rows, 'row')}: {', '.join(parts)}" if parts
+                 else f"used all {plural(n_rows, 'row')}", "rows-used"),
         )
         if not used.any():
             raise DataError(
                 f"{where}: no row is done ({', '.join(parts) or 'no rows'}); "
-                f"{importers.no_done_hint(name)}"
+                f"{trackers.no_done_hint(name)}"
             )
     future = _future_note(where, done, done_array, used, list(items.index))
     if future:
@@ -513,8 +504,8 @@ def read_history(
         dates=days, counts=per_day.astype(np.int64), calendar=cal, source=where.strip("'"),
         first=days[0].astype(dt.date), last=days[-1].astype(dt.date),
         kind="items", items=items, skipped=skipped, done_column=done,
-        date_format=date_format_used, notes=tuple(notes), tracker=name,
-        rows=len(frame), canceled=canceled, undated=undated,
+        date_format=date_format, notes=tuple(notes), tracker=name,
+        rows=n_rows, canceled=canceled, undated=undated,
     )
 
 
