@@ -33,13 +33,15 @@ from forecast.core.history import History
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
 from forecast.evaluation.scoring import crps_of, levels_table, pinball_of, pit_of
 from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError
+from forecast.sampling.methods import METHODS, get_method, how_many_distribution, when_distribution
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
            "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS"]
 
 DEFAULT_HORIZONS = (10, 20, 40)
 DEFAULT_WINDOWS = (30, 60, 90, 180)
-DEFAULT_METHODS = ("daily", "weekly", "bayes")
+DEFAULT_METHODS = tuple(METHODS)
+"""Every sampling method of the registry (:data:`forecast.sampling.methods.METHODS`)."""
 DEFAULT_LEVELS = (50, 70, 85, 95)
 STANDARD = ("daily", 30)
 """The industry's usual forecast: independent working days from the last 30 days."""
@@ -234,9 +236,9 @@ class BacktestResult:
             raise ParameterError("the backtest scored no configuration")
         if AUTO_DEFAULT in configs:
             return AUTO_DEFAULT
-        bayes = [c for c in configs if c[0] == "bayes"]
-        if bayes:
-            return min(bayes, key=lambda c: c[1])
+        kept = [c for c in configs if c[0] == AUTO_DEFAULT[0]]
+        if kept:
+            return min(kept, key=lambda c: c[1])
         return STANDARD if STANDARD in configs else configs[0]
 
     def choice(self) -> tuple[str, int, float, tuple[str, int]]:
@@ -471,17 +473,9 @@ def backtest(
     >>> h = forecast.read_history("examples/team.csv")   # doctest: +SKIP
     >>> print(backtest(h).best)                          # doctest: +SKIP
     """
-    from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
-    from forecast.sampling.methods import METHODS, method_blocks
-    from forecast.sampling.simulate import (
-        normalise_seed,
-        simulate_how_many_blocks,
-        simulate_when_blocks,
-    )
+    from forecast.sampling.simulate import normalise_seed
 
-    for m in methods:
-        if m not in METHODS:
-            raise ParameterError(f"method = {m!r} is not known; use one of {', '.join(METHODS)}")
+    specs = {m: get_method(m, strict=True) for m in methods}
     for h in horizons:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
             raise ParameterError(f"horizon = {h!r}, must be a whole number of working days >= 1")
@@ -492,7 +486,7 @@ def backtest(
             raise ParameterError(
                 f"window = {w!r}, must be a whole number of days from 7 to {MAX_WINDOW}")
     if not methods:
-        raise ParameterError("no method to score; give at least one of daily, weekly, bayes")
+        raise ParameterError(f"no method to score; give at least one of {', '.join(METHODS)}")
     methods = tuple(dict.fromkeys(methods))
     windows = tuple(dict.fromkeys(int(w) for w in windows))
     horizons = tuple(dict.fromkeys(int(h) for h in horizons))
@@ -562,20 +556,16 @@ def backtest(
                 skipped += 1
                 continue
             for method in methods:
+                spec = specs[method]
                 try:
-                    kind, blocks, bayes = method_blocks(method, sample)
+                    blocks = spec.blocks(sample)
                 except ForecastError:
                     skipped += 1
                     continue
+                # exact where the method has an exact engine, else Monte Carlo
+                run = {"trials": trials, "seed": seed + done, "parallel": False}
                 for h in horizons:
-                    if bayes:
-                        draws = simulate_how_many_blocks(blocks, h, trials, seed + done, True,
-                                                       parallel=False)
-                        pmf = np.bincount(draws) / trials
-                    elif kind == "daily":
-                        pmf = how_many_pmf(sample.counts, h)
-                    else:
-                        pmf = how_many_pmf_blocks(blocks, h)
+                    pmf, _ = how_many_distribution(spec, blocks, h, **run)
                     tally = tallies.setdefault((method, window, "how-many", h),
                                                _Tally(online=recalibrated))
                     tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),
@@ -584,14 +574,7 @@ def backtest(
                 if when_actual is None:
                     continue
                 limit = max(4 * when_actual, 200)
-                if bayes:
-                    days = simulate_when_blocks(blocks, batch, limit, trials, seed + done, True,
-                                                parallel=False)
-                    day_pmf = np.bincount(days, minlength=limit + 2)[: limit + 1] / trials
-                elif kind == "daily":
-                    day_pmf, _ = when_pmf(sample.counts, batch, limit)
-                else:
-                    day_pmf, _ = when_pmf_blocks(blocks, batch, limit)
+                day_pmf, _, _ = when_distribution(spec, blocks, batch, limit, **run)
                 tallies.setdefault((method, window, "when", batch),
                                    _Tally(online=recalibrated)).add_online(
                     day_pmf, when_actual, levels, np.datetime64(origin, "D"),

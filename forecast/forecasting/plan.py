@@ -29,7 +29,7 @@ from forecast.forecasting.auto import choose
 from forecast.io.outcomes_csv import read_outcomes_csv
 from forecast.io.portfolio_toml import check_portfolio, read_portfolio
 from forecast.results.plan import PlanResult
-from forecast.sampling.methods import DEFAULT_WINDOW, method_blocks
+from forecast.sampling.methods import DEFAULT_WINDOW, get_method
 from forecast.sampling.simulate import kernel_arrays, normalise_seed, simulate_plan, use_threads
 
 __all__ = ["plan", "plan_arrays"]
@@ -77,11 +77,12 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
         if changes:
             sample = replace(sample, warnings=sample.warnings + tuple(changes))
         try:
-            _, blocks, bayes = method_blocks(method, sample)
+            spec = get_method(method)
+            blocks = spec.blocks(sample)
         except ForecastError as exc:
             raise type(exc)(f"team {team.name!r}: {exc}") from None
         samples.append(sample)
-        team_blocks.append((blocks, bayes))
+        team_blocks.append((blocks, spec.bayes))
     arrays = kernel_arrays(portfolio, start, horizon, team_blocks)
     return {"kernel": arrays["kernel"], "samples": samples,
             "notes": auto_notes + arrays["notes"]}

@@ -45,6 +45,7 @@ import numpy as np
 
 from forecast.exceptions import ForecastError
 from forecast.present import plot
+from forecast.sampling.methods import METHODS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -61,7 +62,7 @@ __all__ = ["plan_report", "question_report", "write_report", "Figure", "TeamFact
            "TREND_FIGURES", "REPORT_BACKTEST"]
 
 REPORT_BACKTEST: dict[str, Any] = {
-    "methods": ("daily", "weekly", "bayes"),
+    "methods": tuple(METHODS),
     "windows": (30, 90),
     "horizons": (10, 20),
     "max_origins": 52,
