@@ -30,19 +30,24 @@ from typing import Any
 import numpy as np
 
 from forecast.core.history import History
+from forecast.evaluation.origins import (
+    DEFAULT_HORIZONS,
+    DEFAULT_LEVELS,
+    DEFAULT_METHODS,
+    DEFAULT_WINDOWS,
+    MIN_ORIGINS,
+    backtest_settings,
+    daily_series,
+    rolling_origins,
+)
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
 from forecast.evaluation.scoring import crps_of, levels_table, pinball_of, pit_of
 from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError
-from forecast.sampling.methods import METHODS, get_method, how_many_distribution, when_distribution
+from forecast.sampling.methods import get_method, how_many_distribution, when_distribution
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
-           "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS"]
+           "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS", "MIN_ORIGINS"]
 
-DEFAULT_HORIZONS = (10, 20, 40)
-DEFAULT_WINDOWS = (30, 60, 90, 180)
-DEFAULT_METHODS = tuple(METHODS)
-"""Every sampling method of the registry (:data:`forecast.sampling.methods.METHODS`)."""
-DEFAULT_LEVELS = (50, 70, 85, 95)
 STANDARD = ("daily", 30)
 """The industry's usual forecast: independent working days from the last 30 days."""
 
@@ -52,9 +57,6 @@ AUTO_DEFAULT = ("bayes", 30)
 SWITCH_Z = 2.0
 """How many standard errors lower another configuration's CRPS must be to replace
 :data:`AUTO_DEFAULT` (paired over origins, counting overlapping horizons once)."""
-
-MIN_ORIGINS = 10
-"""Fewer origins than this is too little history to score a configuration."""
 
 
 @dataclass(frozen=True)
@@ -394,20 +396,6 @@ class BacktestResult:
         return "\n".join(lines)
 
 
-def daily_series(history: History, last: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """Working days from the history's start to ``last`` and the items on each.
-
-    Items done on a non-working day count on the next working day.
-    """
-    work = history.calendar.working_dates(history.first, last + dt.timedelta(days=14))
-    moved = history.calendar.roll_forward(history.dates)
-    slot = np.searchsorted(work, moved)
-    keep = slot < work.size
-    counts = np.bincount(slot[keep], weights=history.counts[keep],
-                         minlength=work.size).astype(np.int64)
-    return work, counts
-
-
 def backtest(
     history: History,
     *,
@@ -473,28 +461,14 @@ def backtest(
     >>> h = forecast.read_history("examples/team.csv")   # doctest: +SKIP
     >>> print(backtest(h).best)                          # doctest: +SKIP
     """
-    from forecast.sampling.simulate import normalise_seed
-
-    specs = {m: get_method(m, strict=True) for m in methods}
-    for h in horizons:
-        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
-            raise ParameterError(f"horizon = {h!r}, must be a whole number of working days >= 1")
-    from forecast.core.history import MAX_WINDOW
-
-    for w in windows:
-        if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or not 7 <= w <= MAX_WINDOW:
-            raise ParameterError(
-                f"window = {w!r}, must be a whole number of days from 7 to {MAX_WINDOW}")
-    if not methods:
-        raise ParameterError(f"no method to score; give at least one of {', '.join(METHODS)}")
-    methods = tuple(dict.fromkeys(methods))
-    windows = tuple(dict.fromkeys(int(w) for w in windows))
-    horizons = tuple(dict.fromkeys(int(h) for h in horizons))
-    if step < 1:
-        raise ParameterError(f"step = {step}, must be >= 1 day")
-    seed = normalise_seed(rng)
+    settings = backtest_settings(
+        start=start, methods=methods, windows=windows, horizons=horizons, step=step, batch=batch,
+        levels=levels, trials=trials, rng=rng, max_origins=max_origins, recalibrated=recalibrated)
+    methods, windows, horizons = settings["methods"], settings["windows"], settings["horizons"]
+    specs = {m: get_method(m) for m in methods}
+    seed = settings["rng"]
     end = history.last if start is None else min(history.last,
-                                                 _as_day(start) - dt.timedelta(days=1))
+                                                 settings["start"] - dt.timedelta(days=1))
     work, counts = daily_series(history, end)
     work = work[work <= np.datetime64(end, "D")]
     counts = counts[: work.size]
@@ -505,29 +479,7 @@ def backtest(
     def raw_before(day: np.datetime64) -> int:
         return int(raw_cum[np.searchsorted(history.dates, day, side="left")])
 
-    longest = max(horizons)
-    first_origin = history.first + dt.timedelta(days=max(windows))
-    # the last origin whose longest horizon has fully elapsed by `end`
-    if work.size <= longest:
-        last_origin = None
-    else:
-        last_origin = (work[work.size - longest].astype(dt.date))
-    needed = max(windows) + step * (MIN_ORIGINS - 1) + math.ceil(longest * 7 / 5)
-    if last_origin is None or last_origin < first_origin:
-        origins: list[dt.date] = []
-    else:
-        count = (last_origin - first_origin).days // step + 1
-        origins = [last_origin - dt.timedelta(days=step * i) for i in range(count)][::-1]
-    if max_origins is not None:
-        origins = origins[-max_origins:]
-    if len(origins) < MIN_ORIGINS:
-        raise ParameterError(
-            f"{history.source}: too little history for a backtest: it spans "
-            f"{max((end - history.first).days + 1, 0)} days before the start, and "
-            f"{MIN_ORIGINS} origins {step} days apart with a {max(windows)}-day window and a "
-            f"{longest}-working-day horizon need "
-            f"about {needed}; use shorter --windows or --horizons, or more history"
-        )
+    origins = rolling_origins(history, end, work, windows, horizons, step, max_origins)
     span = counts[int(np.searchsorted(work, np.datetime64(origins[0], "D"))):]  # scored
     if batch is None:
         # the question's size (not its answer): a typical 20 working days of the span scored
@@ -590,8 +542,3 @@ def backtest(
                           levels=tuple(levels), horizons=tuple(horizons), batch=batch,
                           notes=tuple(notes), batch_days=batch_days)
 
-
-def _as_day(value: Any) -> dt.date:
-    from forecast.core.calendar import as_date
-
-    return as_date(value, "start")
