@@ -1,24 +1,28 @@
-"""The registry of sampling methods.
+"""The registry of sampling methods, and the backtest ``auto`` keeps on its result.
 
 The registry (forecast.sampling.methods) is the one place that maps a method to
 its rows and engines; these tests check that every entry is complete, that its
 dispatch gives what each caller computed by hand before it existed (the exact
 engines, the naive oracles, the kernels' pure-Python twins), and that a new
-method is one entry.
+method is one entry. Then: a When, How-many or plan on ``auto`` carries the
+backtest it chose by, and a report reuses it only when its settings are the same.
 """
 
+import dataclasses
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
 from naive import naive_how_many_pmf, naive_when_pmf
 
 import forecast
+import forecast.evaluation.backtest as bt
 from forecast.core.model import Outcome, Part, Portfolio, Size, Team
 from forecast.evaluation.backtest import backtest
 from forecast.evaluation.scoring import crps_of
 from forecast.exceptions import ParameterError
-from forecast.present.report import REPORT_BACKTEST
+from forecast.present.report import REPORT_BACKTEST, plan_report, question_report
 from forecast.sampling import _reference
 from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
 from forecast.sampling.methods import (
@@ -247,3 +251,91 @@ def test_a_new_method_is_one_registry_entry(lumpy, monkeypatch):
     assert forecast.plan(portfolio, start=START, trials=100).samples[0].working_days == 60
     with pytest.raises(ParameterError, match="needs 2 whole fortnights"):
         forecast.when(lumpy, 25, start=START, window=14, method="fortnightly")
+
+
+# ------------------------------------------------------ auto keeps its backtest on the result
+
+
+def test_auto_keeps_its_backtest_on_the_result(team):
+    f = forecast.when(team, 40, start=START)
+    g = forecast.how_many(team, days=20, start=START)
+    for result in (f, g):
+        assert isinstance(result.backtest, bt.BacktestResult)
+        assert result.backtest.best[0] == result.method
+        assert result.backtest.settings["levels"] == (85,)
+        assert result.backtest.history is team
+        assert f"chose {result.method} with a {result.backtest.best[1]}-day window" in " ".join(
+            result.warnings)
+    assert forecast.when(team, 40, start=START, method="daily").backtest is None
+    short = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
+    fell_back = forecast.when(short, 5, start="2024-06-05")
+    assert fell_back.backtest is None and "fell back" in " ".join(fell_back.warnings)
+    assert "backtest" not in f.to_dict() and "BacktestResult" not in repr(f)
+
+
+def test_a_plan_keeps_each_auto_teams_backtest(team):
+    portfolio = Portfolio((Team("web", team), Team("api", team, method="daily")),
+                          (Outcome("a", (Part("web", Size(20, 20)), Part("api", Size(9, 9)))),))
+    result = forecast.plan(portfolio, start=START, trials=200)
+    web, api = result.backtests
+    assert isinstance(web, bt.BacktestResult) and api is None
+    assert web.history is team and web.settings["start"] == START
+
+
+def _calibration(page):
+    return re.search(r'<section id="calibration".*?</section>', page, re.S).group(0)
+
+
+def _counting(monkeypatch):
+    calls = []
+    real = bt.backtest
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bt, "backtest", counted)
+    return calls
+
+
+def test_a_report_reuses_autos_backtest_when_its_settings_are_the_same(team, monkeypatch):
+    f = forecast.when(team, 40, start=START)
+    same = {k: v for k, v in f.backtest.settings.items() if k != "start"}
+    calls = _counting(monkeypatch)
+    reused = question_report(f, team, backtest=same, now=NOW)
+    assert calls == []  # no second backtest
+    fresh = question_report(dataclasses.replace(f, backtest=None), team, backtest=same, now=NOW)
+    assert len(calls) == 1
+    assert _calibration(reused) == _calibration(fresh)  # the same figures either way
+    # the report's own settings are not auto's: it runs its backtest, as it always did
+    default = question_report(f, team, now=NOW)
+    assert len(calls) == 2 and _calibration(default) != _calibration(reused)
+    assert _calibration(default) == _calibration(
+        question_report(dataclasses.replace(f, backtest=None), team, now=NOW))
+
+
+def test_a_plan_report_reuses_each_teams_backtest_when_reusable(team, monkeypatch):
+    portfolio = Portfolio((Team("web", team),), (Outcome("a", (Part("web", Size(20, 20)),)),))
+    result = forecast.plan(portfolio, start=START, trials=200)
+    same = {k: v for k, v in result.backtests[0].settings.items() if k != "start"}
+    calls = _counting(monkeypatch)
+    reused = plan_report(result, backtest=same, now=NOW)
+    assert calls == []
+    fresh = plan_report(dataclasses.replace(result, backtests=()), backtest=same, now=NOW)
+    assert len(calls) == 1 and _calibration(reused) == _calibration(fresh)
+    plan_report(result, backtest={**same, "trials": 400}, now=NOW)  # other settings: run
+    assert len(calls) == 2
+
+
+def test_a_backtest_knows_the_settings_it_ran_with(team):
+    r = backtest(team, start=START, methods=("daily", "daily"), windows=(30,), horizons=(10,),
+                 max_origins=12, trials=100)
+    assert r.settings["methods"] == ("daily",) and r.settings["rng"] == 42
+    assert r.ran_with(team, start=START, methods=("daily",), windows=(30,), horizons=(10,),
+                      max_origins=12, trials=100, rng=None)
+    again = forecast.read_history("examples/team.csv")  # the same data, another object
+    assert not r.ran_with(again, **r.settings)
+    assert not r.ran_with(team, **{**r.settings, "rng": np.random.default_rng(42)})
+    assert not r.ran_with(team, **{**r.settings, "windows": (30.0,)})  # backtest refuses it
+    assert not r.ran_with(team, **{**r.settings, "colour": "red"})
+    assert backtest(team, **r.settings).ran_with(team, **r.settings)

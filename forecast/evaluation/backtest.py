@@ -24,6 +24,7 @@ import bisect
 import datetime as dt
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,6 +191,33 @@ class BacktestResult:
     notes: tuple[str, ...] = ()
     batch_days: float = 28.0
     """Calendar days a When forecast of the batch typically spans."""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """The keyword arguments of :func:`backtest` that reproduce this run (``rng`` as the seed)."""
+    history: History | None = field(default=None, repr=False)
+    """The history it was run on."""
+
+    def ran_with(self, history: History, **settings: Any) -> bool:
+        """Whether ``backtest(history, **settings)`` is this run: same history, same settings.
+
+        The history must be the very object this ran on; a setting that
+        :func:`backtest` refuses, or a ``rng`` Generator, never matches.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.read_history("examples/team.csv")
+        >>> r = backtest(h, methods=("daily",), windows=(30,), horizons=(10,), max_origins=12)
+        >>> r.ran_with(h, **r.settings), r.ran_with(h, **{**r.settings, "trials": 99})
+        (True, False)
+        """
+        if history is not self.history or not self.settings:
+            return False
+        if isinstance(settings.get("rng"), np.random.Generator):
+            return False
+        try:
+            return backtest_settings(**settings) == dict(self.settings)
+        except (ForecastError, TypeError, ValueError):
+            return False
 
     def ranking(self) -> list[tuple[str, int, float]]:
         """Return configurations by relative CRPS over the How-many horizons, best first.
@@ -540,5 +568,6 @@ def backtest(
                      "and were left out")
     return BacktestResult(source=history.source, origins=tuple(origins), scores=scores,
                           levels=tuple(levels), horizons=tuple(horizons), batch=batch,
-                          notes=tuple(notes), batch_days=batch_days)
+                          notes=tuple(notes), batch_days=batch_days, settings=settings,
+                          history=history)
 

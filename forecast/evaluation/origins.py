@@ -2,8 +2,9 @@
 
 :func:`backtest_settings` checks the keywords of
 :func:`forecast.evaluation.backtest.backtest` and returns those that
-reproduce a run; :func:`daily_series` and :func:`rolling_origins` place the
-origins in the history.
+reproduce a run (kept on the result, so a second caller can tell whether the
+run it wants is one already made); :func:`daily_series` and
+:func:`rolling_origins` place the origins in the history.
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     -------
     dict
         ``kernel``: the positional arguments of the kernel (less horizon,
-        seed and trials); ``samples``: each team's history sample; ``notes``.
+        seed and trials); ``samples``: each team's history sample; ``notes``;
+        ``backtests``: each team's backtest that ``auto`` chose by (or None).
 
     Examples
     --------
@@ -60,12 +61,12 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     auto_notes: list[str] = []
-    samples, team_blocks = [], []
+    samples, team_blocks, backtests = [], [], []
     for team in portfolio.teams:
-        method, window = team.method, team.window
+        method, window, kept = team.method, team.window, None
         if method == "auto":
             chosen = choose(team.history, start, team.window, team.since)
-            method, window = chosen.method, chosen.window
+            method, window, kept = chosen.method, chosen.window, chosen.result
             auto_notes.append(f"team {team.name!r}: {chosen.note}")
         if window is None and team.since is None:
             window = DEFAULT_WINDOW
@@ -83,9 +84,10 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
             raise type(exc)(f"team {team.name!r}: {exc}") from None
         samples.append(sample)
         team_blocks.append((blocks, spec.bayes))
+        backtests.append(kept)
     arrays = kernel_arrays(portfolio, start, horizon, team_blocks)
     return {"kernel": arrays["kernel"], "samples": samples,
-            "notes": auto_notes + arrays["notes"]}
+            "notes": auto_notes + arrays["notes"], "backtests": backtests}
 
 
 def plan(
@@ -168,6 +170,7 @@ def plan(
         portfolio=portfolio, start=begin, horizon=horizon, day_index=days,
         items=items, levels=levels, trials=count, seed=seed,
         samples=tuple(arrays["samples"]), notes=tuple(notes),
+        backtests=tuple(arrays["backtests"]),
         reference=np.asarray(portfolio.teams[0].history.calendar.working_dates(
             begin, begin + dt.timedelta(days=horizon - 1))),
     )

@@ -212,6 +212,7 @@ def when(
         start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels, pmf=pmf,
         trials=trials if chosen == "mc" else None, seed=seed, draws=draws, items=items,
         horizon=limit, beyond=beyond, target=goal, notes=tuple(notes), method=spec.key,
+        backtest=None if auto is None else auto.result,
     )
 
 
@@ -319,7 +320,7 @@ def how_many(
         start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels,
         pmf=pmf, trials=trials if chosen == "mc" else None, seed=seed,
         draws=None if recal_note else draws, days=span, by=end_date, notes=tuple(notes),
-        method=spec.key,
+        method=spec.key, backtest=None if auto is None else auto.result,
     )
 
 
