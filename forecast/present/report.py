@@ -464,8 +464,8 @@ def _gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None,
         kwargs["windows"] = tuple(sorted({*kwargs["windows"], facts.window_days}))
     kwargs.setdefault("rng", seed)
     key = (id(facts.history), start, repr(sorted(kwargs.items())))
-    if key not in cache and facts.kept is not None and facts.kept.ran_with(
-            facts.history, start=start, **kwargs):
+    if key not in cache and facts.kept is not None and "start" not in kwargs and \
+            facts.kept.ran_with(facts.history, start=start, **kwargs):
         cache[key] = facts.kept  # what auto ran is what these settings would run
     if key not in cache:
         try:
