@@ -191,12 +191,12 @@ def when(
             "engine auto chose Monte Carlo: the exact engine would be slow for "
             f"{items:,} items with a day of {int(counts.max())} completions in the window"
         )
-    seed = normalise_seed(rng) if chosen == "mc" else None
-    mean = float(counts.mean())
-    team_days = trials * min(float(limit), items / mean) if mean > 0 else 0.0
-    pmf, beyond, draws = when_distribution(
-        spec, blocks, items, limit, engine=chosen, trials=trials, seed=seed or 0,
-        parallel=use_threads(parallel, team_days))
+    seed = threads = None
+    if chosen == "mc":  # a sample always holds an item, so its mean is above 0
+        seed = normalise_seed(rng)
+        threads = use_threads(parallel, trials * min(float(limit), items / float(counts.mean())))
+    pmf, beyond, draws = when_distribution(spec, blocks, items, limit, engine=chosen,
+                                           trials=trials, seed=seed or 0, parallel=bool(threads))
     if beyond > 0.001:
         notes.append(
             f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
