@@ -36,13 +36,12 @@ from forecast.evaluation import scoring
 from forecast.evaluation.recalibration import partial_recalibration, recalibrate
 from forecast.evaluation.scoring import levels_table, pit_of
 from forecast.exceptions import ForecastError
-from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks
-from forecast.sampling.simulate import simulate_how_many_blocks
+from forecast.sampling.methods import METHODS, how_many_distribution
 
 HORIZONS = (10, 20, 40)
 SCORED = (20, 40)
 WINDOWS = (30, 60, 90, 180)
-CONFIGS = [(m, w) for m in ("daily", "weekly", "bayes") for w in WINDOWS]
+CONFIGS = [(m, w) for m in METHODS for w in WINDOWS]
 STANDARD, DEFAULT = ("daily", 30), ("bayes", 30)
 LEVELS = (50, 70, 85, 95)
 
@@ -58,14 +57,14 @@ def forecasts(history, points):
                 s = history.sample(origin, window=w)
             except ForecastError:
                 continue
-            weeks = s.blocks(s.calendar.working_days_per_week)
-            for h in HORIZONS:
-                row["pmf"][("daily", w, h)] = how_many_pmf(s.counts, h)
-                if weeks.shape[0] >= 2 and weeks.any():
-                    row["pmf"][("weekly", w, h)] = how_many_pmf_blocks(weeks, h)
-                draws = simulate_how_many_blocks(s.counts.reshape(-1, 1), h, 2000, 7 + k, True,
-                                                 parallel=False)
-                row["pmf"][("bayes", w, h)] = np.bincount(draws) / 2000
+            for name, method in METHODS.items():
+                try:
+                    blocks = method.blocks(s)
+                except ForecastError:
+                    continue  # e.g. weekly without two whole weeks in the window
+                for h in HORIZONS:  # exact where the method has an exact engine
+                    row["pmf"][(name, w, h)] = how_many_distribution(
+                        method, blocks, h, trials=2000, seed=7 + k)[0]
         rows.append(row)
     return rows
 

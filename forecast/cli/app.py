@@ -26,6 +26,13 @@ SOURCES = ("auto", "generic", "jira", "ado", "github", "linear")
 """Choices of --source: :func:`forecast.io.trackers.sources`, written out here so that
 ``--help`` imports neither numpy nor pandas (a test checks that both lists agree)."""
 
+METHOD_NAMES = ("daily", "weekly", "bayes")
+"""The sampling methods: the keys of :data:`forecast.sampling.methods.METHODS`, written out
+here so that ``--help`` imports no numpy (a test checks that both lists agree)."""
+
+METHOD_CHOICES = (*METHOD_NAMES, "auto")
+"""Choices of --method: a sampling method, or auto (the team's own backtest chooses)."""
+
 PLOT_SUFFIXES = (".png", ".svg")
 """What --plot writes, chosen by the file's suffix."""
 
@@ -345,7 +352,7 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--percentiles", default="50,70,85,95", show_default=True,
                      callback=_percentiles, help="Levels to report."),
-        click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
+        click.option("--method", type=click.Choice(METHOD_CHOICES),
                      default="auto", show_default=True,
                      help="Sample single working days, whole weeks (keeps batching), days "
                      "with Bayesian-bootstrap weights (wider on thin data), or auto: the "
@@ -802,7 +809,7 @@ def _backtest_figure(plots: Any, result: Any) -> Any:
 
 @cli.command(context_settings=CONTEXT)
 @_history_options_but("window")
-@click.option("--methods", default="daily,weekly,bayes", show_default=True,
+@click.option("--methods", default=",".join(METHOD_NAMES), show_default=True,
               help="Sampling methods to score.")
 @click.option("--windows", default="30,60,90,180", show_default=True, callback=_ints,
               help="Window lengths to score, in calendar days.")
@@ -1048,7 +1055,7 @@ def _read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
               "Jira, ado, GitHub and Linear exports).")
 @click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
               help="WIP limit of every team, with --outcomes.")
-@click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
+@click.option("--method", type=click.Choice(METHOD_CHOICES),
               default="auto", show_default=True,
               help="With --outcomes: how every team's past is sampled (see forecast when).")
 @click.option("--window", type=click.IntRange(min=1), default=None,
@@ -1151,7 +1158,7 @@ def plan(**opts: Any) -> None:
 @click.option("--days", type=click.IntRange(min=1),
               help="With a HISTORY: report how many items in D working days.")
 @_apply_reading
-@click.option("--method", type=click.Choice(["daily", "weekly", "bayes", "auto"]),
+@click.option("--method", type=click.Choice(METHOD_CHOICES),
               default="auto", show_default=True,
               help="How the past is sampled (with a HISTORY or --outcomes; see forecast when).")
 @click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",

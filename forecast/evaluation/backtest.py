@@ -24,24 +24,32 @@ import bisect
 import datetime as dt
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from forecast.core.history import History
+from forecast.evaluation.origins import (
+    DEFAULT_HORIZONS,
+    DEFAULT_LEVELS,
+    DEFAULT_METHODS,
+    DEFAULT_WINDOWS,
+    MIN_ORIGINS,
+    backtest_settings,
+    daily_series,
+    rolling_origins,
+)
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
 from forecast.evaluation.scoring import crps_of, levels_table, pinball_of, pit_of
-from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError, ref
+from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError
 from forecast.notes import warning
+from forecast.sampling.methods import get_method, how_many_distribution, when_distribution
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
-           "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS"]
+           "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS", "MIN_ORIGINS"]
 
-DEFAULT_HORIZONS = (10, 20, 40)
-DEFAULT_WINDOWS = (30, 60, 90, 180)
-DEFAULT_METHODS = ("daily", "weekly", "bayes")
-DEFAULT_LEVELS = (50, 70, 85, 95)
 STANDARD = ("daily", 30)
 """The industry's usual forecast: independent working days from the last 30 days."""
 
@@ -51,9 +59,6 @@ AUTO_DEFAULT = ("bayes", 30)
 SWITCH_Z = 2.0
 """How many standard errors lower another configuration's CRPS must be to replace
 :data:`AUTO_DEFAULT` (paired over origins, counting overlapping horizons once)."""
-
-MIN_ORIGINS = 10
-"""Fewer origins than this is too little history to score a configuration."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,33 @@ class BacktestResult:
     notes: tuple[str, ...] = ()
     batch_days: float = 28.0
     """Calendar days a When forecast of the batch typically spans."""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """The keyword arguments of :func:`backtest` that reproduce this run (``rng`` as the seed)."""
+    history: History | None = field(default=None, repr=False)
+    """The history it was run on."""
+
+    def ran_with(self, history: History, **settings: Any) -> bool:
+        """Whether ``backtest(history, **settings)`` is this run: same history, same settings.
+
+        The history must be the very object this ran on; a setting that
+        :func:`backtest` refuses, or a ``rng`` Generator, never matches.
+
+        Examples
+        --------
+        >>> import forecast
+        >>> h = forecast.read_history("examples/team.csv")
+        >>> r = backtest(h, methods=("daily",), windows=(30,), horizons=(10,), max_origins=12)
+        >>> r.ran_with(h, **r.settings), r.ran_with(h, **{**r.settings, "trials": 99})
+        (True, False)
+        """
+        if history is not self.history or not self.settings:
+            return False
+        if isinstance(settings.get("rng"), np.random.Generator):
+            return False
+        try:
+            return backtest_settings(**settings) == dict(self.settings)
+        except (ForecastError, TypeError, ValueError):
+            return False
 
     def ranking(self) -> list[tuple[str, int, float]]:
         """Return configurations by relative CRPS over the How-many horizons, best first.
@@ -235,9 +267,9 @@ class BacktestResult:
             raise ParameterError("the backtest scored no configuration")
         if AUTO_DEFAULT in configs:
             return AUTO_DEFAULT
-        bayes = [c for c in configs if c[0] == "bayes"]
-        if bayes:
-            return min(bayes, key=lambda c: c[1])
+        kept = [c for c in configs if c[0] == AUTO_DEFAULT[0]]
+        if kept:
+            return min(kept, key=lambda c: c[1])
         return STANDARD if STANDARD in configs else configs[0]
 
     def choice(self) -> tuple[str, int, float, tuple[str, int]]:
@@ -393,20 +425,6 @@ class BacktestResult:
         return "\n".join(lines)
 
 
-def daily_series(history: History, last: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """Working days from the history's start to ``last`` and the items on each.
-
-    Items done on a non-working day count on the next working day.
-    """
-    work = history.calendar.working_dates(history.first, last + dt.timedelta(days=14))
-    moved = history.calendar.roll_forward(history.dates)
-    slot = np.searchsorted(work, moved)
-    keep = slot < work.size
-    counts = np.bincount(slot[keep], weights=history.counts[keep],
-                         minlength=work.size).astype(np.int64)
-    return work, counts
-
-
 def backtest(
     history: History,
     *,
@@ -472,36 +490,14 @@ def backtest(
     >>> h = forecast.read_history("examples/team.csv")   # doctest: +SKIP
     >>> print(backtest(h).best)                          # doctest: +SKIP
     """
-    from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
-    from forecast.sampling.methods import METHODS, method_blocks
-    from forecast.sampling.simulate import (
-        normalise_seed,
-        simulate_how_many_blocks,
-        simulate_when_blocks,
-    )
-
-    for m in methods:
-        if m not in METHODS:
-            raise ParameterError(f"method = {m!r} is not known; use one of {', '.join(METHODS)}")
-    for h in horizons:
-        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
-            raise ParameterError(f"horizon = {h!r}, must be a whole number of working days >= 1")
-    from forecast.core.history import MAX_WINDOW
-
-    for w in windows:
-        if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or not 7 <= w <= MAX_WINDOW:
-            raise ParameterError(
-                f"window = {w!r}, must be a whole number of days from 7 to {MAX_WINDOW}")
-    if not methods:
-        raise ParameterError("no method to score; give at least one of daily, weekly, bayes")
-    methods = tuple(dict.fromkeys(methods))
-    windows = tuple(dict.fromkeys(int(w) for w in windows))
-    horizons = tuple(dict.fromkeys(int(h) for h in horizons))
-    if step < 1:
-        raise ParameterError(f"step = {step}, must be >= 1 day")
-    seed = normalise_seed(rng)
+    settings = backtest_settings(
+        start=start, methods=methods, windows=windows, horizons=horizons, step=step, batch=batch,
+        levels=levels, trials=trials, rng=rng, max_origins=max_origins, recalibrated=recalibrated)
+    methods, windows, horizons = settings["methods"], settings["windows"], settings["horizons"]
+    specs = {m: get_method(m) for m in methods}
+    seed = settings["rng"]
     end = history.last if start is None else min(history.last,
-                                                 _as_day(start) - dt.timedelta(days=1))
+                                                 settings["start"] - dt.timedelta(days=1))
     work, counts = daily_series(history, end)
     work = work[work <= np.datetime64(end, "D")]
     counts = counts[: work.size]
@@ -512,30 +508,7 @@ def backtest(
     def raw_before(day: np.datetime64) -> int:
         return int(raw_cum[np.searchsorted(history.dates, day, side="left")])
 
-    longest = max(horizons)
-    first_origin = history.first + dt.timedelta(days=max(windows))
-    # the last origin whose longest horizon has fully elapsed by `end`
-    if work.size <= longest:
-        last_origin = None
-    else:
-        last_origin = (work[work.size - longest].astype(dt.date))
-    needed = max(windows) + step * (MIN_ORIGINS - 1) + math.ceil(longest * 7 / 5)
-    if last_origin is None or last_origin < first_origin:
-        origins: list[dt.date] = []
-    else:
-        count = (last_origin - first_origin).days // step + 1
-        origins = [last_origin - dt.timedelta(days=step * i) for i in range(count)][::-1]
-    if max_origins is not None:
-        origins = origins[-max_origins:]
-    if len(origins) < MIN_ORIGINS:
-        raise ParameterError(
-            f"{history.source}: too little history for a backtest: it spans "
-            f"{max((end - history.first).days + 1, 0)} days before the start, and "
-            f"{MIN_ORIGINS} origins {step} days apart with a {max(windows)}-day window and a "
-            f"{longest}-working-day horizon need "
-            f"about {needed}; use shorter {ref('windows')} or {ref('horizons')}, or more "
-            "history"
-        )
+    origins = rolling_origins(history, end, work, windows, horizons, step, max_origins)
     span = counts[int(np.searchsorted(work, np.datetime64(origins[0], "D"))):]  # scored
     if batch is None:
         # the question's size (not its answer): a typical 20 working days of the span scored
@@ -564,20 +537,16 @@ def backtest(
                 skipped += 1
                 continue
             for method in methods:
+                spec = specs[method]
                 try:
-                    kind, blocks, bayes = method_blocks(method, sample)
+                    blocks = spec.blocks(sample)
                 except ForecastError:
                     skipped += 1
                     continue
+                # exact where the method has an exact engine, else Monte Carlo
+                run = {"trials": trials, "seed": seed + done, "parallel": False}
                 for h in horizons:
-                    if bayes:
-                        draws = simulate_how_many_blocks(blocks, h, trials, seed + done, True,
-                                                       parallel=False)
-                        pmf = np.bincount(draws) / trials
-                    elif kind == "daily":
-                        pmf = how_many_pmf(sample.counts, h)
-                    else:
-                        pmf = how_many_pmf_blocks(blocks, h)
+                    pmf, _ = how_many_distribution(spec, blocks, h, **run)
                     tally = tallies.setdefault((method, window, "how-many", h),
                                                _Tally(online=recalibrated))
                     tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),
@@ -586,14 +555,7 @@ def backtest(
                 if when_actual is None:
                     continue
                 limit = max(4 * when_actual, 200)
-                if bayes:
-                    days = simulate_when_blocks(blocks, batch, limit, trials, seed + done, True,
-                                                parallel=False)
-                    day_pmf = np.bincount(days, minlength=limit + 2)[: limit + 1] / trials
-                elif kind == "daily":
-                    day_pmf, _ = when_pmf(sample.counts, batch, limit)
-                else:
-                    day_pmf, _ = when_pmf_blocks(blocks, batch, limit)
+                day_pmf, _, _ = when_distribution(spec, blocks, batch, limit, **run)
                 tallies.setdefault((method, window, "when", batch),
                                    _Tally(online=recalibrated)).add_online(
                     day_pmf, when_actual, levels, np.datetime64(origin, "D"),
@@ -607,10 +569,6 @@ def backtest(
                              "windows) and were left out", "origins-skipped"))
     return BacktestResult(source=history.source, origins=tuple(origins), scores=scores,
                           levels=tuple(levels), horizons=tuple(horizons), batch=batch,
-                          notes=tuple(notes), batch_days=batch_days)
+                          notes=tuple(notes), batch_days=batch_days, settings=settings,
+                          history=history)
 
-
-def _as_day(value: Any) -> dt.date:
-    from forecast.core.calendar import as_date
-
-    return as_date(value, "start")

@@ -26,10 +26,6 @@ __all__ = ["AutoChoice", "choose", "recalibrate_on_miss", "AUTO_ORIGINS"]
 AUTO_ORIGINS = 52
 """``method="auto"`` scores configurations on the last year of weekly origins."""
 
-DEFAULT_WINDOW = 90
-"""Calendar days sampled by a fixed method when no window or ``since`` is given."""
-
-
 @dataclass(frozen=True)
 class AutoChoice:
     """What ``method="auto"`` chose for a team, why, and the backtest behind it.
@@ -87,7 +83,8 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any,
         backtest,
     )
 
-    methods = ("daily", "weekly") if exact else METHODS
+    # with engine="exact", only the methods that have an exact engine can be chosen
+    methods = tuple(k for k, m in METHODS.items() if m.exact or not exact)
     windows: tuple[int, ...] = DEFAULT_WINDOWS
     if since is not None:
         windows = (max(7, (begin - as_date(since, "since")).days),)

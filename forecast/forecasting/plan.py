@@ -30,7 +30,7 @@ from forecast.io.outcomes_csv import read_outcomes_csv
 from forecast.io.portfolio_toml import check_portfolio, read_portfolio
 from forecast.notes import as_note, warning
 from forecast.results.plan import PlanResult
-from forecast.sampling.methods import DEFAULT_WINDOW, method_blocks
+from forecast.sampling.methods import DEFAULT_WINDOW, get_method
 from forecast.sampling.simulate import kernel_arrays, normalise_seed, simulate_plan, use_threads
 
 __all__ = ["plan", "plan_arrays"]
@@ -47,7 +47,8 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     -------
     dict
         ``kernel``: the positional arguments of the kernel (less horizon,
-        seed and trials); ``samples``: each team's history sample; ``notes``.
+        seed and trials); ``samples``: each team's history sample; ``notes``;
+        ``backtests``: each team's backtest that ``auto`` chose by (or None).
 
     Examples
     --------
@@ -61,12 +62,12 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     auto_notes: list[str] = []
-    samples, team_blocks = [], []
+    samples, team_blocks, backtests = [], [], []
     for team in portfolio.teams:
-        method, window = team.method, team.window
+        method, window, kept = team.method, team.window, None
         if method == "auto":
             chosen = choose(team.history, start, team.window, team.since)
-            method, window = chosen.method, chosen.window
+            method, window, kept = chosen.method, chosen.window, chosen.result
             auto_notes.append(as_note(chosen.note).prefixed(f"team {team.name!r}: "))
         if window is None and team.since is None:
             window = DEFAULT_WINDOW
@@ -78,14 +79,16 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
         if changes:
             sample = replace(sample, warnings=sample.warnings + tuple(changes))
         try:
-            _, blocks, bayes = method_blocks(method, sample)
+            spec = get_method(method)
+            blocks = spec.blocks(sample)
         except ForecastError as exc:
             raise exc.within(f"team {team.name!r}: ") from None
         samples.append(sample)
-        team_blocks.append((blocks, bayes))
+        team_blocks.append((blocks, spec.bayes))
+        backtests.append(kept)
     arrays = kernel_arrays(portfolio, start, horizon, team_blocks)
     return {"kernel": arrays["kernel"], "samples": samples,
-            "notes": auto_notes + arrays["notes"]}
+            "notes": auto_notes + arrays["notes"], "backtests": backtests}
 
 
 def plan(
@@ -169,6 +172,7 @@ def plan(
         portfolio=portfolio, start=begin, horizon=horizon, day_index=days,
         items=items, levels=levels, trials=count, seed=seed,
         samples=tuple(arrays["samples"]), notes=tuple(notes),
+        backtests=tuple(arrays["backtests"]),
         reference=np.asarray(portfolio.teams[0].history.calendar.working_dates(
             begin, begin + dt.timedelta(days=horizon - 1))),
     )

@@ -25,23 +25,19 @@ from forecast.forecasting.auto import choose, recalibrate_on_miss
 from forecast.io.readers import as_history
 from forecast.notes import info, warning
 from forecast.results.forecast import HowManyForecast, WhenForecast
-from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
-from forecast.sampling.methods import DEFAULT_WINDOW, method_blocks
-from forecast.sampling.simulate import (
-    normalise_seed,
-    simulate_how_many,
-    simulate_how_many_blocks,
-    simulate_when,
-    simulate_when_blocks,
-    use_threads,
+from forecast.sampling.methods import (
+    DEFAULT_WINDOW,
+    ENGINES,
+    get_method,
+    how_many_distribution,
+    when_distribution,
 )
+from forecast.sampling.simulate import normalise_seed, use_threads
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["when", "how_many", "DEFAULT_PERCENTILES", "ENGINES"]
-
-ENGINES = ("auto", "exact", "mc")
 
 
 EXACT_BUDGET = 3e8
@@ -187,41 +183,21 @@ def when(
             )
     notes: list[str] = list(hist.notes)
     counts = sample.counts
-    kind, blocks, bayes = method_blocks(method, sample)
-    if chosen == "exact" and bayes:
-        raise ParameterError("method 'bayes' has no exact engine; use "
-                             f"{ref('engine', 'mc')} or {ref('engine', 'auto')}",
-                             parameter="engine")
-    if chosen == "auto":
-        chosen = "mc" if bayes else "exact"
-        if not bayes and _when_cost(counts, items, limit) > EXACT_BUDGET:
-            chosen = "mc"
-            notes.append(info(
-                "engine auto chose Monte Carlo: the exact engine would be slow for "
-                f"{items:,} items with a day of {int(counts.max())} completions in the window",
-                "engine-auto-chose"))
-    draws = seed = None
-    used_trials: int | None = None
-    if chosen == "exact":
-        if kind == "daily":
-            pmf, beyond = when_pmf(counts, items, limit)
-        else:
-            pmf, beyond = when_pmf_blocks(blocks, items, limit)
-    else:
+    spec = get_method(method)
+    blocks = spec.blocks(sample)
+    engine_auto, chosen = chosen == "auto", spec.engine(chosen)
+    if chosen == "exact" and engine_auto and _when_cost(counts, items, limit) > EXACT_BUDGET:
+        chosen = "mc"
+        notes.append(info(
+            "engine auto chose Monte Carlo: the exact engine would be slow for "
+            f"{items:,} items with a day of {int(counts.max())} completions in the window",
+            "engine-auto-chose"))
+    seed = threads = None
+    if chosen == "mc":  # a sample always holds an item, so its mean is above 0
         seed = normalise_seed(rng)
-        used_trials = trials
-        if items > limit * int(counts.max()):  # cannot finish even at the best pace
-            draws = np.full(trials, limit + 1, dtype=np.int32)
-        else:
-            team_days = trials * min(float(limit), items / float(counts.mean()))
-            if kind == "daily":
-                draws = simulate_when(counts, items, limit, trials, seed,
-                                      parallel=use_threads(parallel, team_days))
-            else:
-                draws = simulate_when_blocks(blocks, items, limit, trials, seed, bayes,
-                                             parallel=use_threads(parallel, team_days))
-        pmf = np.bincount(draws, minlength=limit + 2)[: limit + 1] / trials
-        beyond = float(np.count_nonzero(draws > limit) / trials)
+        threads = use_threads(parallel, trials * min(float(limit), items / float(counts.mean())))
+    pmf, beyond, draws = when_distribution(spec, blocks, items, limit, engine=chosen,
+                                           trials=trials, seed=seed or 0, parallel=bool(threads))
     if beyond > 0.001:
         notes.append(warning(
             f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
@@ -234,8 +210,9 @@ def when(
         beyond = beyond if beyond > 1e-9 else 0.0  # rounding in the sum is not a tail
     return WhenForecast(
         start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels, pmf=pmf,
-        trials=used_trials, seed=seed, draws=draws, items=items, horizon=limit, beyond=beyond,
-        target=goal, notes=tuple(notes), method=kind,
+        trials=trials if chosen == "mc" else None, seed=seed, draws=draws, items=items,
+        horizon=limit, beyond=beyond, target=goal, notes=tuple(notes), method=spec.key,
+        backtest=None if auto is None else auto.result,
     )
 
 
@@ -317,53 +294,33 @@ def how_many(
     counts = sample.counts
     size = span * float(counts.max())  # largest possible count: the exact pmf's length
     notes = list(hist.notes)
-    kind, blocks, bayes = method_blocks(method, sample)
-    if chosen == "exact" and bayes:
-        raise ParameterError("method 'bayes' has no exact engine; use "
-                             f"{ref('engine', 'mc')} or {ref('engine', 'auto')}",
-                             parameter="engine")
-    if chosen == "auto":
-        chosen = "mc" if bayes else "exact"
-        if not bayes and size > EXACT_SIZE:
-            chosen = "mc"
-            notes.append(info(
-                f"engine auto chose Monte Carlo: with a day of {int(counts.max()):,} "
-                "completions in the window the exact distribution would be huge",
-                "engine-auto-chose"))
+    spec = get_method(method)
+    blocks = spec.blocks(sample)
+    engine_auto, chosen = chosen == "auto", spec.engine(chosen)
+    if chosen == "exact" and engine_auto and size > EXACT_SIZE:
+        chosen = "mc"
+        notes.append(info(
+            f"engine auto chose Monte Carlo: with a day of {int(counts.max()):,} "
+            "completions in the window the exact distribution would be huge",
+            "engine-auto-chose"))
     if chosen == "exact" and size > MAX_COUNT:
         raise ParameterError(
             f"the window has a day of {int(counts.max()):,} completions; over {span} working "
             f"days the exact distribution would hold {size:,.0f} counts; use "
             f"{ref('engine', 'mc')}, or check the history for a bulk close", parameter="engine"
         )
-    if chosen == "exact":
-        pmf = how_many_pmf(counts, span) if kind == "daily" else how_many_pmf_blocks(blocks, span)
-        pmf, recal_note = recalibrate_on_miss(auto, pmf, "how-many", span)
-        if recal_note:
-            notes.append(recal_note)
-        return HowManyForecast(
-            start=begin, calendar=cal, sample=sample, engine="exact", levels=levels,
-            pmf=pmf, days=span, by=end_date, notes=tuple(notes), method=kind,
-        )
-    seed = normalise_seed(rng)
-    threads = use_threads(parallel, float(trials) * span)
-    if kind == "daily":
-        draws = simulate_how_many(counts, span, trials, seed, parallel=threads)
-    else:
-        draws = simulate_how_many_blocks(blocks, span, trials, seed, bayes,
-                                         parallel=threads)
-    if int(draws.max()) > MAX_COUNT:
-        raise ParameterError(
-            f"outcomes of up to {int(draws.max()):,} items are too many to tabulate; check "
-            "the history for a bulk close, or use a window without it"
-        )
-    pmf, recal_note = recalibrate_on_miss(auto, np.bincount(draws) / trials, "how-many", span)
+    seed = normalise_seed(rng) if chosen == "mc" else None
+    pmf, draws = how_many_distribution(
+        spec, blocks, span, engine=chosen, trials=trials, seed=seed or 0,
+        parallel=use_threads(parallel, float(trials) * span), max_count=MAX_COUNT)
+    pmf, recal_note = recalibrate_on_miss(auto, pmf, "how-many", span)
     if recal_note:
         notes.append(recal_note)
     return HowManyForecast(
-        start=begin, calendar=cal, sample=sample, engine="mc", levels=levels,
-        pmf=pmf, trials=trials, seed=seed, draws=None if recal_note else draws,
-        days=span, by=end_date, notes=tuple(notes), method=kind,
+        start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels,
+        pmf=pmf, trials=trials if chosen == "mc" else None, seed=seed,
+        draws=None if recal_note else draws, days=span, by=end_date, notes=tuple(notes),
+        method=spec.key, backtest=None if auto is None else auto.result,
     )
 
 

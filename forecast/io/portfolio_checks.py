@@ -14,6 +14,7 @@ from typing import Any
 from forecast.core.calendar import as_date
 from forecast.core.model import CapacityRange, Portfolio, Size, Team
 from forecast.exceptions import ColumnError, DataError, ParameterError
+from forecast.sampling.methods import METHODS
 
 __all__ = ["Where", "MAX_ITEMS", "MAX_FACTOR", "whole_at", "number_at", "text_at", "names_at",
            "tables_at", "date_at", "size_at", "split_at", "capacity_at", "refuse_unknown",
@@ -362,9 +363,9 @@ def check_portfolio(portfolio: Portfolio, where: Where | None = None) -> None:
         if team.name in teams:
             raise where.error(entry, "duplicate team name; names must be unique")
         teams[team.name] = team
-        if team.method not in ("daily", "weekly", "bayes", "auto"):
-            raise where.error(entry, f"method = {team.method!r} is not known; use daily, "
-                              "weekly, bayes or auto")
+        if team.method != "auto" and team.method not in METHODS:
+            raise where.error(entry, f"method = {team.method!r} is not known; use "
+                              f"{', '.join(METHODS)} or auto")
         if isinstance(team.wip, bool) or not isinstance(team.wip, int) or team.wip < 1:
             raise where.error(entry, f"wip = {team.wip!r} must be a whole number >= 1")
         spans = sorted(team.capacity, key=lambda r: r.first)

@@ -199,7 +199,7 @@ def _band_exact(result: WhenForecast, days: np.ndarray, levels: tuple[float, ...
     When engine; so ``P(done >= items)`` on day d is the When forecast's cdf.
     """
     from forecast.sampling.exact import block_pmfs, daily_pmf
-    from forecast.sampling.methods import method_blocks
+    from forecast.sampling.methods import get_method
 
     cap, last = result.items, int(days.max())
     wanted = set(int(d) for d in days)
@@ -210,8 +210,8 @@ def _band_exact(result: WhenForecast, days: np.ndarray, levels: tuple[float, ...
             survival = np.cumsum(pmf[::-1])[::-1]
             rows[day] = [_at_least(survival, p) for p in levels]
 
-    if result.method == "weekly":
-        _, blocks, _ = method_blocks("weekly", result.sample)
+    blocks = get_method(result.method).blocks(result.sample)
+    if blocks.shape[1] > 1:  # whole weeks
         total, prefix = block_pmfs(blocks)
         width = blocks.shape[1]
         running = np.ones(1)
@@ -222,7 +222,7 @@ def _band_exact(result: WhenForecast, days: np.ndarray, levels: tuple[float, ...
                     keep(day, _capped(np.convolve(running, prefix[j]), cap))
             running = _capped(np.convolve(running, total), cap)
     else:
-        step = daily_pmf(result.sample.counts)
+        step = daily_pmf(blocks[:, 0])
         running = np.ones(1)
         for day in range(1, last + 1):
             running = _capped(np.convolve(running, step), cap)
@@ -241,18 +241,15 @@ def _band_monte_carlo(result: WhenForecast, days: np.ndarray, levels: tuple[floa
     exactly at the forecast's percentile dates.
     """
     from forecast.results.stats import TOLERANCE
-    from forecast.sampling.methods import method_blocks
-    from forecast.sampling.simulate import simulate_how_many, simulate_how_many_blocks
+    from forecast.sampling.methods import get_method
 
     trials, seed = int(result.trials or 0), int(result.seed or 0)
-    kind, blocks, bayes = method_blocks(result.method, result.sample)
+    spec = get_method(result.method)
+    blocks = spec.blocks(result.sample)
     out = np.empty((len(levels), days.size), dtype=np.int64)
     ranks = [max(1, int(np.ceil((p / 100.0 - TOLERANCE) * trials))) for p in levels]
     for i, day in enumerate(days):
-        if kind == "daily":
-            totals = simulate_how_many(result.sample.counts, int(day), trials, seed)
-        else:
-            totals = simulate_how_many_blocks(blocks, int(day), trials, seed, bayes)
+        totals = spec.how_many_draws(blocks, int(day), trials, seed, parallel=True)
         ordered = np.sort(np.minimum(totals, result.items))
         # "k or more of the trials reach n" <=> n <= the k-th largest total
         out[:, i] = [ordered[trials - k] for k in ranks]

@@ -49,6 +49,7 @@ from markupsafe import Markup
 from forecast.exceptions import ForecastError
 from forecast.notes import Note
 from forecast.present import plot
+from forecast.sampling.methods import METHODS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -65,7 +66,7 @@ __all__ = ["plan_report", "question_report", "write_report", "Figure", "TeamFact
            "TREND_FIGURES", "REPORT_BACKTEST"]
 
 REPORT_BACKTEST: dict[str, Any] = {
-    "methods": ("daily", "weekly", "bayes"),
+    "methods": tuple(METHODS),
     "windows": (30, 90),
     "horizons": (10, 20),
     "max_origins": 52,
@@ -467,6 +468,14 @@ class TeamFacts:
         Why a section could not be made (``"check"``, ``"backtest"``).
     note : str
         What ``auto`` chose, when the method is auto.
+    kept : BacktestResult or None
+        The backtest the forecast's ``auto`` ran (its ``backtest``). The
+        report shows it instead of running its own when the report's
+        settings are the very ones it ran with
+        (:meth:`~forecast.evaluation.backtest.BacktestResult.ran_with`); with
+        other settings (by default: ``auto`` scores four windows at three
+        horizons, the P85 only, without the recalibrated copy) the report runs
+        its own, so that its table shows what its settings say.
 
     Examples
     --------
@@ -485,6 +494,7 @@ class TeamFacts:
     backtest: BacktestResult | None = None
     problems: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    kept: BacktestResult | None = None
 
     @property
     def window_days(self) -> int:
@@ -494,7 +504,11 @@ class TeamFacts:
 
 def _gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None, seed: Any,
             cache: dict[Any, Any]) -> None:
-    """Run the check and (unless ``options`` is None) the backtest of one team."""
+    """Run the check and (unless ``options`` is None) the backtest of one team.
+
+    The backtest is ``facts.kept`` (the one ``auto`` ran) when it ran with
+    the same history and settings; otherwise one per history and settings.
+    """
     from forecast.core.history import MAX_WINDOW
     from forecast.evaluation.backtest import backtest
     from forecast.evaluation.signals import check
@@ -511,6 +525,9 @@ def _gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None,
         kwargs["windows"] = tuple(sorted({*kwargs["windows"], facts.window_days}))
     kwargs.setdefault("rng", seed)
     key = (id(facts.history), start, repr(sorted(kwargs.items())))
+    if key not in cache and facts.kept is not None and "start" not in kwargs and \
+            facts.kept.ran_with(facts.history, start=start, **kwargs):
+        cache[key] = facts.kept  # what auto ran is what these settings would run
     if key not in cache:
         try:
             cache[key] = backtest(facts.history, start=start, **kwargs)
@@ -974,12 +991,14 @@ def plan_report(
     options = _backtest_options(backtest)
     cache: dict[Any, Any] = {}
     teams = []
-    for team, sample in zip(result.portfolio.teams, result.samples, strict=True):
+    kept = result.backtests or (None,) * len(result.samples)
+    for team, sample, ran in zip(result.portfolio.teams, result.samples, kept, strict=True):
         prefix = f"team {team.name!r}: "
         note = next((w[len(prefix):] for w in result.warnings
                      if isinstance(w, Note) and w.code in ("auto-chose", "auto-fell-back")
                      and w.startswith(prefix)), "")
-        facts = TeamFacts(team.name, team.history, sample, team.method, team.wip, note=note)
+        facts = TeamFacts(team.name, team.history, sample, team.method, team.wip, note=note,
+                          kept=ran)
         _gather(facts, result.start, options, result.seed, cache)
         teams.append(facts)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
@@ -1046,7 +1065,8 @@ def question_report(
     sample = result.sample
     auto = next((w for w in sample.warnings
                  if isinstance(w, Note) and w.code in ("auto-chose", "auto-fell-back")), "")
-    facts = TeamFacts(sample.source, hist, sample, result.method, note=auto)
+    facts = TeamFacts(sample.source, hist, sample, result.method, note=auto,
+                      kept=result.backtest)
     _gather(facts, result.start, options, result.seed, {})
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     headline, charts = _question_headline(result), _figures(QUESTION_FIGURES, result)

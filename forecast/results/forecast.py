@@ -62,6 +62,7 @@ class _Forecast:
     draws: np.ndarray | None = None
     method: str = "daily"
     notes: tuple[str, ...] = field(default=())
+    backtest: Any = field(default=None, repr=False)  # a BacktestResult: evaluation is above
 
     @property
     def day1(self) -> dt.date:
@@ -187,6 +188,9 @@ class WhenForecast(_Forecast):
         Probability of not finishing within the horizon.
     target : datetime.date or None
         The date asked about with ``target=``.
+    backtest : BacktestResult or None
+        The backtest ``method="auto"`` ran to choose the method and window
+        (None for a fixed method, or when ``auto`` fell back to its default).
 
     ``pmf[d]`` is the probability of completing on working day ``d``.
 
@@ -424,7 +428,9 @@ WHEN_COLUMNS = (
 class HowManyForecast(_Forecast):
     """How many items in ``days`` working days? A distribution of counts.
 
-    ``pmf[n]`` is the probability of completing exactly ``n`` items.
+    ``pmf[n]`` is the probability of completing exactly ``n`` items;
+    ``backtest`` is the backtest ``method="auto"`` ran, as for
+    :class:`WhenForecast`.
 
     Examples
     --------

@@ -7,7 +7,7 @@ import html
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +74,10 @@ class PlanResult:
     reference : numpy.ndarray of datetime64[D]
         Working days of the first team's calendar, which numbers the
         ``days`` columns.
+    backtests : tuple of BacktestResult or None
+        Per team, in the portfolio's order: the backtest ``method="auto"``
+        ran to choose its method and window (None for a fixed method, or
+        when ``auto`` fell back to its default).
 
     Examples
     --------
@@ -97,6 +101,7 @@ class PlanResult:
     samples: tuple[Sample, ...]
     reference: np.ndarray
     notes: tuple[str, ...] = ()
+    backtests: tuple[Any, ...] = field(default=(), repr=False)  # BacktestResult or None
 
     @property
     def names(self) -> list[str]:
