@@ -48,7 +48,8 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     dict
         ``kernel``: the positional arguments of the kernel (less horizon,
         seed and trials); ``samples``: each team's history sample; ``notes``;
-        ``backtests``: each team's backtest that ``auto`` chose by (or None).
+        ``backtests``: each team's backtest that ``auto`` chose by (or None);
+        ``auto``: each team's :class:`~forecast.forecasting.auto.AutoChoice` (or None).
 
     Examples
     --------
@@ -62,9 +63,9 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     auto_notes: list[str] = []
-    samples, team_blocks, backtests = [], [], []
+    samples, team_blocks, backtests, choices = [], [], [], []
     for team in portfolio.teams:
-        method, window, kept = team.method, team.window, None
+        method, window, kept, chosen = team.method, team.window, None, None
         if method == "auto":
             chosen = choose(team.history, start, team.window, team.since)
             method, window, kept = chosen.method, chosen.window, chosen.result
@@ -86,9 +87,10 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
         samples.append(sample)
         team_blocks.append((blocks, spec.bayes))
         backtests.append(kept)
+        choices.append(chosen)
     arrays = kernel_arrays(portfolio, start, horizon, team_blocks)
     return {"kernel": arrays["kernel"], "samples": samples,
-            "notes": auto_notes + arrays["notes"], "backtests": backtests}
+            "notes": auto_notes + arrays["notes"], "backtests": backtests, "auto": choices}
 
 
 def plan(
@@ -172,7 +174,7 @@ def plan(
         portfolio=portfolio, start=begin, horizon=horizon, day_index=days,
         items=items, levels=levels, trials=count, seed=seed,
         samples=tuple(arrays["samples"]), notes=tuple(notes),
-        backtests=tuple(arrays["backtests"]),
+        backtests=tuple(arrays["backtests"]), auto=tuple(arrays["auto"]),
         reference=np.asarray(portfolio.teams[0].history.calendar.working_dates(
             begin, begin + dt.timedelta(days=horizon - 1))),
     )

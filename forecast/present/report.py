@@ -33,7 +33,6 @@ import io
 import math
 import os
 import platform
-import re
 import struct
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -476,6 +475,9 @@ class TeamFacts:
         other settings (by default: ``auto`` scores four windows at three
         horizons, the P85 only, without the recalibrated copy) the report runs
         its own, so that its table shows what its settings say.
+    chosen : tuple of (str, int or None), optional
+        What ``auto`` chose for a plan's team: its method and window (None:
+        the window sampled, when ``auto`` fell back to its default).
 
     Examples
     --------
@@ -495,6 +497,7 @@ class TeamFacts:
     problems: dict[str, str] = field(default_factory=dict)
     note: str = ""
     kept: BacktestResult | None = None
+    chosen: tuple[str, int | None] | None = None
 
     @property
     def window_days(self) -> int:
@@ -742,11 +745,9 @@ def _calibration(facts: TeamFacts) -> dict[str, Any]:
 
     current = (facts.method, facts.window_days)
     in_use = f"{facts.method}, {facts.window_days}-day window"
-    chosen = re.match(r"method auto (?:chose (\w+) with a (\d+)-day window|fell back to (\w+))",
-                      facts.note)
-    if facts.method == "auto" and chosen:  # a plan's team says what auto chose in a note
-        method, window, fallback = chosen.groups()
-        current = (fallback, facts.window_days) if fallback else (method, int(window))
+    if facts.method == "auto" and facts.chosen:  # a plan's team: what auto chose
+        method, window = facts.chosen
+        current = (method, facts.window_days if window is None else window)
         in_use = f"auto, which chose {current[0]} with a {current[1]}-day window"
     bt = facts.backtest
     if bt is None:
@@ -992,13 +993,15 @@ def plan_report(
     cache: dict[Any, Any] = {}
     teams = []
     kept = result.backtests or (None,) * len(result.samples)
-    for team, sample, ran in zip(result.portfolio.teams, result.samples, kept, strict=True):
-        prefix = f"team {team.name!r}: "
-        note = next((w[len(prefix):] for w in result.warnings
-                     if isinstance(w, Note) and w.code in ("auto-chose", "auto-fell-back")
-                     and w.startswith(prefix)), "")
-        facts = TeamFacts(team.name, team.history, sample, team.method, team.wip, note=note,
-                          kept=ran)
+    choices = result.auto or (None,) * len(result.samples)
+    for team, sample, ran, choice in zip(result.portfolio.teams, result.samples, kept, choices,
+                                         strict=True):
+        chosen = None
+        if choice is not None:  # what auto chose: its recommendation, or the fallback's method
+            chosen = choice.result.best if choice.result is not None else (choice.method, None)
+        facts = TeamFacts(team.name, team.history, sample, team.method, team.wip,
+                          note=str(choice.note) if choice is not None else "", kept=ran,
+                          chosen=chosen)
         _gather(facts, result.start, options, result.seed, cache)
         teams.append(facts)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)

@@ -78,6 +78,9 @@ class PlanResult:
         Per team, in the portfolio's order: the backtest ``method="auto"``
         ran to choose its method and window (None for a fixed method, or
         when ``auto`` fell back to its default).
+    auto : tuple of AutoChoice or None
+        Per team: what ``method="auto"`` chose and why (its method, window
+        and note), or None for a fixed method.
 
     Examples
     --------
@@ -102,6 +105,7 @@ class PlanResult:
     reference: np.ndarray
     notes: tuple[str, ...] = ()
     backtests: tuple[Any, ...] = field(default=(), repr=False)  # BacktestResult or None
+    auto: tuple[Any, ...] = field(default=(), repr=False)  # AutoChoice or None
 
     @property
     def names(self) -> list[str]:
