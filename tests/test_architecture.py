@@ -114,3 +114,40 @@ def test_modules_stay_small(name):
     path = dict((n, p) for n, p, _ in _modules())[name]
     lines = path.read_text().count("\n")
     assert name in {"forecast.sampling._kernels"} or lines <= 650, f"{name}: {lines} lines"
+
+
+LAZY = {"numba", "matplotlib", "pandas", "jinja2", "holidays", "scipy"}
+"""Libraries a module may import inside a function, to keep them out of start-up."""
+
+
+def test_function_local_imports_only_keep_heavy_libraries_out_of_start_up():
+    """A local import stays only where it keeps numba, matplotlib or pandas out of start-up.
+
+    The command line (cli/) imports the library inside its commands, so that
+    ``forecast --help`` and argument errors never load numpy or pandas; the
+    kernels (``sampling._kernels``, numba) are imported on the first simulation.
+    """
+    found = []
+    for name, path, tree in _modules():
+        if name.startswith("forecast.cli"):
+            continue
+        for func in ast.walk(tree):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.Import):
+                    roots = [alias.name.split(".")[0] for alias in node.names]
+                    mods = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    roots = [(node.module or "").split(".")[0]]
+                    mods = [f"{node.module}.{alias.name}" for alias in node.names]
+                else:
+                    continue
+                if all(r in LAZY for r in roots) or all(m.endswith("._kernels") for m in mods):
+                    continue
+                if roots == ["datetime"] or roots == ["csv"] or roots == ["io"]:
+                    found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: stdlib")
+                    continue
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: "
+                             f"{', '.join(mods)}")
+    assert found == []

@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from forecast.core.history import History
+from forecast.core.calendar import as_date
+from forecast.core.history import MAX_WINDOW, History
 from forecast.exceptions import ParameterError, ref
 from forecast.sampling.methods import METHODS, get_method
+from forecast.sampling.simulate import normalise_seed
 
 __all__ = ["backtest_settings", "daily_series", "rolling_origins", "DEFAULT_HORIZONS",
            "DEFAULT_WINDOWS", "DEFAULT_METHODS", "DEFAULT_LEVELS", "MIN_ORIGINS"]
@@ -127,9 +129,6 @@ def backtest_settings(
     >>> s["methods"], s["windows"], s["start"], s["rng"]
     (('daily',), (30,), datetime.date(2024, 6, 3), 42)
     """
-    from forecast.core.history import MAX_WINDOW
-    from forecast.sampling.simulate import normalise_seed
-
     for m in methods:
         get_method(m, strict=True)
     for h in horizons:
@@ -157,6 +156,5 @@ def backtest_settings(
 
 
 def _as_day(value: Any) -> dt.date:
-    from forecast.core.calendar import as_date
 
     return as_date(value, "start")

@@ -17,6 +17,7 @@ import numpy as np
 
 from forecast.core.checks import plural, start_date
 from forecast.core.history import MIN_ACTIVE_DAYS, History, Sample
+from forecast.io.trackers import TRACKERS
 from forecast.notes import Note, info, informational, messages, warning
 
 __all__ = ["Change", "Quality", "AgingItem", "CheckResult", "drift", "quality", "aging",
@@ -350,7 +351,6 @@ def start_signals(history: History) -> tuple[list[str], list[str]]:
     frame = history.items
     if frame is None or "started" not in frame:
         return [], [NO_START_COLUMN]
-    from forecast.io.trackers import TRACKERS
 
     where = _where(history)
     started = frame["started"].to_numpy().astype("datetime64[D]")

@@ -16,6 +16,8 @@ import numpy as np
 
 from forecast.core.calendar import as_date
 from forecast.core.history import History
+from forecast.evaluation.backtest import AUTO_DEFAULT, DEFAULT_WINDOWS, STANDARD, SWITCH_Z, backtest
+from forecast.evaluation.recalibration import RECALIBRATION_PITS, halfway, recalibration_miss
 from forecast.exceptions import ParameterError
 from forecast.notes import info, warning
 from forecast.sampling.methods import METHODS
@@ -75,14 +77,6 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any,
     >>> choice.method, choice.window
     ('bayes', 30)
     """
-    from forecast.evaluation.backtest import (
-        AUTO_DEFAULT,
-        DEFAULT_WINDOWS,
-        STANDARD,
-        SWITCH_Z,
-        backtest,
-    )
-
     # with engine="exact", only the methods that have an exact engine can be chosen
     methods = tuple(k for k, m in METHODS.items() if m.exact or not exact)
     windows: tuple[int, ...] = DEFAULT_WINDOWS
@@ -160,7 +154,6 @@ def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     """
     if auto is None or auto.result is None:
         return pmf, None
-    from forecast.evaluation.recalibration import RECALIBRATION_PITS, halfway, recalibration_miss
 
     result, (method, window) = auto.result, auto.result.best
     if question == "when":

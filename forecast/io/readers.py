@@ -26,7 +26,9 @@ import numpy as np
 
 from forecast.core.calendar import Calendar
 from forecast.core.checks import plural
+from forecast.core.history import History
 from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError, ref
+from forecast.io import trackers
 from forecast.io.columns import (
     COUNT_NAMES,
     DONE_COLUMN_NAMES,
@@ -221,8 +223,6 @@ def read_history(
     """
     import pandas as pd
 
-    from forecast.io import trackers
-
     cal = Calendar.from_options(calendar, holidays)
     if isinstance(source, pd.DataFrame):
         where = "history DataFrame"
@@ -288,8 +288,6 @@ def _history_frame(source: str | os.PathLike[str] | pd.DataFrame, where: str,
                    wanted: str) -> tuple[pd.DataFrame, bool]:
     """Return the history's cells (a copy of a DataFrame) and whether the file was JSON."""
     import pandas as pd
-
-    from forecast.io import trackers
 
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
@@ -361,8 +359,6 @@ def _generic_done_column(columns: Sequence[str], done_column: str | None,
     A file with ``date`` and ``count`` columns is a daily throughput file
     (unless ``--done-column`` names another column).
     """
-    from forecast.io import trackers
-
     count_col = find_column(columns, COUNT_NAMES)
     date_col = find_column(columns, ("date", "day"))
     if done_column is not None:
@@ -396,8 +392,6 @@ def _throughput(frame: pd.DataFrame, done: str, done_dates: np.ndarray, count_co
                 where: str, cal: Calendar, formats: dict[str, str],
                 notes: list[str]) -> History:
     """Return the history of a daily throughput file (a count per date)."""
-    from forecast.core.history import History
-
     rows = list(frame.index)
     counts = _parse_counts(frame[count_col], where, count_col, rows)
     keep = ~np.isnat(done_dates)
@@ -448,9 +442,6 @@ def _item_history(items: pd.DataFrame, reason: np.ndarray | None, duplicates: in
                   done: str, date_format: str, where: str, cal: Calendar, n_rows: int,
                   notes: list[str], summary_at: int) -> History:
     """Return the history of items read with ``name``'s rules, noting the rows it used."""
-    from forecast.core.history import History
-    from forecast.io import trackers
-
     state = items["state"].to_numpy(dtype=object)
     counted = ~items["excluded"].to_numpy(dtype=bool)
     done_array = items["done"].to_numpy().astype("datetime64[D]")
@@ -564,8 +555,6 @@ def as_history(history: History | str | os.PathLike[str] | pd.DataFrame) -> Hist
     >>> as_history(h) is h
     True
     """
-    from forecast.core.history import History
-
     if isinstance(history, History):
         return history
     return read_history(history)

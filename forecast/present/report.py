@@ -45,9 +45,18 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
+from forecast import __version__
+from forecast.core.history import MAX_WINDOW
+from forecast.evaluation.backtest import STANDARD, backtest
+from forecast.evaluation.signals import check
 from forecast.exceptions import ForecastError
-from forecast.notes import Note
+from forecast.io.output import write_atomic
+from forecast.io.readers import as_history
+from forecast.io.records import TrendResult, is_iso_date, trend
+from forecast.notes import Note, note_label
 from forecast.present import plot
+from forecast.results.forecast import WhenForecast
+from forecast.results.plan import status_of
 from forecast.sampling.methods import METHODS
 
 if TYPE_CHECKING:
@@ -325,8 +334,6 @@ def _outcome_panels(result: PlanResult, fig: MplFigure) -> None:
     """
     from matplotlib.dates import date2num
 
-    from forecast.results.plan import status_of
-
     order = result.priority_order()[:MAX_OUTCOME_PANELS]
     cols = 1 if len(order) == 1 else 2
     rows = math.ceil(len(order) / cols)
@@ -388,7 +395,6 @@ def _outcome_panels(result: PlanResult, fig: MplFigure) -> None:
 
 
 def _question_plot(result: WhenForecast | HowManyForecast, fig: MplFigure) -> None:
-    from forecast.results.forecast import WhenForecast
 
     ax = fig.add_subplot()
     if isinstance(result, WhenForecast):
@@ -512,10 +518,6 @@ def _gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None,
     The backtest is ``facts.kept`` (the one ``auto`` ran) when it ran with
     the same history and settings; otherwise one per history and settings.
     """
-    from forecast.core.history import MAX_WINDOW
-    from forecast.evaluation.backtest import backtest
-    from forecast.evaluation.signals import check
-
     try:
         facts.check = check(facts.history, start=start, window=None, since=facts.sample.first)
     except ForecastError as exc:
@@ -557,7 +559,6 @@ def _backtest_options(value: bool | Mapping[str, Any]) -> Mapping[str, Any] | No
 
 
 def _read_trend(record: Any) -> TrendResult | None:
-    from forecast.io.records import TrendResult, trend
 
     if record is None or isinstance(record, TrendResult):
         return record
@@ -577,7 +578,6 @@ _PLAN_READ = ("P85 is the date by which 85% of the simulated futures have the ou
 
 
 def _warnings(warnings: Sequence[str]) -> _Box | None:
-    from forecast.notes import note_label
 
     # lines that only say how a history was read are not warnings (the signals show them)
     warnings = [w for w in warnings if note_label(w) == "warning"]
@@ -620,9 +620,6 @@ def _plan_headline(result: PlanResult) -> dict[str, Any]:
 
 
 def _question_headline(result: WhenForecast | HowManyForecast) -> dict[str, Any]:
-    from forecast.results.forecast import WhenForecast
-    from forecast.results.plan import status_of
-
     mc = result.draws is not None
     cards, rows = [], []
     levels = [pc for pc in result.percentiles()]
@@ -670,7 +667,6 @@ def _question_headline(result: WhenForecast | HowManyForecast) -> dict[str, Any]
 
 
 def _trend_section(trend: TrendResult) -> dict[str, Any]:
-    from forecast.io.records import is_iso_date
 
     rows = []
     for name in trend.outcomes:
@@ -741,7 +737,6 @@ def _signals(facts: TeamFacts) -> dict[str, Any]:
 
 
 def _calibration(facts: TeamFacts) -> dict[str, Any]:
-    from forecast.evaluation.backtest import STANDARD
 
     current = (facts.method, facts.window_days)
     in_use = f"{facts.method}, {facts.window_days}-day window"
@@ -798,7 +793,6 @@ def _teams(teams: Sequence[TeamFacts]) -> list[dict[str, Any]]:
 
 
 def _versions() -> list[list[Any]]:
-    from forecast import __version__
 
     rows: list[list[Any]] = [["forecast", __version__], ["Python", platform.python_version()]]
     for package in ("numpy", "numba", "pandas", "matplotlib"):
@@ -879,7 +873,6 @@ def _plan_inputs(result: PlanResult, teams: Sequence[TeamFacts], run: _Table) ->
 
 def _question_inputs(result: WhenForecast | HowManyForecast, facts: TeamFacts,
                      run: _Table) -> dict[str, Any]:
-    from forecast.results.forecast import WhenForecast
 
     s = result.sample
     if isinstance(result, WhenForecast):
@@ -917,8 +910,6 @@ _LINKS = [("headline", "Headline"), ("charts", "Charts"), ("trend", "What moved"
 
 def _page(title: str, subtitle: str, **sections: Any) -> str:
     """Render report.html.j2: the page around the sections (one value of each)."""
-    from forecast import __version__
-
     nav = [(a, text) for a, text in _LINKS if a != "trend" or sections["trend"] is not None]
     return _environment().get_template("report.html.j2").render(
         title=title, subtitle=subtitle, version=__version__, nav=nav, **sections)
@@ -1059,8 +1050,6 @@ def question_report(
     >>> f.percentile(85).date.isoformat() in page, f"{f.likelihood('2024-06-14'):.1%}" in page
     (True, True)
     """
-    from forecast.io.readers import as_history
-
     began = time.perf_counter()
     trend = _read_trend(record)
     options = _backtest_options(backtest)
@@ -1076,7 +1065,6 @@ def question_report(
     moved = None if trend is None else _trend_section(trend)
     shown = _teams([facts])
     inputs = _question_inputs(result, facts, _run_rows(stamp, began, options, trend))
-    from forecast.results.forecast import WhenForecast
 
     if isinstance(result, WhenForecast):
         what = f"When will {result.items:,} items be done?"
@@ -1118,6 +1106,4 @@ def write_report(
     >>> write_report("<!DOCTYPE html>\\n<title>x</title>\\n", target).name
     'report.html'
     """
-    from forecast.io.output import write_atomic
-
     return write_atomic(path, text, protect=protect)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from forecast import __version__
 from forecast.core.calendar import Calendar, as_date
 from forecast.core.history import Sample
 from forecast.notes import messages, note_label
@@ -140,7 +141,6 @@ class _Forecast:
         return text
 
     def _common_dict(self) -> dict[str, Any]:
-        from forecast import __version__
 
         return {
             "start": self.start.isoformat(),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from forecast import __version__
 from forecast.core.calendar import as_date
 from forecast.core.checks import plural
 from forecast.core.history import Sample
@@ -368,8 +369,6 @@ class PlanResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the plan as JSON-ready values."""
-        from forecast import __version__
-
         outcomes = []
         for o in self.priority_order():
             outcome = self.portfolio.outcomes[o]
