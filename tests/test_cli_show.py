@@ -5,8 +5,6 @@ import io
 import json
 import os
 import pathlib
-import signal
-import subprocess
 import sys
 import textwrap
 import time
@@ -554,37 +552,7 @@ def test_interrupt_after_the_record_says_so(run, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rec.csv"]
 
 
-SIGINT_SCRIPT = """
-import sys, time
-import forecast.portfolio
-
-def slow(*args, **kwargs):
-    print("ready", flush=True)
-    time.sleep(60)
-
-forecast.portfolio.plan = slow
-from forecast.cli import main
-sys.argv = ["forecast", "plan", sys.argv[1], "-o", "plan.csv", "--plot", "plan.png",
-            "--distribution", "d.csv"]
-main()
-"""
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_in_a_real_process(tmp_path):
-    portfolio = os.path.abspath(PORTFOLIO)
-    child = subprocess.Popen([sys.executable, "-c", SIGINT_SCRIPT, portfolio], cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "ready"
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 130, err
-    assert err == "forecast: interrupted; no output was written\n"
-    assert list(tmp_path.iterdir()) == []
+# test_ctrl_c_in_a_real_process and the other real SIGINTs: tests/test_cli_runtime.py
 
 
 def test_forecasts_label_how_the_file_was_read_as_notes(run):
