@@ -38,6 +38,9 @@ _WRITTEN: list[Path] = []
 _WORKERS: list[threading.Thread] = []
 """The worker thread of the running command (see :func:`_work`)."""
 
+_DRAWING = threading.RLock()
+"""Held while a progress line is drawn or erased, and for good by :func:`_on_sigint`."""
+
 _HARD_EXIT = False
 """True when run as the console script (:func:`main`): Ctrl-C then ends the process
 with ``os._exit``; in-process callers (tests, embedding) get ``SystemExit``."""
@@ -56,15 +59,20 @@ class _Interrupted(click.ClickException):
     exit_code = 130
 
 
-def _interrupted() -> NoReturn:
-    """Say in one line that the run stopped, and what (if anything) it wrote; exit 130."""
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\x1b[K")  # over the terminal's ^C echo and any progress line
+def _interruption() -> str:
+    """Return the one line that says the run stopped, and what (if anything) it wrote."""
     if _WRITTEN:
         done = "; wrote only " + ", ".join(str(p) for p in _WRITTEN)
     else:
         done = "; no output was written"
-    click.echo(f"forecast: interrupted{done}", err=True)
+    return f"forecast: interrupted{done}"
+
+
+def _interrupted() -> NoReturn:
+    """Say in one line that the run stopped, and what (if anything) it wrote; exit 130."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K")  # over the terminal's ^C echo and any progress line
+    click.echo(_interruption(), err=True)
     # From the console script, leave at once, without the interpreter's teardown: the
     # work may still be running in compiled code that Python cannot stop, and tearing
     # down numba's thread pool after an interrupt can abort the process. Nothing is
@@ -74,6 +82,41 @@ def _interrupted() -> NoReturn:
         sys.stderr.flush()
         os._exit(130)
     sys.exit(130)
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Answer SIGINT in the console script: the same one line, status 130, at once.
+
+    Python's own handler raises KeyboardInterrupt wherever the main thread
+    happens to be: inside an import of numpy, pandas or numba, in the
+    threading module, in click. What runs there may catch it, turn it into
+    another error (a traceback) or carry on. This handler ends the process
+    itself, so nothing in between can get in the way. It runs in the main
+    thread, which during the work only waits (see :func:`_work`), and it
+    writes its line with ``os.write``, not through ``sys.stderr``, whose lock
+    the code it interrupted may hold.
+
+    While :class:`_Writing` holds Ctrl-C back in this thread, another thread
+    can still have taken the signal (numpy's BLAS threads do not block it):
+    it is then posted again to this thread, where it waits until the file is
+    written and counted, and arrives as that block unblocks it.
+    """
+    if hasattr(signal, "pthread_sigmask") and signal.SIGINT in signal.pthread_sigmask(
+            signal.SIG_BLOCK, ()):
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        return
+    _DRAWING.acquire(timeout=1.0)  # kept: no progress line is drawn after this one
+    line = _interruption() + "\n"
+    try:
+        if os.isatty(2):
+            line = "\r\x1b[K" + line  # over the terminal's ^C echo and any progress line
+        sys.stdout.flush()
+    except Exception:  # reentrant (it interrupted a write) or closed: say the line anyway
+        pass
+    try:
+        os.write(2, line.encode(errors="replace"))
+    finally:
+        os._exit(130)
 
 
 class _Group(click.Group):
@@ -219,6 +262,12 @@ def _work(label: str, fn: Callable[[_Progress], T]) -> T:
     with SIGINT blocked (and so are the kernel threads it starts), while the
     main thread only waits: Ctrl-C always lands there, in Python, and stops
     the command cleanly. Exceptions raised by the work are raised here.
+
+    The main thread waits in short joins, not one long one: Python runs signal
+    handlers only in the main thread, and when the kernel hands SIGINT to
+    another thread that does not block it (numpy's BLAS threads, started at
+    import), nothing wakes a blocked main thread; it sees the signal at its
+    next wake-up, within 50 ms however long the work takes.
     """
     ctx = click.get_current_context()
     box: dict[str, Any] = {}
@@ -1234,7 +1283,15 @@ def report(**opts: Any) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``forecast`` console script."""
+    """Entry point of the ``forecast`` console script.
+
+    It first takes SIGINT over (:func:`_on_sigint`), so that a Ctrl-C during the
+    start-up imports, as during the work, ends in the one line and status 130.
+    A SIGINT that was ignored when the process started (a background job of a
+    shell without job control) stays ignored, as in any Unix program.
+    """
     global _HARD_EXIT
     _HARD_EXIT = True
+    if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, signal.SIG_DFL):
+        signal.signal(signal.SIGINT, _on_sigint)
     cli(prog_name="forecast")

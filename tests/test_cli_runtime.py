@@ -1,4 +1,5 @@
-"""The CLI's runtime in real processes: Ctrl-C as a real SIGINT."""
+"""The CLI's runtime in real processes: Ctrl-C (a real SIGINT) at any point of a run, from
+the start-up imports to the writing of the files."""
 
 import contextlib
 import os
@@ -83,3 +84,80 @@ def test_ctrl_c_in_a_real_process(tmp_path):
     assert err == "forecast: interrupted; no output was written\n"
     assert out == ""
     assert list(tmp_path.iterdir()) == []
+
+
+SIGINT_AT_IMPORT = """
+import os, signal, sys, threading
+import forecast.cli
+
+target, portfolio = sys.argv[1:]
+count = 0
+
+
+class SigintAtImport:
+    # Finds nothing; sends this process SIGINT as the module `target` (or, for a number,
+    # the target-th module imported after main() began) starts to import.
+    def find_spec(self, name, path=None, module=None):
+        global count
+        count += 1
+        if name == target or str(count) == target:
+            sys.meta_path.remove(self)
+            where = threading.current_thread().name
+            print(f"SIGINT while importing {name} in {where}", flush=True)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+
+def main():
+    sys.meta_path.insert(0, SigintAtImport())
+    forecast.cli.main()
+
+
+sys.argv = ["forecast", "plan", portfolio, "-o", "plan.csv", "--plot", "plan.png"]
+main()
+"""
+
+
+@pytest.mark.parametrize("target", ["1", "10", "100", "numpy", "pandas", "numba"])
+def test_ctrl_c_during_the_start_up_imports(tmp_path, target):
+    # The first imports after main() begins are the CLI's own (forecast.exceptions first),
+    # then the library's: numpy in the main thread, pandas and numba in the worker.
+    with child(SIGINT_AT_IMPORT, target, PORTFOLIO, cwd=tmp_path) as proc:
+        code, out, err = finish(proc)
+    assert out.startswith("SIGINT while importing ") and out.count("\n") == 1, out
+    if not target.isdigit():
+        assert out.startswith(f"SIGINT while importing {target} in "), out
+    assert code == 130, err
+    assert err == "forecast: interrupted; no output was written\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+SIGINT_WHILE_WRITING = """
+import os, signal, sys
+import forecast.io
+from forecast.cli import main
+
+write = forecast.io.write_atomic
+
+
+def write_after_a_sigint(path, data, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return write(path, data, **kwargs)
+
+
+forecast.io.write_atomic = write_after_a_sigint
+sys.argv = ["forecast", "plan", sys.argv[1], "-o", "plan.csv", "--plot", "plan.png",
+            "--distribution", "d.csv", "--trials", "500"]
+main()
+"""
+
+
+def test_ctrl_c_while_a_file_is_written_waits_for_it_and_names_it(tmp_path):
+    with child(SIGINT_WHILE_WRITING, PORTFOLIO, cwd=tmp_path) as proc:
+        code, out, err = finish(proc)
+    assert code == 130, err
+    assert err == "forecast: interrupted; wrote only plan.csv\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.csv"]  # no temporary file
+    text = (tmp_path / "plan.csv").read_text()
+    assert text.startswith("outcome,") and text.endswith("\n")
+    assert out == ""
