@@ -476,10 +476,17 @@ def test_report_help_has_examples(run):
 # --- progress ----------------------------------------------------------------------------
 
 
+def drawn(stream, text, timeout=300):
+    """Wait until the progress thread has drawn ``text``, however long load makes it take."""
+    end = time.monotonic() + timeout
+    while text not in stream.getvalue() and time.monotonic() < end:
+        time.sleep(0.01)
+
+
 def test_progress_spinner_then_erased():
     stream = io.StringIO()
     with _Progress("plan", stream=stream, enabled=True, delay=0.0, interval=0.01):
-        time.sleep(0.1)
+        drawn(stream, "\rplan ")
     text = stream.getvalue()
     assert text.startswith("\rplan ") and "0:00" in text
     assert text.endswith("\r\x1b[K")  # the line is cleared for the command's own output
@@ -490,7 +497,7 @@ def test_progress_bar_when_the_work_counts():
     with _Progress("backtest", stream=stream, enabled=True, delay=0.0,
                    interval=0.01) as progress:
         progress.update(5, 20)
-        time.sleep(0.1)
+        drawn(stream, "5/20")
     assert "backtest [#######-----------------------] 5/20" in stream.getvalue()
 
 
