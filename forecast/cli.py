@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -169,27 +168,57 @@ def _show_progress() -> bool:
     return tty and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
 
 
+_BAR: Any = None
+"""The tqdm class of :func:`_tqdm`, once imported."""
+
+
+def _tqdm() -> Any:
+    """Return the tqdm class that draws progress, importing tqdm on first use.
+
+    Only a run that shows progress imports it: not ``--help``, an argument
+    error, nor a run whose stderr is not a terminal. It has no monitor thread
+    (:class:`_Progress` redraws it itself), and :data:`_DRAWING` for its lock
+    (tqdm's default lock also creates a multiprocessing one).
+    """
+    global _BAR
+    if _BAR is None:
+        from tqdm import tqdm
+
+        class Bar(tqdm):
+            monitor_interval = 0
+
+        Bar.set_lock(_DRAWING)
+        _BAR = Bar
+    return _BAR
+
+
 class _Progress:
     """Progress on stderr for work that runs longer than :data:`PROGRESS_DELAY` seconds.
 
     A bar when the work reports ``update(done, total)`` (the backtest's
-    origins), else a spinner with the elapsed time (one long kernel call). It
-    is drawn by a background thread (the kernels release the GIL) and erased
-    on exit, so the command's own output starts on a clean line; nothing at
-    all is drawn when stderr is not a terminal.
+    origins), else a spinner with the elapsed time (one long kernel call),
+    drawn with tqdm. A background thread redraws it (the kernels release the
+    GIL, and one long kernel call reports nothing while it runs) and it is
+    erased on exit, so the command's own output starts on a clean line;
+    nothing at all is drawn when stderr is not a terminal.
     """
 
+    BAR = "{desc} [{bar:30}] {n_fmt}/{total_fmt}  {elapsed}"
+    SPINNER = "{desc} %s {elapsed}"
+
     def __init__(self, label: str, *, stream: Any = None, enabled: bool | None = None,
-                 delay: float = PROGRESS_DELAY, interval: float = 0.1) -> None:
+                 delay: float | None = None, interval: float = 0.1) -> None:
         self.label = label
         self.stream = stream
         self.enabled = enabled
-        self.delay, self.interval = delay, interval
+        self.delay = PROGRESS_DELAY if delay is None else delay  # read now: tests change it
+        self.interval = interval
         self.done = self.total = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._bar: Any = None
         self._drawn = False
-        self._began = 0.0
+        self._spins = 0
 
     def update(self, done: int, total: int) -> None:
         """Record that ``done`` of ``total`` steps are finished."""
@@ -201,7 +230,10 @@ class _Progress:
         if self.stream is None:
             self.stream = sys.stderr
         if self.enabled:
-            self._began = time.monotonic()
+            # The clock starts now; tqdm draws only when _draw refreshes it (an infinite
+            # delay keeps it from drawing by itself, and from erasing on close).
+            self._bar = _tqdm()(desc=self.label, file=self.stream, leave=False, position=0,
+                                delay=float("inf"), ascii="-#", bar_format=self.SPINNER % "|")
             self._thread = threading.Thread(target=self._run, name="forecast-progress",
                                             daemon=True)
             self._thread.start()
@@ -211,9 +243,12 @@ class _Progress:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self._drawn:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+        if self._bar is not None:
+            with _DRAWING:
+                self._bar.close()
+                if self._drawn:
+                    self.stream.write("\r\x1b[K")
+                    self.stream.flush()
 
     def _run(self) -> None:
         if self._stop.wait(self.delay):
@@ -224,19 +259,16 @@ class _Progress:
                 return
 
     def _draw(self) -> None:
-        elapsed = time.monotonic() - self._began
-        clock = f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}"
-        if self.total:
-            width = 30
-            filled = min(width, width * self.done // self.total)
-            text = (f"{self.label} [{'#' * filled}{'-' * (width - filled)}] "
-                    f"{self.done}/{self.total}  {clock}")
-        else:
-            spin = "|/-\\"[int(elapsed / self.interval) % 4]
-            text = f"{self.label} {spin} {clock}"
-        self.stream.write(f"\r{text}\x1b[K")
-        self.stream.flush()
-        self._drawn = True
+        bar = self._bar
+        with _DRAWING:
+            if self.total:
+                bar.total, bar.n = self.total, min(self.done, self.total)
+                bar.bar_format = self.BAR
+            else:
+                bar.bar_format = self.SPINNER % "|/-\\"[self._spins % 4]
+                self._spins += 1
+            if bar.refresh():
+                self._drawn = True
 
 
 class _Date(click.ParamType):
