@@ -1,5 +1,5 @@
 """Run the command line with ``python -m forecast``."""
 
-from forecast.cli.app import main
+from forecast.cli import main
 
 main()

@@ -5,9 +5,6 @@ import io
 import json
 import os
 import pathlib
-import signal
-import subprocess
-import sys
 import textwrap
 import time
 
@@ -494,10 +491,17 @@ def test_report_help_has_examples(run):
 # --- progress ----------------------------------------------------------------------------
 
 
+def drawn(stream, text, timeout=300):
+    """Wait until the progress thread has drawn ``text``, however long load makes it take."""
+    end = time.monotonic() + timeout
+    while text not in stream.getvalue() and time.monotonic() < end:
+        time.sleep(0.01)
+
+
 def test_progress_spinner_then_erased():
     stream = io.StringIO()
     with _Progress("plan", stream=stream, enabled=True, delay=0.0, interval=0.01):
-        time.sleep(0.1)
+        drawn(stream, "\rplan ")
     text = stream.getvalue()
     assert text.startswith("\rplan ") and "0:00" in text
     assert text.endswith("\r\x1b[K")  # the line is cleared for the command's own output
@@ -508,7 +512,7 @@ def test_progress_bar_when_the_work_counts():
     with _Progress("backtest", stream=stream, enabled=True, delay=0.0,
                    interval=0.01) as progress:
         progress.update(5, 20)
-        time.sleep(0.1)
+        drawn(stream, "5/20")
     assert "backtest [#######-----------------------] 5/20" in stream.getvalue()
 
 
@@ -549,8 +553,7 @@ def interrupt(*args, **kwargs):
 ])
 def test_interrupt_stops_cleanly_and_writes_nothing(run, tmp_path, monkeypatch, target,
                                                     args):
-    module, name = target.rsplit(".", 1)
-    monkeypatch.setattr(sys.modules[module], name, interrupt)
+    monkeypatch.setattr(target, interrupt)  # imports the module when no test did before
     root = os.getcwd()
     args = [os.path.join(root, a) if isinstance(a, str) and a.startswith(("examples/",))
             else a for a in args]
@@ -571,37 +574,7 @@ def test_interrupt_after_the_record_says_so(run, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rec.csv"]
 
 
-SIGINT_SCRIPT = """
-import sys, time
-import forecast.forecasting.plan
-
-def slow(*args, **kwargs):
-    print("ready", flush=True)
-    time.sleep(60)
-
-forecast.forecasting.plan.plan = slow
-from forecast.cli.app import main
-sys.argv = ["forecast", "plan", sys.argv[1], "-o", "plan.csv", "--plot", "plan.png",
-            "--distribution", "d.csv"]
-main()
-"""
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_in_a_real_process(tmp_path):
-    portfolio = os.path.abspath(PORTFOLIO)
-    child = subprocess.Popen([sys.executable, "-c", SIGINT_SCRIPT, portfolio], cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "ready"
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 130, err
-    assert err == "forecast: interrupted; no output was written\n"
-    assert list(tmp_path.iterdir()) == []
+# test_ctrl_c_in_a_real_process and the other real SIGINTs: tests/test_cli_runtime.py
 
 
 def test_forecasts_label_how_the_file_was_read_as_notes(run):

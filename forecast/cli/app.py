@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -45,6 +44,9 @@ _WRITTEN: list[Path] = []
 _WORKERS: list[threading.Thread] = []
 """The worker thread of the running command (see :func:`_work`)."""
 
+_DRAWING = threading.RLock()
+"""Held while a progress line is drawn or erased, and for good by :func:`_on_sigint`."""
+
 _HARD_EXIT = False
 """True when run as the console script (:func:`main`): Ctrl-C then ends the process
 with ``os._exit``; in-process callers (tests, embedding) get ``SystemExit``."""
@@ -63,15 +65,20 @@ class _Interrupted(click.ClickException):
     exit_code = 130
 
 
-def _interrupted() -> NoReturn:
-    """Say in one line that the run stopped, and what (if anything) it wrote; exit 130."""
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\x1b[K")  # over the terminal's ^C echo and any progress line
+def _interruption() -> str:
+    """Return the one line that says the run stopped, and what (if anything) it wrote."""
     if _WRITTEN:
         done = "; wrote only " + ", ".join(str(p) for p in _WRITTEN)
     else:
         done = "; no output was written"
-    click.echo(f"forecast: interrupted{done}", err=True)
+    return f"forecast: interrupted{done}"
+
+
+def _interrupted() -> NoReturn:
+    """Say in one line that the run stopped, and what (if anything) it wrote; exit 130."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\x1b[K")  # over the terminal's ^C echo and any progress line
+    click.echo(_interruption(), err=True)
     # From the console script, leave at once, without the interpreter's teardown: the
     # work may still be running in compiled code that Python cannot stop, and tearing
     # down numba's thread pool after an interrupt can abort the process. Nothing is
@@ -81,6 +88,41 @@ def _interrupted() -> NoReturn:
         sys.stderr.flush()
         os._exit(130)
     sys.exit(130)
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Answer SIGINT in the console script: the same one line, status 130, at once.
+
+    Python's own handler raises KeyboardInterrupt wherever the main thread
+    happens to be: inside an import of numpy, pandas or numba, in the
+    threading module, in click. What runs there may catch it, turn it into
+    another error (a traceback) or carry on. This handler ends the process
+    itself, so nothing in between can get in the way. It runs in the main
+    thread, which during the work only waits (see :func:`_work`), and it
+    writes its line with ``os.write``, not through ``sys.stderr``, whose lock
+    the code it interrupted may hold.
+
+    While :class:`_Writing` holds Ctrl-C back in this thread, another thread
+    can still have taken the signal (numpy's BLAS threads do not block it):
+    it is then posted again to this thread, where it waits until the file is
+    written and counted, and arrives as that block unblocks it.
+    """
+    if hasattr(signal, "pthread_sigmask") and signal.SIGINT in signal.pthread_sigmask(
+            signal.SIG_BLOCK, ()):
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        return
+    _DRAWING.acquire(timeout=1.0)  # kept: no progress line is drawn after this one
+    line = _interruption() + "\n"
+    try:
+        if os.isatty(2):
+            line = "\r\x1b[K" + line  # over the terminal's ^C echo and any progress line
+        sys.stdout.flush()
+    except Exception:  # reentrant (it interrupted a write) or closed: say the line anyway
+        pass
+    try:
+        os.write(2, line.encode(errors="replace"))
+    finally:
+        os._exit(130)
 
 
 class _Group(click.Group):
@@ -134,27 +176,57 @@ def _show_progress() -> bool:
     return tty and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
 
 
+_BAR: Any = None
+"""The tqdm class of :func:`_tqdm`, once imported."""
+
+
+def _tqdm() -> Any:
+    """Return the tqdm class that draws progress, importing tqdm on first use.
+
+    Only a run that shows progress imports it: not ``--help``, an argument
+    error, nor a run whose stderr is not a terminal. It has no monitor thread
+    (:class:`_Progress` redraws it itself), and :data:`_DRAWING` for its lock
+    (tqdm's default lock also creates a multiprocessing one).
+    """
+    global _BAR
+    if _BAR is None:
+        from tqdm import tqdm
+
+        class Bar(tqdm):
+            monitor_interval = 0
+
+        Bar.set_lock(_DRAWING)
+        _BAR = Bar
+    return _BAR
+
+
 class _Progress:
     """Progress on stderr for work that runs longer than :data:`PROGRESS_DELAY` seconds.
 
     A bar when the work reports ``update(done, total)`` (the backtest's
-    origins), else a spinner with the elapsed time (one long kernel call). It
-    is drawn by a background thread (the kernels release the GIL) and erased
-    on exit, so the command's own output starts on a clean line; nothing at
-    all is drawn when stderr is not a terminal.
+    origins), else a spinner with the elapsed time (one long kernel call),
+    drawn with tqdm. A background thread redraws it (the kernels release the
+    GIL, and one long kernel call reports nothing while it runs) and it is
+    erased on exit, so the command's own output starts on a clean line;
+    nothing at all is drawn when stderr is not a terminal.
     """
 
+    BAR = "{desc} [{bar:30}] {n_fmt}/{total_fmt}  {elapsed}"
+    SPINNER = "{desc} %s {elapsed}"
+
     def __init__(self, label: str, *, stream: Any = None, enabled: bool | None = None,
-                 delay: float = PROGRESS_DELAY, interval: float = 0.1) -> None:
+                 delay: float | None = None, interval: float = 0.1) -> None:
         self.label = label
         self.stream = stream
         self.enabled = enabled
-        self.delay, self.interval = delay, interval
+        self.delay = PROGRESS_DELAY if delay is None else delay  # read now: tests change it
+        self.interval = interval
         self.done = self.total = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._bar: Any = None
         self._drawn = False
-        self._began = 0.0
+        self._spins = 0
 
     def update(self, done: int, total: int) -> None:
         """Record that ``done`` of ``total`` steps are finished."""
@@ -166,7 +238,10 @@ class _Progress:
         if self.stream is None:
             self.stream = sys.stderr
         if self.enabled:
-            self._began = time.monotonic()
+            # The clock starts now; tqdm draws only when _draw refreshes it (an infinite
+            # delay keeps it from drawing by itself, and from erasing on close).
+            self._bar = _tqdm()(desc=self.label, file=self.stream, leave=False, position=0,
+                                delay=float("inf"), ascii="-#", bar_format=self.SPINNER % "|")
             self._thread = threading.Thread(target=self._run, name="forecast-progress",
                                             daemon=True)
             self._thread.start()
@@ -176,9 +251,12 @@ class _Progress:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self._drawn:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+        if self._bar is not None:
+            with _DRAWING:
+                self._bar.close()
+                if self._drawn:
+                    self.stream.write("\r\x1b[K")
+                    self.stream.flush()
 
     def _run(self) -> None:
         if self._stop.wait(self.delay):
@@ -189,19 +267,16 @@ class _Progress:
                 return
 
     def _draw(self) -> None:
-        elapsed = time.monotonic() - self._began
-        clock = f"{int(elapsed) // 60}:{int(elapsed) % 60:02d}"
-        if self.total:
-            width = 30
-            filled = min(width, width * self.done // self.total)
-            text = (f"{self.label} [{'#' * filled}{'-' * (width - filled)}] "
-                    f"{self.done}/{self.total}  {clock}")
-        else:
-            spin = "|/-\\"[int(elapsed / self.interval) % 4]
-            text = f"{self.label} {spin} {clock}"
-        self.stream.write(f"\r{text}\x1b[K")
-        self.stream.flush()
-        self._drawn = True
+        bar = self._bar
+        with _DRAWING:
+            if self.total:
+                bar.total, bar.n = self.total, min(self.done, self.total)
+                bar.bar_format = self.BAR
+            else:
+                bar.bar_format = self.SPINNER % "|/-\\"[self._spins % 4]
+                self._spins += 1
+            if bar.refresh():
+                self._drawn = True
 
 
 class _Date(click.ParamType):
@@ -227,6 +302,12 @@ def _work(label: str, fn: Callable[[_Progress], T]) -> T:
     with SIGINT blocked (and so are the kernel threads it starts), while the
     main thread only waits: Ctrl-C always lands there, in Python, and stops
     the command cleanly. Exceptions raised by the work are raised here.
+
+    The main thread waits in short joins, not one long one: Python runs signal
+    handlers only in the main thread, and when the kernel hands SIGINT to
+    another thread that does not block it (numpy's BLAS threads, started at
+    import), nothing wakes a blocked main thread; it sees the signal at its
+    next wake-up, within 50 ms however long the work takes.
     """
     ctx = click.get_current_context()
     box: dict[str, Any] = {}
@@ -1282,7 +1363,19 @@ def report(**opts: Any) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``forecast`` console script."""
+    """Entry point of the ``forecast`` console script.
+
+    It first takes SIGINT over (:func:`_on_sigint`), so that a Ctrl-C while the
+    command imports the library (numpy, pandas, numba), as during the work,
+    ends in the one line and status 130. The console script enters through
+    :func:`forecast.cli.main`, which answers a Ctrl-C the same way while this
+    module (and click) are imported; only Python's own start-up, before that
+    runs, keeps Python's handler. A SIGINT that was ignored when the process
+    started (a background job of a shell without job control) stays ignored,
+    as in any Unix program.
+    """
     global _HARD_EXIT
     _HARD_EXIT = True
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # (the console script's own
+        signal.signal(signal.SIGINT, _on_sigint)  # early handler, forecast.cli, is replaced)
     cli(prog_name="forecast")
