@@ -102,6 +102,7 @@ def rolling_origins(history: History, end: dt.date, work: np.ndarray, windows: t
             "history", parameter="windows")
     return origins
 
+
 def backtest_settings(
     *,
     start: Any = None,

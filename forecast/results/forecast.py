@@ -1,18 +1,10 @@
 """Single-team forecast results: When and How many, with percentiles, likelihoods and tables.
 
-Both engines produce a probability mass function (pmf): the exact engine
-directly, the Monte Carlo engine as the share of trials on each value. The
-percentile rules are applied to that pmf, so both engines answer by the same
-definitions:
-
-- When: P85 is the earliest working day by which at least 85% of trials are
-  done.
-- How many: P85 is the largest N such that at least 85% of trials completed
-  N or more items.
-
-Monte Carlo results also carry the per-trial values, from which a
-distribution-free 99% interval and a standard error of each percentile are
-computed (from the order statistics around the percentile's rank).
+Both engines give a probability mass function (pmf), to which the rules of
+:mod:`forecast.results.stats` are applied (P85 of When: the earliest working
+day by which at least 85% of trials are done; of How many: the largest N that
+at least 85% of trials reach); a Monte Carlo result also keeps its trials,
+from which each percentile's 99% interval and standard error come.
 """
 
 from __future__ import annotations
