@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from forecast.forecasting.bands import burnup_bands
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -170,90 +172,8 @@ BURNUP_LEVELS = (50.0, 85.0, 95.0)
 """Levels of the burn-up fan: the median and the two cautious "at least" levels."""
 
 _MAX_BAND_POINTS = 150
-"""Working days at which a Monte Carlo burn-up band is re-simulated, at most."""
-
-
-def _at_least(survival: np.ndarray, level: float) -> int:
-    """Largest n with ``survival[n] >= level`` (0 when none)."""
-    from forecast.results.stats import TOLERANCE
-
-    reach = np.flatnonzero(survival >= level / 100.0 - TOLERANCE)
-    return int(reach[-1]) if reach.size else 0
-
-
-def _capped(pmf: np.ndarray, cap: int) -> np.ndarray:
-    """Return the distribution of ``min(X, cap)`` from the pmf of ``X``."""
-    if pmf.size <= cap + 1:
-        return pmf
-    out = pmf[: cap + 1].copy()
-    out[cap] += pmf[cap + 1:].sum()
-    return out
-
-
-def _band_exact(result: WhenForecast, days: np.ndarray, levels: tuple[float, ...]
-                ) -> np.ndarray:
-    """Items done by each of ``days`` (capped at the backlog), at each level: exact.
-
-    The running total of daily (or whole-week) draws is convolved day by day,
-    with the mass at or beyond the backlog kept in one cell, as in the exact
-    When engine; so ``P(done >= items)`` on day d is the When forecast's cdf.
-    """
-    from forecast.sampling.exact import block_pmfs, daily_pmf
-    from forecast.sampling.methods import get_method
-
-    cap, last = result.items, int(days.max())
-    wanted = set(int(d) for d in days)
-    rows: dict[int, list[int]] = {}
-
-    def keep(day: int, pmf: np.ndarray) -> None:
-        if day in wanted:
-            survival = np.cumsum(pmf[::-1])[::-1]
-            rows[day] = [_at_least(survival, p) for p in levels]
-
-    blocks = get_method(result.method).blocks(result.sample)
-    if blocks.shape[1] > 1:  # whole weeks
-        total, prefix = block_pmfs(blocks)
-        width = blocks.shape[1]
-        running = np.ones(1)
-        for week in range(last // width + 1):
-            for j in range(1, width + 1):
-                day = week * width + j
-                if day <= last:
-                    keep(day, _capped(np.convolve(running, prefix[j]), cap))
-            running = _capped(np.convolve(running, total), cap)
-    else:
-        step = daily_pmf(blocks[:, 0])
-        running = np.ones(1)
-        for day in range(1, last + 1):
-            running = _capped(np.convolve(running, step), cap)
-            keep(day, running)
-    return np.array([rows[int(d)] for d in days], dtype=np.int64).T
-
-
-def _band_monte_carlo(result: WhenForecast, days: np.ndarray, levels: tuple[float, ...]
-                      ) -> np.ndarray:
-    """Items done by each of ``days`` (capped at the backlog), at each level: re-simulated.
-
-    Each trial's random stream depends only on (seed, trial), and both the
-    When and the How-many kernels draw one day (or week) per number, so
-    re-running How-many with the forecast's seed and trials replays the very
-    timelines the When forecast counted: the band crosses the backlog line
-    exactly at the forecast's percentile dates.
-    """
-    from forecast.results.stats import TOLERANCE
-    from forecast.sampling.methods import get_method
-
-    trials, seed = int(result.trials or 0), int(result.seed or 0)
-    spec = get_method(result.method)
-    blocks = spec.blocks(result.sample)
-    out = np.empty((len(levels), days.size), dtype=np.int64)
-    ranks = [max(1, int(np.ceil((p / 100.0 - TOLERANCE) * trials))) for p in levels]
-    for i, day in enumerate(days):
-        totals = spec.how_many_draws(blocks, int(day), trials, seed, parallel=True)
-        ordered = np.sort(np.minimum(totals, result.items))
-        # "k or more of the trials reach n" <=> n <= the k-th largest total
-        out[:, i] = [ordered[trials - k] for k in ranks]
-    return out
+"""Working days at which a Monte Carlo burn-up band is re-simulated, at most (one
+simulation each, by :func:`~forecast.forecasting.bands.burnup_bands`)."""
 
 
 def burnup(history: History, result: WhenForecast, ax: Axes | None = None, *,
@@ -273,9 +193,10 @@ def burnup(history: History, result: WhenForecast, ax: Axes | None = None, *,
     done by d, each line meets the backlog line on the forecast's own
     percentile date (marked there): P85 reaches it on ``result.percentile(85)``.
     To make that hold exactly, the band is computed by the engine the
-    forecast used: exact forecasts convolve the sample's daily (or weekly)
-    distribution day by day; Monte Carlo forecasts replay their own trials
-    (same seed and trial count, at up to 150 working days). A forecast
+    forecast used (:func:`~forecast.forecasting.bands.burnup_bands`): exact
+    forecasts convolve the sample's daily (or weekly) distribution day by
+    day; Monte Carlo forecasts replay their own trials (same seed and trial
+    count, at up to 150 working days). A forecast
     recalibrated by ``method="auto"`` has no per-day model of its
     recalibration, so its band is the sample's before recalibration, while
     the marks on the backlog line stay the recalibrated dates.
@@ -339,7 +260,7 @@ def burnup(history: History, result: WhenForecast, ax: Axes | None = None, *,
     if mc and days.size > _MAX_BAND_POINTS:
         grid = np.linspace(1, last_day, _MAX_BAND_POINTS).round().astype(np.int64)
         days = np.unique(np.concatenate([grid, np.asarray(reached, dtype=np.int64)]))
-    band = (_band_monte_carlo if mc else _band_exact)(result, days, levels)
+    band = burnup_bands(result, days, levels)
     x = date2num(np.concatenate([[np.datetime64(last, "D")],
                                  result.calendar.day_dates(start, last_day)[days - 1]]))
     curves = {p: np.concatenate([[base], base + band[i]]) for i, p in enumerate(levels)}
