@@ -43,6 +43,58 @@ def _percent_text(value: float) -> str:
     return f"{value:.0f}"
 
 
+def _weeks_shown(result: WhenForecast) -> tuple[dt.date, int, bool]:
+    """Return the Monday of the first week shown, the weeks shown, and whether they were cut.
+
+    The weeks run from the start's week (or from two weeks before the chance
+    reaches 1%, when that is more than eight weeks away) to the last of the
+    weeks where the chance reaches 99%, the target, and the percentile
+    dates; at most :data:`_MAX_CALENDAR_WEEKS`.
+    """
+    cdf, start, horizon = result.cdf, result.start, result.horizon
+
+    def date_where(level: float) -> dt.date | None:
+        day = int(np.searchsorted(cdf, level))
+        return result.date_of(day) if 1 <= day <= horizon else None
+
+    begin = start
+    one_percent = date_where(0.01)
+    if one_percent is not None and one_percent - start > dt.timedelta(weeks=_LEAD_WEEKS):
+        begin = one_percent - dt.timedelta(weeks=2)
+        if result.target is not None:
+            begin = max(start, min(begin, result.target))
+    ends = [date_where(0.99), result.target,
+            *(pc.date for pc in result.percentiles())]
+    end = max([d for d in ends if d is not None], default=begin + dt.timedelta(days=27))
+    monday = begin - dt.timedelta(days=begin.weekday())
+    weeks = (end - monday).days // 7 + 1
+    return monday, min(weeks, _MAX_CALENDAR_WEEKS), weeks > _MAX_CALENDAR_WEEKS
+
+
+def _cells(result: WhenForecast, monday: dt.date, weeks: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each day's chance of being done by it (%), whether open, whether closed.
+
+    Three arrays of 7 rows (weekdays) by ``weeks`` columns from ``monday``:
+    the forecast's cdf read at each day, whether the cell is a working day
+    from the start on, and whether it is a non-working day from the start on.
+    """
+    cdf, start, cal, horizon = result.cdf, result.start, result.calendar, result.horizon
+    sunday = monday + dt.timedelta(days=7 * weeks - 1)
+    span = np.arange(np.datetime64(monday, "D"), np.datetime64(sunday, "D") + 1)
+    working = np.isin(span, cal.working_dates(monday, sunday))
+    shown = span >= np.datetime64(start, "D")
+    # day numbers of the working days from the start (1, 2, ...), in date order
+    before = cal.day_number(start, monday - dt.timedelta(days=1))
+    numbers = before + np.cumsum(working & shown)
+    chance = 100.0 * cdf[np.clip(numbers, 0, horizon)]
+    chance[numbers == 0] = 0.0
+    grid = chance.reshape(weeks, 7).T  # rows: weekdays; columns: weeks
+    ok = (working & shown).reshape(weeks, 7).T
+    closed = (~working & shown).reshape(weeks, 7).T
+    return grid, ok, closed
+
+
 def calendar(result: WhenForecast, ax: Axes | None = None) -> Axes:
     """Calendar heat map: the chance of being done by each day, one cell per day.
 
@@ -81,38 +133,9 @@ def calendar(result: WhenForecast, ax: Axes | None = None) -> Axes:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch, Rectangle
 
-    cdf = result.cdf
-    start, cal, horizon = result.start, result.calendar, result.horizon
-
-    def date_where(level: float) -> dt.date | None:
-        day = int(np.searchsorted(cdf, level))
-        return result.date_of(day) if 1 <= day <= horizon else None
-
-    begin = start
-    one_percent = date_where(0.01)
-    if one_percent is not None and one_percent - start > dt.timedelta(weeks=_LEAD_WEEKS):
-        begin = one_percent - dt.timedelta(weeks=2)
-        if result.target is not None:
-            begin = max(start, min(begin, result.target))
-    ends = [date_where(0.99), result.target,
-            *(pc.date for pc in result.percentiles())]
-    end = max([d for d in ends if d is not None], default=begin + dt.timedelta(days=27))
-    monday = begin - dt.timedelta(days=begin.weekday())
-    weeks = (end - monday).days // 7 + 1
-    cropped = weeks > _MAX_CALENDAR_WEEKS
-    weeks = min(weeks, _MAX_CALENDAR_WEEKS)
-    sunday = monday + dt.timedelta(days=7 * weeks - 1)
-    span = np.arange(np.datetime64(monday, "D"), np.datetime64(sunday, "D") + 1)
-    working = np.isin(span, cal.working_dates(monday, sunday))
-    shown = span >= np.datetime64(start, "D")
-    # day numbers of the working days from the start (1, 2, ...), in date order
-    before = cal.day_number(start, monday - dt.timedelta(days=1))
-    numbers = before + np.cumsum(working & shown)
-    chance = 100.0 * cdf[np.clip(numbers, 0, horizon)]
-    chance[numbers == 0] = 0.0
-    grid = chance.reshape(weeks, 7).T  # rows: weekdays; columns: weeks
-    ok = (working & shown).reshape(weeks, 7).T
-    closed = (~working & shown).reshape(weeks, 7).T
+    start = result.start
+    monday, weeks, cropped = _weeks_shown(result)
+    grid, ok, closed = _cells(result, monday, weeks)
     if ax is None:
         import matplotlib.pyplot as plt
 

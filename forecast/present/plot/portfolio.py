@@ -113,15 +113,13 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
     """
     import matplotlib.pyplot as plt
     from matplotlib.dates import date2num
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     outcomes = result.to_dict()["outcomes"]
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 0.6 * len(outcomes) + 1.9))
     names = [o["name"] for o in outcomes]
     rows = {name: len(names) - 1 - i for i, name in enumerate(names)}
-    low_p, mid_p, high_p = PORTFOLIO_LEVELS
+    low_p, _, high_p = PORTFOLIO_LEVELS
 
     def num(value: dt.date | None) -> float | None:
         return None if value is None else float(date2num(value))
@@ -162,6 +160,26 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
                     va="bottom", fontsize=7, color="#d73027")
         if mark is not None:
             ax.plot([mark, mark], [y - 0.32, y + 0.32], color="black", linewidth=2.4)
+    arrows = _arrows(ax, result, rows, ticks, starts, right_edge)
+    ax.set_yticks(list(range(len(names))), labels=list(reversed(names)))
+    ax.set_ylim(-0.7, len(names) - 0.3)
+    ax.set_xlim(first - pad, right_edge)
+    ax.text(1.01, len(names) - 0.35, "chance of\nmeeting target", ha="left", va="bottom",
+            transform=ax.get_yaxis_transform(), fontsize=8, color="#444444")
+    date_axis(ax)
+    ax.set_xlabel("date")
+    ax.set_title(f"Portfolio forecast from {result.start.isoformat()} "
+                 f"({result.trials:,} trials): bars P{low_p:g} to P{high_p:g}")
+    _legend(ax, {o["status"] for o in outcomes},
+            any(targets[n] is not None for n in names), arrows > 0)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def _arrows(ax: Axes, result: PlanResult, rows: dict[str, int],
+            ticks: dict[str, float | None], starts: dict[str, float | None],
+            right_edge: float) -> int:
+    """Draw each dependency, from the prerequisite's P85 to the dependent's bar; count them."""
     arrows = 0
     for outcome in result.portfolio.outcomes:
         for dep in outcome.depends_on:
@@ -175,21 +193,20 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
                                     "shrinkA": 0, "shrinkB": 2,
                                     "connectionstyle": "arc3,rad=-0.15"})
             arrows += 1
-    ax.set_yticks(list(range(len(names))), labels=list(reversed(names)))
-    ax.set_ylim(-0.7, len(names) - 0.3)
-    ax.set_xlim(first - pad, right_edge)
-    ax.text(1.01, len(names) - 0.35, "chance of\nmeeting target", ha="left", va="bottom",
-            transform=ax.get_yaxis_transform(), fontsize=8, color="#444444")
-    date_axis(ax)
-    ax.set_xlabel("date")
-    ax.set_title(f"Portfolio forecast from {result.start.isoformat()} "
-                 f"({result.trials:,} trials): bars P{low_p:g} to P{high_p:g}")
-    present = {o["status"] for o in outcomes}
+    return arrows
+
+
+def _legend(ax: Axes, statuses: set[str], targets: bool, arrows: bool) -> None:
+    """Draw the legend below the chart: the statuses drawn, the P85 tick, target, arrows."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    mid_p = PORTFOLIO_LEVELS[1]
     handles: list[Any] = [Patch(color=c, alpha=0.8, label=s)
-                          for s, c in STATUS_COLOURS.items() if s in present]
+                          for s, c in STATUS_COLOURS.items() if s in statuses]
     handles.append(Line2D([], [], color="black", marker="|", markersize=11,
                           markeredgewidth=2.4, linestyle="none", label=f"P{mid_p:g}"))
-    if any(targets[n] is not None for n in names):
+    if targets:
         handles.append(Line2D([], [], color="black", marker="D", markerfacecolor="white",
                               linestyle="none", label="target"))
     if arrows:
@@ -197,5 +214,3 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
                               label="depends on (from the prerequisite's P85)"))
     ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14),
               ncol=min(len(handles), 4), frameon=False)
-    ax.grid(axis="x", alpha=0.3)
-    return ax
