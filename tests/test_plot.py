@@ -87,6 +87,16 @@ def test_importing_plot_does_not_import_matplotlib():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
+def test_the_public_name_is_the_same_package_down_to_its_modules():
+    import forecast.plot.style
+    from forecast.plot.calendar import calendar
+
+    assert forecast.plot is forecast.present.plot
+    assert forecast.plot.style is forecast.present.plot.style
+    assert calendar is forecast.present.plot.calendar is forecast.plot.calendar
+    assert sys.modules["forecast.plot.burnup"] is sys.modules["forecast.present.plot.burnup"]
+
+
 # --- burn-up ------------------------------------------------------------------------------
 
 def history_through(history, first, last):
