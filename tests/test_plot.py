@@ -14,6 +14,12 @@ from matplotlib.patches import Rectangle, StepPatch  # noqa: E402
 
 import forecast  # noqa: E402
 import forecast.present.plot  # noqa: E402
+from forecast.present.plot.portfolio import plan_dates  # noqa: E402
+from forecast.present.plot.style import (  # noqa: E402
+    LINE_COLOURS,
+    PORTFOLIO_LEVELS,
+    STATUS_COLOURS,
+)
 
 START = dt.date(2024, 6, 3)
 
@@ -79,6 +85,16 @@ def rgb(colour):
 def test_importing_plot_does_not_import_matplotlib():
     code = "import sys, forecast.plot; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_public_name_is_the_same_package_down_to_its_modules():
+    import forecast.plot.style
+    from forecast.plot.calendar import calendar
+
+    assert forecast.plot is forecast.present.plot
+    assert forecast.plot.style is forecast.present.plot.style
+    assert calendar is forecast.present.plot.calendar is forecast.plot.calendar
+    assert sys.modules["forecast.plot.burnup"] is sys.modules["forecast.present.plot.burnup"]
 
 
 # --- burn-up ------------------------------------------------------------------------------
@@ -182,7 +198,7 @@ def test_calendar_cells_are_the_chance_of_being_done_by_each_day(ado_history):
     outlines = {(p.get_x() + 0.5, p.get_y() + 0.5): p.get_edgecolor()[:3] for p in ax.patches}
     for pc in f.percentiles():
         col, row = divmod((pc.date - monday).days, 7)
-        assert outlines[(col, row)] == rgb(forecast.plot._LINE_COLOURS[int(pc.p)]) or (
+        assert outlines[(col, row)] == rgb(LINE_COLOURS[int(pc.p)]) or (
             pc.date == dt.date(2024, 7, 15))
         value = grid[row, col]
         assert value >= pc.p - 1e-7
@@ -243,7 +259,7 @@ def test_portfolio_bars_ticks_targets_colours_and_dependency_arrows(example_plan
         assert bar.get_x() == date2num(pcs[50])
         assert bar.get_x() + bar.get_width() == pytest.approx(date2num(pcs[95]))
         assert bar.get_y() + bar.get_height() / 2 == y
-        assert bar.get_facecolor()[:3] == rgb(forecast.plot._STATUS_COLOURS[row["status"]])
+        assert bar.get_facecolor()[:3] == rgb(STATUS_COLOURS[row["status"]])
         assert list(ticks[i].get_xdata()) == [date2num(pcs[85])] * 2
         label = [t for t in ax.texts if t.get_position()[1] == y and t.get_position()[0] == 1.01]
         expected = "no target" if row["status"] == "no target" else f"{row['probability']:.0%}"
@@ -525,7 +541,7 @@ def unfinished_plan():
 
 def test_portfolio_keeps_targets_and_arrows_of_outcomes_beyond_the_horizon():
     r = unfinished_plan()
-    dates = {n: forecast.plot._plan_dates(r, n, forecast.plot.PORTFOLIO_LEVELS)
+    dates = {n: plan_dates(r, n, PORTFOLIO_LEVELS)
              for n in r.names}
     assert dates["b"][0] is not None and dates["b"][1:] == [None, None]
     assert dates["c"] == [None, None, None]

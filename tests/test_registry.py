@@ -208,22 +208,22 @@ def test_the_backtest_scores_what_each_method_forecast(lumpy, key):
 
 
 def test_the_burnup_bands_replay_the_forecast(lumpy):
-    from forecast.present import plot
+    from forecast.forecasting.bands import burnup_bands
 
     days = np.array([1, 5, 12, 30])
     levels = (50, 85)
     exact = forecast.when(lumpy, 25, start=START, window=84, method="weekly", engine="exact")
-    band = plot._band_exact(exact, days, levels)
+    band = burnup_bands(exact, days, levels)
     p85 = exact.percentile(85).value
     assert band.shape == (2, 4) and (band <= 25).all()
-    assert (plot._band_exact(exact, np.array([p85]), (85,)) == 25).all()
+    assert (burnup_bands(exact, np.array([p85]), (85,)) == 25).all()
     mc = forecast.when(lumpy, 25, start=START, window=84, method="bayes", trials=400, rng=2)
-    band = plot._band_monte_carlo(mc, np.array([mc.percentile(85).value]), (85,))
+    band = burnup_bands(mc, np.array([mc.percentile(85).value]), (85,))
     assert band.tolist() == [[25]]
     rows = METHODS["bayes"].blocks(mc.sample)
     totals = simulate_how_many_blocks(rows, 12, 400, 2, True)
     ordered = np.sort(np.minimum(totals, 25))
-    assert plot._band_monte_carlo(mc, np.array([12]), (85,))[0, 0] == ordered[400 - 340]
+    assert burnup_bands(mc, np.array([12]), (85,))[0, 0] == ordered[400 - 340]
 
 
 def test_a_new_method_is_one_registry_entry(lumpy, monkeypatch):
