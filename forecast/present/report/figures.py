@@ -132,6 +132,7 @@ def charts_of(figures: Sequence[Figure], subject: Any) -> list[Chart]:
     """
     return [c for c in (_render(f, subject) for f in figures) if c is not None]
 
+
 def _mpl_text(text: str) -> str:
     """Text for a matplotlib label: ``$`` would start mathtext."""
     return text.replace("$", r"\$")
@@ -263,4 +264,3 @@ TREND_FIGURES: list[Figure] = [
            lambda t, fig: plot.trend(t, ax=fig.add_subplot())),
 ]
 """Charts of the trend section; each draws from the TrendResult."""
-

@@ -109,7 +109,6 @@ def environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-
 _LINKS = [("headline", "Headline"), ("charts", "Charts"), ("trend", "What moved"),
           ("signals", "Signals"), ("calibration", "Calibration"), ("inputs", "Inputs")]
 
@@ -119,7 +118,6 @@ def _page(title: str, subtitle: str, **sections: Any) -> str:
     nav = [(a, text) for a, text in _LINKS if a != "trend" or sections["trend"] is not None]
     return environment().get_template("report.html.j2").render(
         title=title, subtitle=subtitle, version=__version__, nav=nav, **sections)
-
 
 
 def plan_report(

@@ -592,4 +592,3 @@ def question_inputs(result: WhenForecast | HowManyForecast, facts: TeamFacts,
             ["Horizon", horizon]]
     return {"settings": table_of(["Setting", "Value"], rows, cls="kv"), "teams": None,
             "outcomes": None, "risks": None, "command": None, "run": run}
-
