@@ -323,7 +323,7 @@ def test_backtest_options_and_failures_are_reported(team):
 def test_a_figure_is_one_line_to_add_and_a_broken_one_is_a_note(monkeypatch):
     h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
     f = forecast.when(h, 10, start="2024-06-05", method="daily")
-    monkeypatch.setattr(report, "QUESTION_FIGURES", [
+    monkeypatch.setattr(report.figures, "QUESTION_FIGURES", [  # the list the report reads
         *report.QUESTION_FIGURES,
         Figure("Extra", "An added chart.", lambda r, fig: fig.add_subplot().plot([1, 2])),
         Figure("Broken", "Fails.", lambda r, fig: 1 / 0),
@@ -392,21 +392,22 @@ def test_a_team_on_auto_shows_what_auto_chose(team):
 
 
 def test_templates_autoescape_hostile_text():
-    env = report._environment()
-    assert env is report._environment()  # made once
+    env = report.page.environment()
+    assert env is report.page.environment()  # made once
     assert env.autoescape is True and env.undefined is jinja2.StrictUndefined
     page = env.from_string("<p title=\"{{ x }}\">{{ x }}</p>").render(x=IMG + SCRIPT)
     escaped = html.escape(IMG + SCRIPT)  # quotes as &quot; and &#x27;, as html.escape has them
     assert page == f'<p title="{escaped}">{escaped}</p>'
     macros = env.get_template("macros.html.j2").module
-    span = str(macros.inline([SCRIPT, report._Span(SCRIPT, IMG), report._Bullets([IMG])]))
+    markup = report.markup
+    span = str(macros.inline([SCRIPT, markup.Span(SCRIPT, IMG), markup.Bullets([IMG])]))
     assert span == (f'{html.escape(SCRIPT)}<span class="{html.escape(IMG)}">'
                     f"{html.escape(SCRIPT)}</span><ul><li>{html.escape(IMG)}</li></ul>")
     assert "<script" not in span and "<img" not in span
 
 
 def test_templates_take_only_text():
-    env = report._environment()
+    env = report.page.environment()
     with pytest.raises(TypeError, match="was given int 3; format it as text"):
         env.from_string("{{ n }}").render(n=3)
     with pytest.raises(TypeError, match="was given NoneType"):
@@ -416,12 +417,12 @@ def test_templates_take_only_text():
 
 
 def template_files():
-    folder = Path(report.__file__).with_name("templates") / "report"
+    folder = Path(report.__file__).with_name("templates")
     return sorted(p.name for p in folder.glob("*"))
 
 
 def test_every_template_parses_and_is_used():
-    env = report._environment()
+    env = report.page.environment()
     names = template_files()
     assert names and all(n.endswith(".html.j2") for n in names)  # what package data ships
     assert env.list_templates() == names
