@@ -90,21 +90,7 @@ def plan(**opts: Any) -> None:
     from forecast.forecasting.plan import plan as run
 
     source, outcomes = opts["portfolio"], opts["outcomes"]
-    refuse_toml_as_outcomes(outcomes)
-    if source is not None and outcomes is not None:
-        raise click.UsageError("give a portfolio TOML file or --outcomes CSV, not both")
-    if source is None and outcomes is None:
-        raise click.UsageError("give a portfolio TOML file, or --outcomes CSV with --history")
-    if source is not None and source.suffix.lower() in (".csv", ".tsv", ".txt", ".json"):
-        raise click.UsageError(
-            f"'{source}' is not a TOML portfolio; an outcomes CSV goes with --outcomes FILE "
-            "--history TEAM=PATH, and a history with 'forecast when' or 'forecast how-many'")
-    if outcomes is not None and not opts["histories"]:
-        raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
-    if source is not None:
-        refuse_per_team_options()
-    if opts["window"] is not None and opts["since"] is not None:
-        raise click.UsageError("give --window or --since, not both")
+    _check_arguments(opts, source, outcomes)
     histories = history_pairs(opts["histories"])
     opts["protect"] = [source, outcomes, opts["holidays_file"], *histories.values()]
     check_outputs(opts)  # cheap checks first: a wrong --output path fails before any reading
@@ -121,3 +107,21 @@ def plan(**opts: Any) -> None:
 
     finish(work("plan", compute), opts)
 
+
+def _check_arguments(opts: dict[str, Any], source: Path | None, outcomes: Path | None) -> None:
+    """Refuse, before anything is read, arguments that do not name one portfolio."""
+    refuse_toml_as_outcomes(outcomes)
+    if source is not None and outcomes is not None:
+        raise click.UsageError("give a portfolio TOML file or --outcomes CSV, not both")
+    if source is None and outcomes is None:
+        raise click.UsageError("give a portfolio TOML file, or --outcomes CSV with --history")
+    if source is not None and source.suffix.lower() in (".csv", ".tsv", ".txt", ".json"):
+        raise click.UsageError(
+            f"'{source}' is not a TOML portfolio; an outcomes CSV goes with --outcomes FILE "
+            "--history TEAM=PATH, and a history with 'forecast when' or 'forecast how-many'")
+    if outcomes is not None and not opts["histories"]:
+        raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
+    if source is not None:
+        refuse_per_team_options()
+    if opts["window"] is not None and opts["since"] is not None:
+        raise click.UsageError("give --window or --since, not both")

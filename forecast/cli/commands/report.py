@@ -86,40 +86,7 @@ def report(**opts: Any) -> None:
     from forecast.present.report import plan_report, question_report, write_report
 
     source, outcomes = opts["input_path"], opts["outcomes"]
-    refuse_toml_as_outcomes(outcomes)
-    question = any(opts[k] is not None for k in ("items", "by", "days"))
-    if question:
-        if source is None:
-            raise click.UsageError("--items, --by and --days ask about a HISTORY: give its path")
-        if outcomes is not None or opts["histories"]:
-            raise click.UsageError("--items, --by and --days ask about one HISTORY; a portfolio "
-                                   "(--outcomes with --history) is reported without them")
-        if sum(opts[k] is not None for k in ("items", "by", "days")) != 1:
-            raise click.UsageError("give one of --items N, --by DATE or --days D")
-        if opts["target"] is not None and opts["items"] is None:
-            raise click.UsageError("--target goes with --items; --by is the date of how-many")
-    else:
-        if (source is None) == (outcomes is None):
-            raise click.UsageError("give a portfolio TOML file, --outcomes CSV with --history, "
-                                   "or a HISTORY with --items N, --by DATE or --days D")
-        if outcomes is not None and not opts["histories"]:
-            raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
-        if source is not None and source.suffix.lower() != ".toml" and source.is_file() and (
-                source.suffix.lower() in (".csv", ".json", ".tsv", ".txt")):
-            if is_outcomes_csv(source):
-                raise click.UsageError(f"'{source}' is an outcomes CSV: give it as --outcomes "
-                                       f"{source} with --history TEAM=PATH for each team")
-            raise click.UsageError(f"'{source}' looks like a history: ask a question about it "
-                                   "with --items N, --by DATE or --days D (or give a portfolio "
-                                   "TOML file)")
-        if source is not None:
-            refuse_per_team_options()
-        wrong = given_flags(("engine", "target", "name"))
-        if wrong:
-            raise click.UsageError(f"{', '.join(wrong)} go{'es' if len(wrong) == 1 else ''} "
-                                   "with a question about a HISTORY (--items, --by or --days)")
-    if opts["window"] is not None and opts["since"] is not None:
-        raise click.UsageError("give --window or --since, not both")
+    question = _check_arguments(opts, source, outcomes)
     check_suffix(opts["output"], (".html", ".htm"), "--output", "the report is an HTML page")
     histories = history_pairs(opts["histories"])
     opts.update(fmt=None, plot=None)
@@ -166,3 +133,45 @@ def report(**opts: Any) -> None:
         WRITTEN.append(opts["output"])
     click.echo(f"wrote {opts['output']}", err=True)
 
+
+def _check_arguments(opts: dict[str, Any], source: Path | None, outcomes: Path | None) -> bool:
+    """Refuse arguments that ask for no one report; return whether they ask a question.
+
+    A question is about one HISTORY (--items, --by or --days); else the report
+    is of a portfolio, a TOML file or an outcomes CSV with --history.
+    """
+    refuse_toml_as_outcomes(outcomes)
+    question = any(opts[k] is not None for k in ("items", "by", "days"))
+    if question:
+        if source is None:
+            raise click.UsageError("--items, --by and --days ask about a HISTORY: give its path")
+        if outcomes is not None or opts["histories"]:
+            raise click.UsageError("--items, --by and --days ask about one HISTORY; a portfolio "
+                                   "(--outcomes with --history) is reported without them")
+        if sum(opts[k] is not None for k in ("items", "by", "days")) != 1:
+            raise click.UsageError("give one of --items N, --by DATE or --days D")
+        if opts["target"] is not None and opts["items"] is None:
+            raise click.UsageError("--target goes with --items; --by is the date of how-many")
+    else:
+        if (source is None) == (outcomes is None):
+            raise click.UsageError("give a portfolio TOML file, --outcomes CSV with --history, "
+                                   "or a HISTORY with --items N, --by DATE or --days D")
+        if outcomes is not None and not opts["histories"]:
+            raise click.UsageError("--outcomes needs --history TEAM=PATH for each team")
+        if source is not None and source.suffix.lower() != ".toml" and source.is_file() and (
+                source.suffix.lower() in (".csv", ".json", ".tsv", ".txt")):
+            if is_outcomes_csv(source):
+                raise click.UsageError(f"'{source}' is an outcomes CSV: give it as --outcomes "
+                                       f"{source} with --history TEAM=PATH for each team")
+            raise click.UsageError(f"'{source}' looks like a history: ask a question about it "
+                                   "with --items N, --by DATE or --days D (or give a portfolio "
+                                   "TOML file)")
+        if source is not None:
+            refuse_per_team_options()
+        wrong = given_flags(("engine", "target", "name"))
+        if wrong:
+            raise click.UsageError(f"{', '.join(wrong)} go{'es' if len(wrong) == 1 else ''} "
+                                   "with a question about a HISTORY (--items, --by or --days)")
+    if opts["window"] is not None and opts["since"] is not None:
+        raise click.UsageError("give --window or --since, not both")
+    return question
