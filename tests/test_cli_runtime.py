@@ -174,7 +174,7 @@ def test_ctrl_c_while_a_file_is_written_waits_for_it_and_names_it(tmp_path):
 
 PROGRESS_SCRIPT = """
 import sys, time
-import forecast.evaluation.backtest, forecast.cli, forecast.cli.app
+import forecast.evaluation.backtest, forecast.cli, forecast.cli.runtime
 
 backtest = forecast.evaluation.backtest.backtest
 
@@ -187,7 +187,7 @@ def backtest_seen(*args, progress, **kwargs):
     return result
 
 
-forecast.cli.app.PROGRESS_DELAY = 0.0
+forecast.cli.runtime.PROGRESS_DELAY = 0.0
 forecast.evaluation.backtest.backtest = backtest_seen
 sys.argv = ["forecast", "backtest", sys.argv[1], "--methods", "daily", "--windows", "30",
             "--horizons", "10"]
@@ -269,14 +269,14 @@ def test_progress_on_a_terminal_then_the_output_on_a_clean_line(env, shown):
 
 PROGRESS_THEN_SIGINT = """
 import sys, time
-import forecast.cli, forecast.cli.app, forecast.forecasting.plan
+import forecast.cli, forecast.cli.runtime, forecast.forecasting.plan
 
 
 def slow(*args, **kwargs):
     time.sleep(60)
 
 
-forecast.cli.app.PROGRESS_DELAY = 0.0
+forecast.cli.runtime.PROGRESS_DELAY = 0.0
 forecast.forecasting.plan.plan = slow
 sys.argv = ["forecast", "plan", sys.argv[1], "-o", "plan.csv"]
 forecast.cli.main()

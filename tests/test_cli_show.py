@@ -17,7 +17,10 @@ import forecast
 import forecast.forecasting.plan
 import forecast.forecasting.questions
 import forecast.present.report
-from forecast.cli.app import PLOT_SUFFIXES, SOURCES, _Progress, cli
+from forecast.cli.app import cli
+from forecast.cli.options import SOURCES
+from forecast.cli.outputs import PLOT_SUFFIXES
+from forecast.cli.runtime import Progress
 from forecast.io import trackers
 from forecast.results.plan import PLAN_COLUMNS
 from forecast.results.stats import DISTRIBUTION_COLUMNS
@@ -500,7 +503,7 @@ def drawn(stream, text, timeout=300):
 
 def test_progress_spinner_then_erased():
     stream = io.StringIO()
-    with _Progress("plan", stream=stream, enabled=True, delay=0.0, interval=0.01):
+    with Progress("plan", stream=stream, enabled=True, delay=0.0, interval=0.01):
         drawn(stream, "\rplan ")
     text = stream.getvalue()
     assert text.startswith("\rplan ") and "0:00" in text
@@ -509,8 +512,8 @@ def test_progress_spinner_then_erased():
 
 def test_progress_bar_when_the_work_counts():
     stream = io.StringIO()
-    with _Progress("backtest", stream=stream, enabled=True, delay=0.0,
-                   interval=0.01) as progress:
+    with Progress("backtest", stream=stream, enabled=True, delay=0.0,
+                  interval=0.01) as progress:
         progress.update(5, 20)
         drawn(stream, "5/20")
     assert "backtest [#######-----------------------] 5/20" in stream.getvalue()
@@ -518,13 +521,13 @@ def test_progress_bar_when_the_work_counts():
 
 def test_progress_waits_a_second_before_showing_anything():
     stream = io.StringIO()
-    with _Progress("when", stream=stream, enabled=True):
+    with Progress("when", stream=stream, enabled=True):
         time.sleep(0.05)
     assert stream.getvalue() == ""
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(run, tmp_path, monkeypatch):
-    monkeypatch.setattr("forecast.cli.app.PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr("forecast.cli.runtime.PROGRESS_DELAY", 0.0)
     r = run("backtest", TEAM, "--methods", "daily", "--windows", 30, "--horizons", 10,
             "-o", tmp_path / "bt.txt")
     assert r.exit_code == 0

@@ -83,7 +83,7 @@ def test_every_method_is_one_complete_entry(sample):
 
 
 def test_every_list_of_methods_is_the_registry():
-    from forecast.cli.app import METHOD_CHOICES, METHOD_NAMES
+    from forecast.cli.options import METHOD_CHOICES, METHOD_NAMES
     from forecast.evaluation.backtest import DEFAULT_METHODS
 
     assert METHOD_NAMES == tuple(METHODS) == DEFAULT_METHODS == REPORT_BACKTEST["methods"]

@@ -22,7 +22,7 @@ Adding a method
 2. One :class:`Method` entry in :data:`METHODS` below: its key, its rows,
    its exact engines (None if it has none) and its Monte Carlo functions.
 3. The command line writes the keys out (so that ``--help`` imports no
-   numpy): add the key to :data:`forecast.cli.app.METHOD_NAMES` (a test checks
+   numpy): add the key to :data:`forecast.cli.options.METHOD_NAMES` (a test checks
    that both lists agree).
 
 Everything else (the engine choice, ``auto``'s candidates, the backtest's

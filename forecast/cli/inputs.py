@@ -1,0 +1,163 @@
+"""What the commands read: a history, a holidays file, a portfolio (TOML or outcomes CSV).
+
+Turns the reading options into the library's keyword arguments, and checks
+the inputs that plan and report share before anything is read; the library
+itself is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from forecast.cli.options import KEYWORD, ROUTE
+
+
+def _holiday_dates(path: Path) -> list[dt.date]:
+    from forecast.exceptions import DataError, InputFileError
+
+    if not path.is_file():
+        raise InputFileError(f"holidays file '{path}' does not exist; check the path")
+    dates = []
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        cell = line.split("#", 1)[0].strip().strip(",")
+        if not cell or cell.lower() in {"date", "holiday", "holidays"}:
+            continue
+        try:
+            dates.append(dt.date.fromisoformat(cell[:10]))
+        except ValueError:
+            raise DataError(
+                f"holidays file '{path}', line {number}: cannot read {cell!r} as a date; "
+                "write one YYYY-MM-DD per line"
+            ) from None
+    return dates
+
+
+def _reading(opts: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of :func:`forecast.read_history` from the reading options."""
+    holidays: Any = opts["country"]
+    calendar: Any = opts["calendar"]
+    if opts.get("holidays_file") is not None:
+        from forecast.core.calendar import Calendar
+
+        dates = _holiday_dates(opts["holidays_file"])
+        calendar = Calendar.from_options(Calendar.from_options(opts["calendar"], holidays), dates)
+        holidays = None
+    if opts.get("window") is not None and opts.get("since") is not None:
+        raise click.UsageError("give --window or --since, not both")
+    return {"done_column": opts.get("done_column"), "date_format": opts.get("date_format"),
+            "calendar": calendar, "holidays": holidays,
+            "exclude_types": opts.get("exclude_type", ()), "tracker": opts.get("tracker", "auto")}
+
+
+def read(opts: dict[str, Any], path: Path | None = None) -> Any:
+    """Read the command's HISTORY (or ``path``) as its reading options say."""
+    from forecast.io.readers import read_history
+
+    return read_history(opts["history"] if path is None else path, **_reading(opts))
+
+
+def question_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of ``when`` and ``how_many`` (the window, engine and trials)."""
+    return {
+        "start": opts["start"],
+        "window": opts["window"],
+        "since": opts["since"],
+        "percentiles": opts["percentiles"],
+        "engine": opts["engine"],
+        "trials": opts["trials"],
+        "rng": opts["seed"],
+        "method": opts["method"],
+    }
+
+
+def history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
+    """Parse the --history values (TEAM=PATH, or PATH alone for one team) by team."""
+    pairs: dict[str, Path] = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep:
+            if len(values) > 1:
+                raise click.BadParameter(
+                    f"{value!r}: with several teams write TEAM=PATH", param_hint="'--history'"
+                )
+            name, path = "", value
+        name = name.strip()
+        if name in pairs:
+            raise click.BadParameter(f"team {name!r} is given twice", param_hint="'--history'")
+        pairs[name] = Path(path.strip())
+    return pairs
+
+
+def is_outcomes_csv(path: Path) -> bool:
+    """Return whether a CSV's header names an ``outcome`` column (an outcomes CSV)."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            header = fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "outcome" in [c.strip().strip('"').lower() for c in header.split(",")]
+
+
+def refuse_toml_as_outcomes(outcomes: Path | None) -> None:
+    """Refuse a TOML portfolio given as --outcomes (it is the argument)."""
+    if outcomes is not None and outcomes.suffix.lower() == ".toml":
+        raise click.UsageError(f"'{outcomes}' is a TOML portfolio: give it as the argument, "
+                               "without --outcomes")
+
+
+def _outcome_teams(path: Path) -> list[str]:
+    """Return the distinct team names of an outcomes CSV, in order.
+
+    Empty when the file cannot be read: the outcomes reader then says what is wrong.
+    """
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    names: list[str] = []
+    for row in rows:
+        team = next((str(v).strip() for k, v in row.items()
+                     if k is not None and k.strip().lower() == "team" and v), "")
+        if team and team not in names:
+            names.append(team)
+    return names
+
+
+def read_plan(opts: dict[str, Any], toml: Path | None, outcomes: Path | None,
+              histories: dict[str, Path]) -> Any:
+    """Read the portfolio of plan and report: a TOML file, or an outcomes CSV and histories."""
+    from forecast.io.outcomes_csv import read_outcomes_csv
+    from forecast.io.portfolio_toml import read_portfolio
+
+    if outcomes is not None:
+        if "" in histories:
+            names = _outcome_teams(outcomes)
+            if len(names) > 1:
+                raise click.UsageError(
+                    f"'{outcomes}' names {len(names)} teams ({', '.join(names)}); give each "
+                    "its history as --history TEAM=PATH")
+            histories = {names[0] if names else "team": histories[""]}
+        return read_outcomes_csv(
+            outcomes, histories,
+            window=opts["window"], since=opts["since"],
+            wip=opts["wip"], method=opts["method"], history_options=_reading(opts),
+        )
+    assert toml is not None
+    ctx = click.get_current_context()
+    given = {KEYWORD.get(p.name or "", p.name) for p in ctx.command.params
+             if ctx.get_parameter_source(p.name or "") == click.core.ParameterSource.COMMANDLINE}
+    ROUTE.update(toml=str(toml), given=given)
+    return read_portfolio(toml)
+
