@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from forecast.core.calendar import as_date
+from forecast.core.checks import DEFAULT_PERCENTILES
 from forecast.core.history import MAX_WINDOW, History
 from forecast.exceptions import ParameterError, ref
 from forecast.sampling.methods import METHODS, get_method
@@ -28,7 +29,7 @@ DEFAULT_HORIZONS = (10, 20, 40)
 DEFAULT_WINDOWS = (30, 60, 90, 180)
 DEFAULT_METHODS = tuple(METHODS)
 """Every sampling method of the registry (:data:`forecast.sampling.methods.METHODS`)."""
-DEFAULT_LEVELS = (50, 70, 85, 95)
+DEFAULT_LEVELS = DEFAULT_PERCENTILES
 
 MIN_ORIGINS = 10
 """Fewer origins than this is too little history to score a configuration."""

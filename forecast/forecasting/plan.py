@@ -48,7 +48,6 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     dict
         ``kernel``: the positional arguments of the kernel (less horizon,
         seed and trials); ``samples``: each team's history sample; ``notes``;
-        ``backtests``: each team's backtest that ``auto`` chose by (or None);
         ``auto``: each team's :class:`~forecast.forecasting.auto.AutoChoice` (or None).
 
     Examples
@@ -63,12 +62,12 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     auto_notes: list[str] = []
-    samples, team_blocks, backtests, choices = [], [], [], []
+    samples, team_blocks, choices = [], [], []
     for team in portfolio.teams:
-        method, window, kept, chosen = team.method, team.window, None, None
+        method, window, chosen = team.method, team.window, None
         if method == "auto":
             chosen = choose(team.history, start, team.window, team.since)
-            method, window, kept = chosen.method, chosen.window, chosen.result
+            method, window = chosen.method, chosen.window
             auto_notes.append(as_note(chosen.note).prefixed(f"team {team.name!r}: "))
         if window is None and team.since is None:
             window = DEFAULT_WINDOW
@@ -86,11 +85,10 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
             raise exc.within(f"team {team.name!r}: ") from None
         samples.append(sample)
         team_blocks.append((blocks, spec.bayes))
-        backtests.append(kept)
         choices.append(chosen)
     arrays = kernel_arrays(portfolio, start, horizon, team_blocks)
     return {"kernel": arrays["kernel"], "samples": samples,
-            "notes": auto_notes + arrays["notes"], "backtests": backtests, "auto": choices}
+            "notes": auto_notes + arrays["notes"], "auto": choices}
 
 
 def plan(
@@ -174,7 +172,7 @@ def plan(
         portfolio=portfolio, start=begin, horizon=horizon, day_index=days,
         items=items, levels=levels, trials=count, seed=seed,
         samples=tuple(arrays["samples"]), notes=tuple(notes),
-        backtests=tuple(arrays["backtests"]), auto=tuple(arrays["auto"]),
+        backtests=tuple(c and c.result for c in arrays["auto"]), auto=tuple(arrays["auto"]),
         reference=np.asarray(portfolio.teams[0].history.calendar.working_dates(
             begin, begin + dt.timedelta(days=horizon - 1))),
     )

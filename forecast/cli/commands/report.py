@@ -100,11 +100,12 @@ def report(**opts: Any) -> None:
     def compute(progress: Progress) -> Any:
         nonlocal history
         if question:
+            from forecast.core.checks import DEFAULT_PERCENTILES
             from forecast.forecasting.questions import how_many, when
 
             history = read(opts, source)
             kwargs = {**question_kwargs(opts), "trials": opts["trials"] or 10_000,
-                      "percentiles": opts["percentiles"] or (50, 70, 85, 95)}
+                      "percentiles": opts["percentiles"] or DEFAULT_PERCENTILES}
             if opts["items"] is not None:
                 return when(history, opts["items"], target=opts["target"], **kwargs)
             return how_many(history, by=opts["by"], days=opts["days"], **kwargs)

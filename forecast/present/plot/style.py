@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from forecast.core.checks import plural
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -80,7 +82,7 @@ def items_text(n: int) -> str:
     >>> items_text(1), items_text(1250)
     ('1 item', '1,250 items')
     """
-    return f"{n:,} item{'' if n == 1 else 's'}"
+    return plural(n, "item", thousands=True)
 
 
 def date_axis(ax: Axes, axis: str = "x") -> None:

@@ -28,6 +28,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from forecast import __version__
+from forecast.core.checks import plural
 from forecast.evaluation.backtest import STANDARD
 from forecast.exceptions import ForecastError
 from forecast.io.records import is_iso_date
@@ -59,10 +60,6 @@ __all__ = ["plan_headline", "question_headline", "trend_section", "team_sections
 
 MAX_AGING_ROWS = 10
 """Aging items listed per team (oldest first); the count says how many there are."""
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _date(value: dt.date | None, missing: str = "not within horizon") -> str:
@@ -294,11 +291,12 @@ def _signals(facts: TeamFacts) -> dict[str, Any]:
         changes = [Bullets([str(c) for c in check.changes]), "To sample only the current "
                    f"regime: since {check.changes[-1].date.isoformat()}."]
     cycle = ("not measured (needs a start column)" if check.cycle_p85 is None else
-             f"{check.cycle_p85:.0f} days; {_plural(len(check.aging), 'item')} in progress "
-             f"{'is' if len(check.aging) == 1 else 'are'} older")
+             f"{check.cycle_p85:.0f} days; {plural(len(check.aging), 'item', thousands=True)} "
+             f"in progress {'is' if len(check.aging) == 1 else 'are'} older")
     out["table"] = table_of(["Signal", "Value"], [
         ["Active days (working days with a completion)", f"{q.active_days} of {q.working_days}"],
-        ["Longest run without a completion", _plural(q.longest_zero_streak, "working day")],
+        ["Longest run without a completion",
+         plural(q.longest_zero_streak, "working day", thousands=True)],
         ["Halves of the window", f"{q.halves[0]:.2f} then {q.halves[1]:.2f} items a day"],
         ["Outlier days", outliers],
         ["Changes in weekly throughput (whole history)", changes],
