@@ -15,11 +15,16 @@ Semantics (summary):
   >= ``items``. Percentile p: smallest d with P(T <= d) >= p/100 - 1e-9.
 * How many: S is the sum of the draws for days 1..D. Percentile p: largest N
   with P(S >= N) >= p/100 - 1e-9.
+* Bayesian bootstrap (the ``naive_bayes_*`` functions): the sample is a 2-D
+  array of history rows (blocks of consecutive working days); the future is
+  made of whole rows drawn i.i.d. with Dirichlet(1, ..., 1) weights over the
+  rows. See the section comment before those functions.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -302,6 +307,212 @@ def naive_how_many_mc(counts, days, trials, seed):
         for _day in range(days):
             total += int(counts[int(rng.integers(n))])
         out[i] = total
+    return out
+
+
+# ===========================================================================
+# Bayesian bootstrap over history rows (blocks), by brute-force enumeration
+# ===========================================================================
+#
+# ``blocks`` has shape (R, width): R history rows, each ``width`` consecutive
+# working days (width 1 = single days, width 5 = whole working weeks).
+#
+# One trial: weights w ~ Dirichlet(1, ..., 1) over the R rows; the future is a
+# sequence of rows drawn i.i.d. with probabilities w, each drawn row supplying
+# the next ``width`` working days in its own order. When ``days`` is not a
+# multiple of width, the last row drawn is used only for its first
+# (days mod width) days.
+#
+# Integrating w out gives a Polya urn with one ball per row to start with:
+#     P(next row = r | rows drawn so far) = (1 + k_r) / (R + j)
+# where k_r is how often row r has been drawn among the j rows drawn so far.
+#
+# The exact functions below list EVERY sequence of row indices (R ** rows of
+# them), give each its urn probability as a product of Fractions, and add the
+# probabilities up by outcome. Only meant for tiny cases (R <= 4 and a handful
+# of rows); the Monte Carlo functions literally draw the Dirichlet weights and
+# then the rows with numpy, for a statistical self-check.
+
+MAX_SEQUENCES = 300_000  # refuse enumerations bigger than this (they would be slow)
+
+
+def _check_blocks(blocks):
+    """Return ``blocks`` as a list of R rows (lists of ints) after checking it."""
+    array = np.asarray(blocks)
+    assert array.ndim == 2, "blocks must be 2-D: (rows, width)"
+    n_rows, width = array.shape
+    assert n_rows >= 1, "no history row"
+    assert width >= 1, "rows must have at least one day"
+    rows = []
+    for r in range(n_rows):
+        row = []
+        for c in array[r]:
+            assert int(c) == c and c >= 0, "counts must be non-negative integers"
+            row.append(int(c))
+        rows.append(row)
+    return rows
+
+
+def _rows_needed(days, width):
+    """Number of rows needed to cover ``days`` working days: ceil(days / width)."""
+    rows = days // width
+    if days % width != 0:
+        rows += 1
+    return rows
+
+
+def _urn_probability(sequence, n_rows):
+    """Exact probability of one sequence of row indices under the Polya urn
+    (start with one ball per row, put the drawn ball back plus one more)."""
+    drawn = [0] * n_rows
+    prob = Fraction(1)
+    for j, r in enumerate(sequence):
+        prob = prob * Fraction(1 + drawn[r], n_rows + j)
+        drawn[r] += 1
+    return prob
+
+
+def _future_days(rows, sequence, days):
+    """The first ``days`` daily counts of the future built from ``sequence``
+    (rows laid end to end in draw order, the last one cut short if needed)."""
+    out = []
+    for r in sequence:
+        for c in rows[r]:
+            out.append(c)
+    assert len(out) >= days
+    return out[:days]
+
+
+def _all_sequences(n_rows, n_draws):
+    """Every sequence of ``n_draws`` row indices (with repetition, order
+    matters), after checking that there are not too many of them."""
+    assert n_rows**n_draws <= MAX_SEQUENCES, (
+        f"{n_rows}**{n_draws} sequences: too many for the brute-force oracle"
+    )
+    return itertools.product(range(n_rows), repeat=n_draws)
+
+
+def naive_bayes_how_many_pmf(blocks, days, exact=False):
+    """Exact distribution of S, the items completed in the first ``days``
+    working days of the future, under the Bayesian bootstrap over the rows of
+    ``blocks`` (see the section comment above).
+
+    Brute force, written to be obviously correct rather than fast: every
+    sequence of ceil(days / width) row indices is enumerated, weighted by its
+    Polya-urn probability (exact Fractions), and its total over the first
+    ``days`` days is tallied. Only for tiny cases (R ** rows <= MAX_SEQUENCES).
+
+    Returns a list ``pmf`` with pmf[n] = P(S = n) for n = 0 .. the largest
+    total any sequence reaches (so pmf[-1] > 0; totals in between that cannot
+    happen get 0). days = 0 gives [1]. Floats, or Fractions with
+    ``exact=True``.
+    """
+    rows = _check_blocks(blocks)
+    assert int(days) == days and days >= 0
+    days = int(days)
+    n_rows, width = len(rows), len(rows[0])
+
+    by_total = {}
+    for sequence in _all_sequences(n_rows, _rows_needed(days, width)):
+        total = sum(_future_days(rows, sequence, days))
+        by_total[total] = by_total.get(total, Fraction(0)) + _urn_probability(sequence, n_rows)
+
+    pmf = []
+    for n in range(max(by_total) + 1):
+        pmf.append(by_total.get(n, Fraction(0)))
+    assert sum(pmf) == 1
+    if exact:
+        return pmf
+    return [float(p) for p in pmf]
+
+
+def naive_bayes_when_pmf(blocks, items, horizon, exact=False):
+    """Exact distribution of the completion day T for ``items`` items under
+    the Bayesian bootstrap over the rows of ``blocks`` (see the section
+    comment above). T is the first working day d >= 1 (day 1 = the first day
+    of the forecast) on which the running total of the future's daily counts
+    is >= ``items``.
+
+    Brute force, written to be obviously correct rather than fast: every
+    sequence of ceil(horizon / width) row indices is enumerated, weighted by
+    its Polya-urn probability (exact Fractions), and its daily counts are
+    walked day by day up to ``horizon``. Only for tiny cases.
+
+    Returns (pmf, beyond): ``pmf`` is a list of length horizon + 1 with
+    pmf[0] = 0 and pmf[d] = P(T = d) for d = 1 .. horizon; ``beyond`` is
+    P(T > horizon). Floats, or Fractions with ``exact=True``.
+    """
+    rows = _check_blocks(blocks)
+    assert int(items) == items and items >= 1
+    assert int(horizon) == horizon and horizon >= 0
+    items, horizon = int(items), int(horizon)
+    n_rows, width = len(rows), len(rows[0])
+
+    pmf = [Fraction(0)] * (horizon + 1)
+    beyond = Fraction(0)
+    for sequence in _all_sequences(n_rows, _rows_needed(horizon, width)):
+        prob = _urn_probability(sequence, n_rows)
+        finished_on = None
+        running = 0
+        for day, c in enumerate(_future_days(rows, sequence, horizon), start=1):
+            running += c
+            if running >= items:
+                finished_on = day
+                break
+        if finished_on is None:
+            beyond = beyond + prob
+        else:
+            pmf[finished_on] = pmf[finished_on] + prob
+
+    assert pmf[0] == 0
+    assert sum(pmf) + beyond == 1
+    if exact:
+        return pmf, beyond
+    return [float(p) for p in pmf], float(beyond)
+
+
+def _naive_bayes_trial_days(rng, rows, days):
+    """One Monte Carlo trial: draw Dirichlet(1, ..., 1) weights over the rows,
+    then enough rows i.i.d. with those weights; return the first ``days``
+    daily counts of the future."""
+    n_rows, width = len(rows), len(rows[0])
+    weights = rng.dirichlet(np.ones(n_rows))
+    picked = rng.choice(n_rows, size=_rows_needed(days, width), replace=True, p=weights)
+    return _future_days(rows, [int(r) for r in picked], days)
+
+
+def naive_bayes_how_many_mc(blocks, days, trials, seed):
+    """Per-trial totals over the first ``days`` working days under the
+    Bayesian bootstrap, by literally drawing the weights with
+    Generator.dirichlet and the rows with Generator.choice, one plain Python
+    loop per trial (numpy.random.default_rng(seed)). Returns an int64 array
+    of shape (trials,)."""
+    rows = _check_blocks(blocks)
+    assert days >= 0 and trials >= 1
+    rng = np.random.default_rng(seed)
+    out = np.empty(trials, dtype=np.int64)
+    for i in range(trials):
+        out[i] = sum(_naive_bayes_trial_days(rng, rows, days))
+    return out
+
+
+def naive_bayes_when_mc(blocks, items, trials, seed, horizon):
+    """Per-trial completion days under the Bayesian bootstrap (horizon + 1 for
+    trials not finished within ``horizon`` days), drawn as in
+    naive_bayes_how_many_mc. Returns an int64 array of shape (trials,)."""
+    rows = _check_blocks(blocks)
+    assert items >= 1 and trials >= 1 and horizon >= 0
+    rng = np.random.default_rng(seed)
+    out = np.empty(trials, dtype=np.int64)
+    for i in range(trials):
+        result = horizon + 1
+        running = 0
+        for day, c in enumerate(_naive_bayes_trial_days(rng, rows, horizon), start=1):
+            running += c
+            if running >= items:
+                result = day
+                break
+        out[i] = result
     return out
 
 

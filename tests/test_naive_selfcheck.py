@@ -13,6 +13,10 @@ from fractions import Fraction as F  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from naive import (  # noqa: E402
+    naive_bayes_how_many_mc,
+    naive_bayes_how_many_pmf,
+    naive_bayes_when_mc,
+    naive_bayes_when_pmf,
     naive_how_many_mc,
     naive_how_many_percentile,
     naive_how_many_percentile_from_trials,
@@ -452,4 +456,363 @@ def test_mc_is_reproducible_with_seed():
     assert np.array_equal(a, b)
     c = naive_how_many_mc([0, 2, 1], 5, 200, seed=7)
     d = naive_how_many_mc([0, 2, 1], 5, 200, seed=7)
+    assert np.array_equal(c, d)
+
+
+# ===========================================================================
+# Bayesian bootstrap over history rows (naive_bayes_*)
+# ===========================================================================
+#
+# Urn rule used in the hand computations below: with R rows and j rows already
+# drawn, P(next = r) = (1 + k_r) / (R + j), k_r = times row r was drawn so far.
+
+BAYES_CASES = [
+    # (blocks, days) for the How-many question; widths 1, 2 and 5, R up to 4,
+    # days both multiples and non-multiples of the width.
+    ([[0], [1]], 0),
+    ([[0], [1]], 1),
+    ([[0], [1]], 4),
+    ([[0], [2], [5]], 3),
+    ([[1], [1], [4], [0]], 4),
+    ([[3]], 5),
+    ([[1, 0], [0, 2]], 1),
+    ([[1, 0], [0, 2]], 3),
+    ([[1, 0], [0, 2], [2, 2]], 6),
+    ([[0, 0, 1, 0, 2], [1, 1, 0, 0, 0], [0, 3, 0, 0, 1]], 7),
+    ([[0, 1, 2, 0, 1], [2, 0, 0, 1, 0]], 10),
+]
+
+WHEN_CASES = [
+    # (blocks, items, horizon)
+    ([[0], [1]], 2, 5),
+    ([[0], [2], [5]], 6, 4),
+    ([[1], [1], [4], [0]], 5, 5),
+    ([[1, 0], [0, 2]], 3, 5),
+    ([[1, 0], [0, 2], [2, 2]], 4, 6),
+    ([[0, 0, 1, 0, 2], [1, 1, 0, 0, 0], [0, 3, 0, 0, 1]], 4, 8),
+    ([[0], [0]], 1, 3),  # never finishes: everything beyond the horizon
+]
+
+
+# (a) Exact pmfs sum to exactly one, and the float versions match.
+
+
+@pytest.mark.parametrize("blocks, days", BAYES_CASES)
+def test_bayes_how_many_pmf_sums_to_one_exactly(blocks, days):
+    pmf = naive_bayes_how_many_pmf(blocks, days, exact=True)
+    assert all(isinstance(p, F) for p in pmf)
+    assert sum(pmf) == 1
+    assert all(p >= 0 for p in pmf)
+    assert pmf[-1] > 0  # the list stops at the largest possible total
+    pmf_f = naive_bayes_how_many_pmf(blocks, days)
+    assert all(isinstance(p, float) for p in pmf_f)
+    assert pmf_f == pytest.approx([float(p) for p in pmf])
+
+
+@pytest.mark.parametrize("blocks, items, horizon", WHEN_CASES)
+def test_bayes_when_pmf_sums_to_one_exactly(blocks, items, horizon):
+    pmf, beyond = naive_bayes_when_pmf(blocks, items, horizon, exact=True)
+    assert len(pmf) == horizon + 1
+    assert pmf[0] == 0
+    assert sum(pmf) + beyond == 1
+    assert all(p >= 0 for p in pmf) and beyond >= 0
+    pmf_f, beyond_f = naive_bayes_when_pmf(blocks, items, horizon)
+    assert isinstance(beyond_f, float)
+    assert pmf_f == pytest.approx([float(p) for p in pmf])
+    assert beyond_f == pytest.approx(float(beyond))
+
+
+# (b) Hand-computed cases, width 1.
+#
+# blocks [[0], [1]], days 2. Sequences of rows (first, second):
+#   (0,0): 1/2 * 2/3 = 1/3  -> total 0
+#   (0,1): 1/2 * 1/3 = 1/6  -> total 1
+#   (1,0): 1/2 * 1/3 = 1/6  -> total 1
+#   (1,1): 1/2 * 2/3 = 1/3  -> total 2
+# So P(0) = P(1) = P(2) = 1/3 (the daily bootstrap would give 1/4, 1/2, 1/4).
+#
+# More generally with two rows [0] and [1] the number of 1s among m draws is
+# Binomial(m, w) with w ~ Uniform(0, 1) = Dirichlet(1, 1), whose mixture is
+# uniform on 0..m: P(total = k) = 1/(m+1).
+#
+# blocks [[0], [2], [5]], days 2. Drawing the same row twice: 1/3 * 2/4 = 1/6;
+# two different rows in a given order: 1/3 * 1/4 = 1/12, so 1/6 per unordered
+# pair. The six outcomes {0+0, 2+2, 5+5, 0+2, 0+5, 2+5} = {0, 4, 10, 2, 5, 7}
+# each have probability 1/6.
+#
+# When, blocks [[0], [1]], items 2, horizon 3:
+#   T = 1 impossible (one day gives at most 1 item).
+#   T = 2: sequences (1,1,*): 1/2 * 2/3 = 1/3.
+#   T = 3: (0,1,1): 1/2 * 1/3 * 2/4 = 1/12, (1,0,1): 1/2 * 1/3 * 2/4 = 1/12;
+#          total 1/6.
+#   beyond = 1 - 1/3 - 1/6 = 1/2 (= P(at most one 1 in 3 draws) = 2/4).
+
+
+def test_bayes_how_many_two_rows_two_days_by_hand():
+    assert naive_bayes_how_many_pmf([[0], [1]], 2, exact=True) == [F(1, 3), F(1, 3), F(1, 3)]
+    assert naive_bayes_how_many_pmf([[0], [1]], 2) == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+
+
+@pytest.mark.parametrize("days", [1, 2, 3, 4, 5, 6])
+def test_bayes_how_many_two_rows_is_uniform(days):
+    assert naive_bayes_how_many_pmf([[0], [1]], days, exact=True) == [F(1, days + 1)] * (days + 1)
+
+
+def test_bayes_how_many_three_rows_two_days_by_hand():
+    pmf = naive_bayes_how_many_pmf([[0], [2], [5]], 2, exact=True)
+    expected = [F(0)] * 11
+    for total in (0, 2, 4, 5, 7, 10):
+        expected[total] = F(1, 6)
+    assert pmf == expected
+
+
+def test_bayes_when_two_rows_by_hand():
+    pmf, beyond = naive_bayes_when_pmf([[0], [1]], 2, 3, exact=True)
+    assert pmf == [F(0), F(0), F(1, 3), F(1, 6)]
+    assert beyond == F(1, 2)
+
+
+def test_bayes_edge_cases():
+    # No day: total 0 for sure; horizon 0: nothing can finish.
+    assert naive_bayes_how_many_pmf([[1, 2], [3, 4]], 0, exact=True) == [F(1)]
+    assert naive_bayes_when_pmf([[1], [2]], 1, 0, exact=True) == ([F(0)], F(1))
+    # A single row is repeated for ever: [[3]] over 4 days is 12 for sure.
+    assert naive_bayes_how_many_pmf([[3]], 4, exact=True) == [F(0)] * 12 + [F(1)]
+    pmf, beyond = naive_bayes_when_pmf([[3]], 7, 5, exact=True)
+    assert pmf == [F(0), F(0), F(0), F(1), F(0), F(0)] and beyond == 0
+    # Rows are 2-D, counts non-negative integers, items >= 1.
+    with pytest.raises(AssertionError):
+        naive_bayes_how_many_pmf([0, 1], 2)
+    with pytest.raises(AssertionError):
+        naive_bayes_how_many_pmf([[0], [-1]], 2)
+    with pytest.raises(AssertionError):
+        naive_bayes_how_many_pmf([[0.5], [1]], 2)
+    with pytest.raises(AssertionError):
+        naive_bayes_when_pmf([[0], [1]], 0, 2)
+    # Too many sequences for brute force is refused rather than left running.
+    with pytest.raises(AssertionError):
+        naive_bayes_how_many_pmf([[0], [1], [2], [3]], 20)
+
+
+# (d) Hand-computed cases, width 2: rows A = (1, 0) and B = (0, 2).
+#
+# Urn probabilities of row sequences:
+#   one row:    A 1/2, B 1/2
+#   two rows:   AA 1/2*2/3 = 1/3, AB 1/6, BA 1/6, BB 1/3
+#   three rows: AAA 1/2*2/3*3/4 = 1/4, BBB 1/4, and each of AAB, ABA, ABB,
+#               BAA, BAB, BBA 1/12 (e.g. ABA = 1/2 * 1/3 * 2/4).
+#
+# How many:
+#   days 1 (first day of one row): A -> 1, B -> 0             => [1/2, 1/2]
+#   days 2 (one whole row): A -> 1, B -> 2                    => [0, 1/2, 1/2]
+#   days 3 (one row + first day of the next):
+#     AA 1+1=2 (1/3), AB 1+0=1 (1/6), BA 2+1=3 (1/6), BB 2+0=2 (1/3)
+#                                                             => [0, 1/6, 2/3, 1/6]
+#   days 4: AA 2, AB 3, BA 3, BB 4                            => [0, 0, 1/3, 1/3, 1/3]
+#
+# When, items 2, horizon 4 (daily counts of AA are 1,0,1,0 etc.):
+#   AA: running 1,1,2 -> T=3 (1/3);  AB: 1,1,1,3 -> T=4 (1/6)
+#   BA: 0,2 -> T=2 (1/6);            BB: 0,2 -> T=2 (1/3)
+#   => P(T=2) = 1/2, P(T=3) = 1/3, P(T=4) = 1/6, beyond 0.
+#   Horizon 3 (not a multiple of 2): the same first three days, so
+#   P(T=2) = 1/2, P(T=3) = 1/3 and beyond = 1/6.
+#
+# When, items 3, horizon 5 (two rows + first day of a third):
+#   AAA 1,0,1,0,1 -> T=5 (1/4);  AAB 1,0,1,0,0 -> beyond (1/12)
+#   ABA, ABB 1,0,0,2 -> T=4 (1/12 each)
+#   BAA, BAB 0,2,1 -> T=3 (1/12 each)
+#   BBA, BBB 0,2,0,2 -> T=4 (1/12 + 1/4)
+#   => P(T=3) = 1/6, P(T=4) = 1/12+1/12+1/12+1/4 = 1/2, P(T=5) = 1/4,
+#      beyond = 1/12.
+
+WIDTH2 = [[1, 0], [0, 2]]
+
+
+def test_bayes_how_many_width2_by_hand():
+    assert naive_bayes_how_many_pmf(WIDTH2, 1, exact=True) == [F(1, 2), F(1, 2)]
+    assert naive_bayes_how_many_pmf(WIDTH2, 2, exact=True) == [F(0), F(1, 2), F(1, 2)]
+    assert naive_bayes_how_many_pmf(WIDTH2, 3, exact=True) == [F(0), F(1, 6), F(2, 3), F(1, 6)]
+    assert naive_bayes_how_many_pmf(WIDTH2, 4, exact=True) == [
+        F(0),
+        F(0),
+        F(1, 3),
+        F(1, 3),
+        F(1, 3),
+    ]
+
+
+def test_bayes_when_width2_by_hand():
+    assert naive_bayes_when_pmf(WIDTH2, 2, 4, exact=True) == (
+        [F(0), F(0), F(1, 2), F(1, 3), F(1, 6)],
+        F(0),
+    )
+    assert naive_bayes_when_pmf(WIDTH2, 2, 3, exact=True) == (
+        [F(0), F(0), F(1, 2), F(1, 3)],
+        F(1, 6),
+    )
+    assert naive_bayes_when_pmf(WIDTH2, 3, 5, exact=True) == (
+        [F(0), F(0), F(0), F(1, 6), F(1, 2), F(1, 4)],
+        F(1, 12),
+    )
+
+
+def test_bayes_row_order_matters_within_a_row():
+    # Same row sums as WIDTH2 but the days reversed inside each row: the totals
+    # over whole rows agree, the totals over a cut-short last row do not.
+    reversed_rows = [[0, 1], [2, 0]]
+    for days in (2, 4, 6):
+        assert naive_bayes_how_many_pmf(reversed_rows, days, exact=True) == (
+            naive_bayes_how_many_pmf(WIDTH2, days, exact=True)
+        )
+    # days 1 with reversed rows: first day 0 (row (0,1)) or 2 (row (2,0)).
+    assert naive_bayes_how_many_pmf(reversed_rows, 1, exact=True) == [F(1, 2), F(0), F(1, 2)]
+
+
+# Independent derivations on paper (no urn step by step):
+#
+# * With Dirichlet(1, ..., 1) weights, the vector of row counts (k_1..k_R) of m
+#   draws is uniform over all compositions of m into R non-negative parts:
+#   integrating the multinomial against the flat Dirichlet density gives
+#   m! (R-1)! / (m+R-1)! for every composition. So over whole rows, every
+#   multiset of m rows (itertools.combinations_with_replacement) is equally
+#   likely, 1 / C(m+R-1, R-1).
+# * Mean and variance over m whole rows, with s_r the row sums, mu their mean
+#   and sigma2 their population variance: each draw is marginally uniform, so
+#   E[S] = m mu; two different draws have covariance Var(sum_r w_r s_r) =
+#   sigma2 / (R+1) (Var w_r = (R-1)/(R^2 (R+1)), Cov(w_r, w_q) = -1/(R^2 (R+1))),
+#   so Var[S] = sigma2 (m + m (m-1) / (R+1)).
+# * For a cut-short last row the mean is still additive: m whole rows plus the
+#   mean of the first (days mod width) column sums.
+
+
+@pytest.mark.parametrize(
+    "blocks, n_rows_drawn",
+    [
+        ([[0], [1]], 3),
+        ([[0], [2], [5]], 3),
+        ([[1], [1], [4], [0]], 4),
+        ([[1, 0], [0, 2], [2, 2]], 3),
+        ([[0, 0, 1, 0, 2], [1, 1, 0, 0, 0], [0, 3, 0, 0, 1]], 2),
+    ],
+)
+def test_bayes_whole_rows_match_uniform_multisets(blocks, n_rows_drawn):
+    n_rows, width = len(blocks), len(blocks[0])
+    multisets = list(itertools.combinations_with_replacement(range(n_rows), n_rows_drawn))
+    assert len(multisets) == math.comb(n_rows_drawn + n_rows - 1, n_rows - 1)
+    expected = {}
+    for multiset in multisets:
+        total = sum(sum(blocks[r]) for r in multiset)
+        expected[total] = expected.get(total, F(0)) + F(1, len(multisets))
+    pmf = naive_bayes_how_many_pmf(blocks, n_rows_drawn * width, exact=True)
+    assert {n: p for n, p in enumerate(pmf) if p != 0} == expected
+
+
+@pytest.mark.parametrize("blocks, days", [c for c in BAYES_CASES if c[1] > 0])
+def test_bayes_how_many_mean_and_variance(blocks, days):
+    n_rows, width = len(blocks), len(blocks[0])
+    pmf = naive_bayes_how_many_pmf(blocks, days, exact=True)
+    mean = sum(n * p for n, p in enumerate(pmf))
+    whole, cut = days // width, days % width
+    row_sums = [sum(row) for row in blocks]
+    mu = F(sum(row_sums), n_rows)
+    cut_mean = F(sum(sum(row[:cut]) for row in blocks), n_rows)
+    assert mean == whole * mu + cut_mean
+    if cut == 0:
+        sigma2 = sum((s - mu) ** 2 for s in row_sums) / n_rows
+        var = sum((n - mean) ** 2 * p for n, p in enumerate(pmf))
+        m = whole
+        assert var == sigma2 * (m + F(m * (m - 1), n_rows + 1))
+
+
+def test_bayes_one_day_equals_daily_bootstrap():
+    # A single draw is uniform over the rows, as in the daily bootstrap.
+    counts = [1, 1, 4, 0]
+    pmf = naive_bayes_how_many_pmf([[c] for c in counts], 1, exact=True)
+    daily = naive_how_many_pmf(counts, 1, exact=True)
+    assert {n: p for n, p in enumerate(pmf) if p != 0} == daily
+
+
+def test_bayes_more_spread_than_daily_bootstrap():
+    # Same marginal day, but positively correlated days: P(extremes) is larger.
+    pmf = naive_bayes_how_many_pmf([[0], [1]], 4, exact=True)
+    daily = naive_how_many_pmf([0, 1], 4, exact=True)
+    assert pmf[0] == F(1, 5) > daily[0] == F(1, 16)
+    assert pmf[4] == F(1, 5) > daily[4] == F(1, 16)
+
+
+# (e) When and How many agree: counts are non-negative, so T <= d exactly when
+# the total over the first d days is >= items. Also a shorter horizon gives the
+# same pmf prefix (the horizon only cuts the enumeration, it changes nothing
+# about the first days).
+
+
+@pytest.mark.parametrize("blocks, items, horizon", WHEN_CASES)
+def test_bayes_when_cdf_equals_how_many_tail(blocks, items, horizon):
+    pmf, beyond = naive_bayes_when_pmf(blocks, items, horizon, exact=True)
+    for d in range(1, horizon + 1):
+        cdf = sum(pmf[1 : d + 1])
+        tail = sum(naive_bayes_how_many_pmf(blocks, d, exact=True)[items:])
+        assert cdf == tail
+    for shorter in range(horizon):
+        pmf_s, beyond_s = naive_bayes_when_pmf(blocks, items, shorter, exact=True)
+        assert pmf_s == pmf[: shorter + 1]
+        assert beyond_s == beyond + sum(pmf[shorter + 1 :])
+
+
+# (c) Agreement with a Monte Carlo that literally draws Dirichlet weights and
+# then rows (numpy Generator.dirichlet / Generator.choice), fixed seeds, within
+# 5 standard errors of a proportion sqrt(p (1 - p) / trials).
+
+BAYES_TRIALS = 20_000
+
+
+def _within_5_se(count, prob, trials):
+    se = math.sqrt(prob * (1 - prob) / trials)
+    return abs(count / trials - prob) <= 5 * se + 1e-12
+
+
+@pytest.mark.parametrize(
+    "blocks, days, seed",
+    [
+        ([[0], [2], [5]], 3, 11),
+        ([[1, 0], [0, 2], [2, 2]], 5, 12),  # width 2, days not a multiple of 2
+    ],
+)
+def test_bayes_how_many_mc_matches_pmf(blocks, days, seed):
+    totals = naive_bayes_how_many_mc(blocks, days, BAYES_TRIALS, seed=seed)
+    assert totals.shape == (BAYES_TRIALS,)
+    assert np.issubdtype(totals.dtype, np.integer)
+    pmf = naive_bayes_how_many_pmf(blocks, days)
+    assert int(totals.max()) < len(pmf)
+    for n in range(len(pmf)):
+        assert _within_5_se(np.count_nonzero(totals == n), pmf[n], BAYES_TRIALS)
+        tail = sum(pmf[n:])
+        assert _within_5_se(np.count_nonzero(totals >= n), tail, BAYES_TRIALS)
+
+
+@pytest.mark.parametrize(
+    "blocks, items, horizon, seed",
+    [
+        ([[0], [2], [5]], 6, 4, 21),
+        ([[1, 0], [0, 2], [2, 2]], 4, 5, 22),  # width 2, odd horizon
+    ],
+)
+def test_bayes_when_mc_matches_pmf(blocks, items, horizon, seed):
+    days = naive_bayes_when_mc(blocks, items, BAYES_TRIALS, seed=seed, horizon=horizon)
+    assert days.shape == (BAYES_TRIALS,)
+    assert days.min() >= 1 and days.max() <= horizon + 1
+    pmf, beyond = naive_bayes_when_pmf(blocks, items, horizon)
+    assert beyond > 0.01  # the unfinished sentinel is exercised
+    for d in range(1, horizon + 1):
+        assert _within_5_se(np.count_nonzero(days == d), pmf[d], BAYES_TRIALS)
+        assert _within_5_se(np.count_nonzero(days <= d), sum(pmf[1 : d + 1]), BAYES_TRIALS)
+    assert _within_5_se(np.count_nonzero(days == horizon + 1), beyond, BAYES_TRIALS)
+
+
+def test_bayes_mc_is_reproducible_with_seed():
+    a = naive_bayes_when_mc(WIDTH2, 3, 300, seed=5, horizon=6)
+    b = naive_bayes_when_mc(WIDTH2, 3, 300, seed=5, horizon=6)
+    assert np.array_equal(a, b)
+    c = naive_bayes_how_many_mc(WIDTH2, 5, 300, seed=5)
+    d = naive_bayes_how_many_mc(WIDTH2, 5, 300, seed=5)
     assert np.array_equal(c, d)
