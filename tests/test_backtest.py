@@ -131,9 +131,10 @@ def test_auto_falls_back_on_short_histories():
     f = forecast.when(h, 10, start="2022-01-17", method="auto")
     assert f.method == "bayes"
     assert any("method auto fell back to bayes with a 30-day window" in w for w in f.warnings)
+    assert f.engine == "exact"  # the Bayesian bootstrap has an exact engine
     g = forecast.when(h, 10, start="2022-01-17", method="auto", engine="exact")
-    assert g.method == "daily" and g.engine == "exact"
-    assert any("fell back to daily with a 30-day window" in w for w in g.warnings)
+    assert g.method == "bayes" and g.engine == "exact"
+    np.testing.assert_array_equal(f.pmf, g.pmf)
 
 
 def test_auto_is_the_default_and_prefers_long_windows_on_a_steady_team():
@@ -145,9 +146,10 @@ def test_auto_is_the_default_and_prefers_long_windows_on_a_steady_team():
     assert (f.sample.last - f.sample.first).days + 1 > 30
     assert any(w.startswith(f"method auto chose {f.method} with a ")
                and "lower than the default bayes 30d's by" in w for w in f.warnings)
-    # exact engine: auto keeps to the methods it has an exact engine for
+    # every method has an exact engine: engine="exact" is the same choice and the same answer
     g = forecast.how_many(h, days=20, start=start, engine="exact")
-    assert g.method in ("daily", "weekly") and g.engine == "exact"
+    assert (g.method, g.engine, f.engine) == (f.method, "exact", "exact")
+    np.testing.assert_array_equal(f.pmf, g.pmf)
     # a given window is kept; auto chooses only the method
     w = forecast.how_many(h, days=20, start=start, window=60)
     assert (w.sample.last - w.sample.first).days + 1 == 60

@@ -35,9 +35,16 @@ def toml(tmp_path, team_extra=""):
     return path
 
 
-def test_the_library_names_the_keyword():
-    with pytest.raises(ParameterError, match=r"use engine='mc' or engine='auto'$") as info:
-        forecast.when(TEAM, 5, start="2024-06-03", method="bayes", engine="exact")
+def bulk_close(tmp_path):
+    path = tmp_path / "bulk.csv"
+    path.write_text("date,count\n2024-05-30,3\n2024-05-31,1000000\n")
+    return path
+
+
+def test_the_library_names_the_keyword(tmp_path):
+    with pytest.raises(ParameterError, match=r"use engine='mc', or check") as info:
+        forecast.how_many(bulk_close(tmp_path), days=60, start="2024-06-03", window=7,
+                          method="daily", engine="exact")
     assert info.value.parameter == "engine"
     with pytest.raises(ParameterError, match=r"widen window$") as info:
         forecast.when(TEAM, 5, start="2024-06-03", method="weekly", window=8)
@@ -47,10 +54,10 @@ def test_the_library_names_the_keyword():
     assert info.value.parameter == "items"
 
 
-def test_the_command_line_names_the_flag():
-    line = error_line(run("when", TEAM, "-n", 5, "--start", "2024-06-03", "--method", "bayes",
-                          "--engine", "exact"))
-    assert line.endswith("use --engine mc or --engine auto")
+def test_the_command_line_names_the_flag(tmp_path):
+    line = error_line(run("how-many", bulk_close(tmp_path), "--days", 60, "--start",
+                          "2024-06-03", "--window", 7, "--method", "daily", "--engine", "exact"))
+    assert "use --engine mc, or check" in line
     line = error_line(run("when", TEAM, "-n", 5, "--start", "2024-06-03", "--method",
                           "weekly", "--window", 8))
     assert line.endswith("widen --window")

@@ -79,11 +79,14 @@ def test_bayes_keeps_the_mean_and_widens_thin_samples():
     assert bayes.method == "bayes" and bayes.engine == "mc"
 
 
-def test_bayes_has_no_exact_engine(ado_history):
-    with pytest.raises(forecast.ForecastError, match="'bayes' has no exact engine"):
-        forecast.when(ado_history, 10, start=START, method="bayes", engine="exact")
+def test_bayes_is_exact_by_default_and_agrees_with_its_monte_carlo(ado_history):
     auto = forecast.when(ado_history, 10, start=START, method="bayes")
-    assert auto.engine == "mc"
+    mc = forecast.when(ado_history, 10, start=START, method="bayes", engine="mc",
+                       trials=40_000, rng=3)
+    assert auto.engine == "exact" and mc.engine == "mc"
+    # the cdfs agree within 5 standard errors of a proportion at 40k trials (<= 0.0125)
+    gap = np.abs(np.cumsum(auto.pmf) - np.cumsum(mc.pmf)).max()
+    assert gap < 5 * 0.5 / np.sqrt(40_000)
 
 
 def test_weekly_needs_two_weeks():

@@ -24,7 +24,14 @@ from forecast.evaluation.scoring import crps_of
 from forecast.exceptions import ParameterError
 from forecast.present.report import REPORT_BACKTEST, plan_report, question_report
 from forecast.sampling import _reference
-from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
+from forecast.sampling.exact import (
+    bayes_how_many_pmf,
+    bayes_when_pmf,
+    how_many_pmf,
+    how_many_pmf_blocks,
+    when_pmf,
+    when_pmf_blocks,
+)
 from forecast.sampling.methods import (
     METHODS,
     Method,
@@ -76,7 +83,7 @@ def test_every_method_is_one_complete_entry(sample):
         assert (method.exact_when is None) == (method.exact_how_many is None) == (not method.exact)
         assert get_method(key.upper()) is method and get_method(method) is method
         assert method_blocks(key, sample)[0] == key
-    assert [k for k, m in METHODS.items() if not m.exact] == ["bayes"]
+    assert [k for k, m in METHODS.items() if not m.exact] == []  # the Monte Carlo is the oracle
     assert [k for k, m in METHODS.items() if m.bayes] == ["bayes"]
     assert METHODS["weekly"].blocks(sample).shape[1] == 5
     assert METHODS["daily"].blocks(sample).shape == (sample.working_days, 1)
@@ -96,11 +103,9 @@ def test_unknown_methods_and_engines_are_named():
         get_method("monthly")
     with pytest.raises(ParameterError, match="not known"):
         get_method("Daily", strict=True)  # the backtest takes the names as they are
-    with pytest.raises(ParameterError, match="'bayes' has no exact engine"):
-        when_distribution("bayes", np.array([[1]]), 3, 10, engine="exact")
     with pytest.raises(ParameterError, match="engine = 'fast' is not known"):
         how_many_distribution("daily", np.array([[1]]), 3, engine="fast")
-    assert METHODS["daily"].engine("auto") == "exact" and METHODS["bayes"].engine("auto") == "mc"
+    assert all(m.engine("auto") == "exact" for m in METHODS.values())
 
 
 # ---------------------------------------------------- the dispatch, as each caller had it
@@ -122,6 +127,9 @@ def test_exact_dispatch_is_the_exact_engine_and_the_oracle(sample, key):
         total = naive_how_many_pmf(sample.counts.tolist(), 15)
         np.testing.assert_allclose(how, [total.get(n, 0.0) for n in range(how.size)],
                                    atol=1e-12)
+    elif key == "bayes":  # the urn's own engine; tests/test_exact_bayes.py checks it
+        old, old_beyond = bayes_when_pmf(rows, 25, 60)
+        old_how = bayes_how_many_pmf(rows, 15)
     else:
         old, old_beyond = when_pmf_blocks(rows, 25, 60)
         old_how = how_many_pmf_blocks(rows, 15)
@@ -201,9 +209,7 @@ def test_the_backtest_scores_what_each_method_forecast(lumpy, key):
         elif key == "weekly":
             pmf = how_many_pmf_blocks(sample.blocks(5), 10)
         else:
-            draws = simulate_how_many_blocks(sample.counts.reshape(-1, 1), 10, 300, 7 + i, True,
-                                             parallel=False)
-            pmf = np.bincount(draws) / 300
+            pmf = bayes_how_many_pmf(sample.counts.reshape(-1, 1), 10)
         assert score.crps_values[score.origin_ids.index(i)] == crps_of(pmf, y)
 
 

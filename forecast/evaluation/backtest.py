@@ -42,10 +42,10 @@ from forecast.evaluation.origins import (
     rolling_origins,
 )
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
-from forecast.evaluation.scoring import crps_of, levels_table, pinball_of, pit_of
-from forecast.exceptions import EmptyWindowError, ForecastError, ParameterError
+from forecast.evaluation.scoring import score
+from forecast.exceptions import ForecastError, ParameterError
 from forecast.notes import warning
-from forecast.sampling.methods import get_method, how_many_distribution, when_distribution
+from forecast.sampling.methods import get_method, how_many_distributions, when_distribution
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
            "DEFAULT_HORIZONS", "DEFAULT_WINDOWS", "DEFAULT_METHODS", "MIN_ORIGINS"]
@@ -129,16 +129,17 @@ class _Tally:
 
     def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
             ) -> None:
-        least, most = levels_table(pmf, levels)
+        found = score(pmf, y, levels)
+        least, most = found.at_least, found.at_most
         if when:  # "done by the date": the earlier day statements read the other way
             self.held_least.append([y <= d for d in most])
             self.held_most.append([y >= d for d in least])
         else:
             self.held_least.append([y >= n for n in least])
             self.held_most.append([y <= n for n in most])
-        self.crps.append(crps_of(pmf, y))
-        self.pinball.append(pinball_of(pmf, y, levels))
-        self.pit.append(pit_of(pmf, y))
+        self.crps.append(found.crps)
+        self.pinball.append(found.pinball)
+        self.pit.append(found.pit)
 
     def add_online(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], origin: Any,
                    resolved: Any, span_days: float, when: bool = False) -> None:
@@ -147,8 +148,11 @@ class _Tally:
         That is, recalibrated by the PITs known at ``origin`` when they show
         a miss (:func:`partial_recalibration`), and as it is otherwise.
         """
+        if not self.online:
+            self.add(pmf, y, levels, when)
+            return
         cut = bisect.bisect_left(self.known_days, int(origin.astype(np.int64)))
-        if self.online and cut >= MIN_RECALIBRATION_ORIGINS:
+        if cut >= MIN_RECALIBRATION_ORIGINS:
             if self.recal is None:
                 self.recal = _Tally()
             fixed = partial_recalibration(pmf, self.known_pits[:cut], span_days)
@@ -440,6 +444,7 @@ def backtest(
     progress: Any = None,
     max_origins: int | None = None,
     recalibrated: bool = True,
+    engine: str = "exact",
 ) -> BacktestResult:
     """Score sampling methods and windows on the history's own past.
 
@@ -461,10 +466,9 @@ def backtest(
     levels : tuple of float
         Percentile levels whose statements are scored.
     trials : int
-        Monte Carlo trials for the Bayesian bootstrap (the other methods use
-        the exact engine).
+        Monte Carlo trials per forecast with ``engine="mc"``.
     rng : None, int or numpy.random.Generator
-        Seed of the Monte Carlo runs.
+        Seed of the Monte Carlo runs (``engine="mc"``).
     progress : callable, optional
         Called with (done, total) origins as the run advances.
     max_origins : int, optional
@@ -473,6 +477,10 @@ def backtest(
         Also score every configuration as recalibrated walk-forward
         (:attr:`Score.recalibrated`); ``auto``, which needs only the raw
         scores, turns this off.
+    engine : {"exact", "mc"}
+        Every method has an exact engine, so a backtest carries no sampling
+        noise by default; ``"mc"`` runs ``trials`` Monte Carlo trials per
+        forecast instead (as a check of the kernels on real histories).
 
     Returns
     -------
@@ -492,7 +500,8 @@ def backtest(
     """
     settings = backtest_settings(
         start=start, methods=methods, windows=windows, horizons=horizons, step=step, batch=batch,
-        levels=levels, trials=trials, rng=rng, max_origins=max_origins, recalibrated=recalibrated)
+        levels=levels, trials=trials, rng=rng, max_origins=max_origins, recalibrated=recalibrated,
+        engine=engine)
     methods, windows, horizons = settings["methods"], settings["windows"], settings["horizons"]
     specs = {m: get_method(m) for m in methods}
     seed = settings["rng"]
@@ -521,6 +530,7 @@ def backtest(
     batch_days = min(batch / rate, 2600.0) * 7 / 5 if rate > 0 else 2600.0 * 7 / 5
     tallies: dict[tuple[str, int, str, int], _Tally] = {}
     skipped = 0
+    samples = {w: history.samples(origins, w) for w in windows}
     for done, origin in enumerate(origins):
         index = int(np.searchsorted(work, np.datetime64(origin, "D")))
         # What happened: items dated from the origin through each working day after it
@@ -531,9 +541,8 @@ def backtest(
         reached = np.flatnonzero(done_by >= batch)
         when_actual = int(reached[0]) + 1 if reached.size else None
         for window in windows:
-            try:
-                sample = history.sample(origin, window=window)
-            except EmptyWindowError:
+            sample = samples[window][done]
+            if sample is None:  # an empty window
                 skipped += 1
                 continue
             for method in methods:
@@ -543,10 +552,10 @@ def backtest(
                 except ForecastError:
                     skipped += 1
                     continue
-                # exact where the method has an exact engine, else Monte Carlo
-                run = {"trials": trials, "seed": seed + done, "parallel": False}
-                for h in horizons:
-                    pmf, _ = how_many_distribution(spec, blocks, h, **run)
+                run = {"engine": settings["engine"], "trials": trials, "seed": seed + done,
+                       "parallel": False}
+                pmfs = how_many_distributions(spec, blocks, horizons, **run)
+                for h, pmf in zip(horizons, pmfs, strict=True):
                     tally = tallies.setdefault((method, window, "how-many", h),
                                                _Tally(online=recalibrated))
                     tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),

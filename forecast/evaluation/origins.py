@@ -118,6 +118,7 @@ def backtest_settings(
     progress: Any = None,
     max_origins: int | None = None,
     recalibrated: bool = True,
+    engine: str = "exact",
 ) -> dict[str, Any]:
     """Check the keywords of :func:`~forecast.evaluation.backtest.backtest`; return them as it runs.
 
@@ -146,6 +147,9 @@ def backtest_settings(
         raise ParameterError(f"no method to score; give at least one of {', '.join(METHODS)}")
     if step < 1:
         raise ParameterError(f"step = {step}, must be >= 1 day")
+    if engine not in ("exact", "mc"):
+        raise ParameterError(f"engine = {engine!r} is not known; use exact or mc",
+                             parameter="engine")
     seed = normalise_seed(rng)
     return {
         "start": None if start is None else _as_day(start),
@@ -153,7 +157,7 @@ def backtest_settings(
         "windows": tuple(dict.fromkeys(int(w) for w in windows)),
         "horizons": tuple(dict.fromkeys(int(h) for h in horizons)),
         "step": step, "batch": batch, "levels": tuple(levels), "trials": trials, "rng": seed,
-        "max_origins": max_origins, "recalibrated": recalibrated,
+        "max_origins": max_origins, "recalibrated": recalibrated, "engine": engine,
     }
 
 

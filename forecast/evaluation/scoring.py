@@ -2,13 +2,45 @@
 
 Every function takes a probability mass function on 0, 1, 2 ... (items, or
 working days) and the observed outcome ``y``, and is exact: no sampling.
+:func:`score` computes them all in one compiled pass (the backtest scores
+thousands of forecasts); the single functions read the same pass, so their
+values are identical to the backtest's.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-__all__ = ["levels_table", "crps_of", "pinball_of", "pit_of"]
+__all__ = ["levels_table", "crps_of", "pinball_of", "pit_of", "score", "Scores"]
+
+
+class Scores(NamedTuple):
+    """One forecast's scores against its outcome (see :func:`score`)."""
+
+    crps: float
+    pinball: float
+    pit: float
+    at_least: list[int]
+    at_most: list[int]
+
+
+def score(pmf: np.ndarray, y: int, levels: tuple[float, ...] = (85.0,)) -> Scores:
+    """Return every score of ``pmf`` against the outcome ``y``, in one compiled pass.
+
+    Examples
+    --------
+    >>> s = score(np.array([0.1, 0.2, 0.4, 0.2, 0.1]), 4, (50, 85))
+    >>> round(s.crps, 3), round(s.pinball, 3), round(s.pit, 3), s.at_least, s.at_most
+    (1.4, 0.767, 0.95, [2, 1], [2, 3])
+    """
+    from forecast.sampling import _kernels
+
+    crps, loss, pit, least, most = _kernels.score_count(
+        np.ascontiguousarray(pmf, dtype=np.float64), int(y),
+        np.asarray(levels, dtype=np.float64))
+    return Scores(float(crps), float(loss), float(pit), least.tolist(), most.tolist())
 
 
 def levels_table(pmf: np.ndarray, levels: tuple[float, ...]) -> tuple[list[int], list[int]]:
@@ -32,15 +64,8 @@ def levels_table(pmf: np.ndarray, levels: tuple[float, ...]) -> tuple[list[int],
     >>> levels_table(np.array([0.1, 0.2, 0.4, 0.2, 0.1]), (50, 85))
     ([2, 1], [2, 3])
     """
-    cdf = np.cumsum(pmf)
-    survival = np.cumsum(pmf[::-1])[::-1]
-    at_least, at_most = [], []
-    for p in levels:
-        q = p / 100 - 1e-9
-        reach = np.flatnonzero(survival >= q)
-        at_least.append(int(reach[-1]) if reach.size else 0)
-        at_most.append(min(int(np.searchsorted(cdf, q)), pmf.size - 1))
-    return at_least, at_most
+    found = score(pmf, 0, levels)
+    return found.at_least, found.at_most
 
 
 def crps_of(pmf: np.ndarray, y: int) -> float:
@@ -54,11 +79,7 @@ def crps_of(pmf: np.ndarray, y: int) -> float:
     >>> round(crps_of(pmf, 2), 3), round(crps_of(pmf, 4), 3), round(crps_of(pmf, 7), 3)
     (0.2, 1.4, 4.4)
     """
-    size = max(pmf.size, y + 1)
-    cdf = np.ones(size)
-    cdf[: pmf.size] = np.cumsum(pmf)
-    step = (np.arange(size) >= y).astype(float)
-    return float(np.sum((cdf - step) ** 2))
+    return score(pmf, y).crps
 
 
 def pinball_of(pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> float:
@@ -73,13 +94,7 @@ def pinball_of(pmf: np.ndarray, y: int, levels: tuple[float, ...]) -> float:
     >>> round(pinball_of(pmf, 2, (50, 85)), 3), round(pinball_of(pmf, 4, (50, 85)), 3)
     (0.1, 0.767)
     """
-    cdf = np.cumsum(pmf)
-    losses = []
-    quantiles = sorted({p / 100 for p in levels} | {1 - p / 100 for p in levels if p < 100})
-    for q in quantiles:
-        quantile = min(int(np.searchsorted(cdf, q - 1e-9)), pmf.size - 1)
-        losses.append((y - quantile) * (q - (1.0 if y < quantile else 0.0)))
-    return float(np.mean(losses))
+    return score(pmf, y, levels).pinball
 
 
 def pit_of(pmf: np.ndarray, y: int) -> float:
@@ -96,6 +111,4 @@ def pit_of(pmf: np.ndarray, y: int) -> float:
     >>> pit_of(np.full(20, 0.05), 20)
     1.0
     """
-    below = float(pmf[: min(y, pmf.size)].sum())
-    at = float(pmf[y]) if y < pmf.size else 0.0
-    return min(max(below + at / 2, 0.0), 1.0)
+    return score(pmf, y).pit

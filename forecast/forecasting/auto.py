@@ -16,7 +16,7 @@ import numpy as np
 
 from forecast.core.calendar import as_date
 from forecast.core.history import History
-from forecast.evaluation.backtest import AUTO_DEFAULT, DEFAULT_WINDOWS, STANDARD, SWITCH_Z, backtest
+from forecast.evaluation.backtest import AUTO_DEFAULT, DEFAULT_WINDOWS, SWITCH_Z, backtest
 from forecast.evaluation.recalibration import RECALIBRATION_PITS, halfway, recalibration_miss
 from forecast.exceptions import ParameterError
 from forecast.notes import info, warning
@@ -61,13 +61,12 @@ class AutoChoice:
     result: Any = None
 
 
-def choose(hist: History, begin: dt.date, window: int | None, since: Any,
-          exact: bool = False) -> AutoChoice:
+def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> AutoChoice:
     """Choose the method and window by the team's own backtest before ``begin``.
 
     A given ``window`` or ``since`` fixes the window, and only the method is
-    chosen; ``exact`` leaves out the Bayesian bootstrap, which has no exact
-    engine.
+    chosen. Every forecast of the backtest comes from an exact engine, so the
+    choice carries no sampling noise and costs milliseconds.
 
     Examples
     --------
@@ -77,19 +76,18 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any,
     >>> choice.method, choice.window
     ('bayes', 30)
     """
-    # with engine="exact", only the methods that have an exact engine can be chosen
-    methods = tuple(k for k, m in METHODS.items() if m.exact or not exact)
+    methods = tuple(k for k, m in METHODS.items() if m.exact)
     windows: tuple[int, ...] = DEFAULT_WINDOWS
     if since is not None:
         windows = (max(7, (begin - as_date(since, "since")).days),)
     elif window is not None:
         windows = (int(window),)
-    fallback = STANDARD if exact else AUTO_DEFAULT
+    fallback = AUTO_DEFAULT
     try:
         # only the P85 statements (for the note) and the raw scores are needed
         result = backtest(hist, start=begin, methods=methods, windows=windows,
-                          max_origins=AUTO_ORIGINS, trials=500, levels=(85,),
-                          recalibrated=False)
+                          max_origins=AUTO_ORIGINS, levels=(85,), recalibrated=False,
+                          engine="exact")
     except ParameterError as exc:
         reason = str(exc).split(": ", 1)[-1].split(";")[0]
         kept = None if since is not None else (window or fallback[1])
@@ -145,10 +143,10 @@ def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     >>> fixed, note = recalibrate_on_miss(choice, pmf, "when", None)
     >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
     recalibrated halfway by the 40 latest past outcomes of the team's own backtest
-    (When 22 items): its stated 85% had held 92% (done by the date) and 60% (not done
+    (When 22 items): its stated 85% had held 92% (done by the date) and 57% (not done
     before it)
     >>> fixed[:3].round(3).tolist()
-    [0.155, 0.058, 0.062]
+    [0.159, 0.047, 0.076]
     >>> recalibrate_on_miss(choice, pmf, "how-many", 20)[1] is None   # no miss: as it was
     True
     """

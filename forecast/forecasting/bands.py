@@ -18,7 +18,7 @@ import numpy as np
 
 from forecast.exceptions import ParameterError
 from forecast.results.stats import TOLERANCE
-from forecast.sampling.exact import block_pmfs, daily_pmf
+from forecast.sampling.exact import block_pmfs, daily_pmf, polya_below_backlog
 from forecast.sampling.methods import get_method
 
 if TYPE_CHECKING:
@@ -122,8 +122,13 @@ def _band_exact(result: WhenForecast, days: np.ndarray, levels: tuple[float, ...
             survival = np.cumsum(pmf[::-1])[::-1]
             rows[day] = [_at_least(survival, p) for p in levels]
 
-    blocks = get_method(result.method).blocks(result.sample)
-    if blocks.shape[1] > 1:  # whole weeks
+    spec = get_method(result.method)
+    blocks = spec.blocks(result.sample)
+    if spec.bayes:  # the Polya urn: P(S_d = s) for s below the backlog, every day at once
+        below = polya_below_backlog(blocks, cap, last)
+        for day in wanted:
+            keep(day, np.append(below[day], max(1.0 - float(below[day].sum()), 0.0)))
+    elif blocks.shape[1] > 1:  # whole weeks
         total, prefix = block_pmfs(blocks)
         width = blocks.shape[1]
         running = np.ones(1)

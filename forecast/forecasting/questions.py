@@ -52,13 +52,29 @@ def _engine(engine: str) -> str:
     return key
 
 
-def _when_cost(counts: np.ndarray, items: int, horizon: int) -> float:
-    """Rough multiply-add count of the exact When recursion."""
+def _when_cost(counts: np.ndarray, items: int, horizon: int, bayes: bool = False) -> float:
+    """Rough multiply-add count of the exact When recursion.
+
+    The Bayesian bootstrap's completion day has a polynomial tail (a trial may
+    weight the slow days heavily), so its recursion runs further, and each day
+    costs about ``items**2 / (2 v)`` per distinct daily count ``v``.
+    """
     top, mean = int(counts.max()), float(counts.mean())
     if items > horizon * top:
         return 0.0
+    values = np.flatnonzero(np.bincount(counts))
+    if bayes:
+        days = min(float(horizon), 25.0 * items / mean + 100.0)
+        return days * float(sum(min(items, days * v) ** 2 / (2.0 * v) for v in values if v))
     days = min(float(horizon), 4.0 * items / mean + 100.0)
-    return days * min(items, days * top) * np.count_nonzero(np.bincount(counts))
+    return days * min(items, days * top) * values.size
+
+
+def _how_many_cost(counts: np.ndarray, days: int, bayes: bool) -> float:
+    """Rough multiply-add count of the exact How-many computation (Bayesian bootstrap)."""
+    if not bayes:
+        return 0.0  # bounded by EXACT_SIZE
+    return np.count_nonzero(np.bincount(counts)) * float(days) ** 3 * int(counts.max()) / 6.0
 
 
 def _prepare(
@@ -74,7 +90,7 @@ def _prepare(
     if str(method).strip().lower() == "auto":
         if since is None and window is not None:
             hist.window_bounds(begin, window)  # a bad window is named before the backtest
-        auto = choose(hist, begin, window, since, exact=chosen == "exact")
+        auto = choose(hist, begin, window, since)
         method, window = auto.method, auto.window
     if window is None and since is None:
         window = DEFAULT_WINDOW
@@ -186,7 +202,8 @@ def when(
     spec = get_method(method)
     blocks = spec.blocks(sample)
     engine_auto, chosen = chosen == "auto", spec.engine(chosen)
-    if chosen == "exact" and engine_auto and _when_cost(counts, items, limit) > EXACT_BUDGET:
+    if chosen == "exact" and engine_auto and _when_cost(counts, items, limit,
+                                                        spec.bayes) > EXACT_BUDGET:
         chosen = "mc"
         notes.append(info(
             "engine auto chose Monte Carlo: the exact engine would be slow for "
@@ -297,7 +314,14 @@ def how_many(
     spec = get_method(method)
     blocks = spec.blocks(sample)
     engine_auto, chosen = chosen == "auto", spec.engine(chosen)
-    if chosen == "exact" and engine_auto and size > EXACT_SIZE:
+    if chosen == "exact" and engine_auto and _how_many_cost(counts, span, spec.bayes) \
+            > EXACT_BUDGET:
+        chosen = "mc"
+        notes.append(info(
+            f"engine auto chose Monte Carlo: the exact engine would be slow for {span:,} "
+            f"working days with a day of {int(counts.max()):,} completions in the window",
+            "engine-auto-chose"))
+    elif chosen == "exact" and engine_auto and size > EXACT_SIZE:
         chosen = "mc"
         notes.append(info(
             f"engine auto chose Monte Carlo: with a day of {int(counts.max()):,} "

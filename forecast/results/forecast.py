@@ -103,7 +103,8 @@ class _Forecast:
     def engine_text(self) -> str:
         """How the answer was computed, in words: engine, method, trials and seed."""
         if self.engine == "exact":
-            return f"exact ({self.method} bootstrap, convolution)"
+            how = "Polya urn" if self.method == "bayes" else "convolution"
+            return f"exact ({self.method} bootstrap, {how})"
         trials = f"{self.trials:,} trial{'s' if self.trials != 1 else ''}"
         return f"Monte Carlo ({self.method} bootstrap, {trials}, seed {self.seed})"
 

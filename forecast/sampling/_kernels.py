@@ -15,6 +15,7 @@ promotes a mixed signed/unsigned expression to float.
 
 from __future__ import annotations
 
+import math
 import types
 
 import numpy as np
@@ -314,6 +315,372 @@ def exact_how_many_pmf(values, probs, days):
         current, following = following, current
         top += top_value
     return current
+
+
+@njit
+def _log_factorials(size):
+    """``out[i] = log(i!)`` for ``i < size``."""
+    out = np.empty(size)
+    for i in range(size):
+        out[i] = math.lgamma(i + 1.0)
+    return out
+
+
+@njit
+def polya_rows(values, counts, days):
+    """Distributions of the totals of ``m = 0 .. days`` draws from a Polya urn (exact).
+
+    The urn starts with ``counts[j]`` balls of value ``values[j]`` (values
+    distinct and ascending, counts whole and >= 1); each draw returns its ball
+    with one more of the same value. Returns ``rows[m, s] = P(S_m = s)``.
+
+    The first value's layer is a point mass (every draw is ``values[0]``).
+    Each further value joins either one ball at a time, by
+    ``g(m, s) = b / (m + b) * g_old(m, s) + m / (m + b) * g(m - 1, s - v)``
+    with ``b`` the balls already in (a Dirichlet(1, ..., 1) urn over
+    rows is uniform over compositions), or all its ``c`` balls at once, with
+    beta-binomial weights (see :mod:`forecast.sampling.exact`), whichever
+    costs less: ``c`` passes against about ``days / 2``.
+    """
+    k = values.size
+    v0 = values[0]
+    size = days * values[k - 1] + 1
+    cur = np.zeros((days + 1, size))
+    for m in range(days + 1):
+        cur[m, v0 * m] = 1.0
+    nxt = np.zeros((days + 1, size))
+    lf = _log_factorials(days + 1)
+    lga = np.empty(days + 1)
+    lgb = np.empty(days + 1)
+    balls = counts[0]
+    for j in range(1, k):
+        v = values[j]
+        below = values[j - 1]
+        c = counts[j]
+        if c <= (days + 1) / 2.0:
+            for _ in range(int(c)):  # one ball at a time, in place, m ascending
+                for m in range(1, days + 1):
+                    keep = balls / (m + balls)
+                    move = m / (m + balls)
+                    row = cur[m]
+                    prev = cur[m - 1]  # already holds the new layer
+                    for s in range(v0 * m, v * m + 1):
+                        t = s - v
+                        row[s] = keep * row[s] + (move * prev[t] if t >= 0 else 0.0)
+                balls += 1.0
+            continue
+        alpha, beta = c, balls
+        const = math.lgamma(alpha + beta) - math.lgamma(alpha) - math.lgamma(beta)
+        for i in range(days + 1):
+            lga[i] = math.lgamma(i + alpha)
+            lgb[i] = math.lgamma(i + beta)
+        for m in range(days + 1):
+            row = nxt[m]
+            row[: v * m + 1] = 0.0
+            lab = math.lgamma(m + alpha + beta)
+            for a in range(m + 1):
+                w = math.exp(lf[m] - lf[a] - lf[m - a] + lga[a] + lgb[m - a] - lab + const)
+                if w == 0.0:
+                    continue
+                src = cur[m - a]
+                shift = v * a
+                for s in range(v0 * (m - a), below * (m - a) + 1):
+                    row[s + shift] += w * src[s]
+        cur, nxt = nxt, cur
+        balls += c
+    return cur
+
+
+@njit
+def polya_below(values, counts, mmax, cap, tol):
+    """``P(S_m = s)`` for ``s < cap``, ``m = 0, 1, ...``, under :func:`polya_rows`'s urn.
+
+    Returns ``(rows, stop)``: ``rows[m, s] = P(S_m = s)`` for ``m <= stop``,
+    where ``stop`` is ``mmax`` or the first ``m >= 1`` whose mass below
+    ``cap`` fell under ``tol``. Totals only grow, so mass at or above ``cap``
+    never returns and is not kept; a draw of value ``v`` can then be taken at
+    most ``(cap - 1) // v`` times, and each layer keeps only that many of its
+    latest rows (a ring), which bounds the work by about
+    ``stop * cap**2 / (2 v)`` per value.
+    """
+    k = values.size
+    v0 = values[0]
+    lf = np.empty(mmax + 1)
+    # layer j's ring depth: as many rows as layer j + 1 reaches back (the last layer keeps all)
+    depth = np.ones(k, dtype=np.int64)
+    amax = np.zeros(k, dtype=np.int64)
+    for j in range(1, k):
+        amax[j] = min(mmax, (cap - 1) // values[j])
+        depth[j - 1] = amax[j] + 1
+    offset = np.zeros(k + 1, dtype=np.int64)
+    for j in range(1, k):
+        offset[j + 1] = offset[j] + (depth[j] if j < k - 1 else 0)
+    ring = np.zeros((max(offset[k], 1), cap))
+    alphas = np.empty(k)
+    betas = np.empty(k)
+    consts = np.empty(k)
+    top = 0
+    for j in range(k):
+        top = max(top, amax[j])
+    lga = np.empty((k, top + 1))
+    beta = counts[0]
+    for j in range(1, k):
+        alphas[j] = counts[j]
+        betas[j] = beta
+        consts[j] = (math.lgamma(counts[j] + beta) - math.lgamma(counts[j])
+                     - math.lgamma(beta))
+        for a in range(amax[j] + 1):
+            lga[j, a] = math.lgamma(a + counts[j])
+        beta += counts[j]
+    lgb = np.empty((k, mmax + 1))
+    rows = np.zeros((min(mmax, 63) + 1, cap))
+    stop = mmax
+    for m in range(mmax + 1):
+        if m >= rows.shape[0]:  # grow the kept rows by doubling
+            grown = np.zeros((min(mmax + 1, 2 * rows.shape[0]), cap))
+            grown[: rows.shape[0]] = rows
+            rows = grown
+        lf[m] = math.lgamma(m + 1.0)
+        if k == 1:
+            if v0 * m < cap:
+                rows[m, v0 * m] = 1.0
+        for j in range(1, k):
+            lgb[j, m] = math.lgamma(m + betas[j])
+            lab = math.lgamma(m + alphas[j] + betas[j])
+            if j == k - 1:
+                dest = rows[m]
+            else:
+                dest = ring[offset[j] + m % depth[j]]
+                dest[:] = 0.0
+            v = values[j]
+            below = values[j - 1]
+            for a in range(min(m, amax[j]) + 1):
+                w = math.exp(lf[m] - lf[a] - lf[m - a] + lga[j, a] + lgb[j, m - a] - lab
+                             + consts[j])
+                if w == 0.0:
+                    continue
+                shift = v * a
+                if j == 1:  # layer 0 is a point mass: every draw is v0
+                    s = v0 * (m - a) + shift
+                    if s < cap:
+                        dest[s] += w
+                    continue
+                src = ring[offset[j - 1] + (m - a) % depth[j - 1]]
+                hi = min(cap - 1 - shift, below * (m - a))
+                for s in range(v0 * (m - a), hi + 1):
+                    dest[s + shift] += w * src[s]
+        if m >= 1 and rows[m].sum() < tol:
+            stop = m
+            break
+    return rows[: stop + 1], stop
+
+
+@njit
+def exact_how_many_rows(values, probs, days):
+    """Distributions of the totals of ``days[i]`` independent daily draws (ascending ``days``).
+
+    One pass of :func:`exact_how_many_pmf` up to the longest, kept at each of ``days``.
+    """
+    top_value = values.max()
+    longest = days[days.size - 1]
+    size = longest * top_value + 1
+    out = np.zeros((days.size, size))
+    current = np.zeros(size)
+    following = np.zeros(size)
+    current[0] = 1.0
+    top = 0
+    at = 0
+    while at < days.size and days[at] == 0:
+        out[at, 0] = 1.0
+        at += 1
+    for day in range(1, longest + 1):
+        following[: top + top_value + 1] = 0.0
+        for s in range(top + 1):
+            mass = current[s]
+            if mass == 0.0:
+                continue
+            for j in range(values.size):
+                following[s + values[j]] += mass * probs[j]
+        current, following = following, current
+        top += top_value
+        while at < days.size and days[at] == day:
+            out[at, : top + 1] = current[: top + 1]
+            at += 1
+    return out
+
+
+@njit
+def block_prefix_pmfs(blocks):
+    """``out[j]`` = distribution of the sum of a drawn block's first ``j`` days, j = 0..width."""
+    rows, width = blocks.shape
+    prefix = np.zeros((rows, width + 1), dtype=np.int64)
+    for r in range(rows):
+        for j in range(width):
+            prefix[r, j + 1] = prefix[r, j] + blocks[r, j]
+    top = 0
+    for r in range(rows):
+        top = max(top, prefix[r, width])
+    out = np.zeros((width + 1, top + 1))
+    for r in range(rows):
+        for j in range(width + 1):
+            out[j, prefix[r, j]] += 1.0 / rows
+    return out
+
+
+@njit
+def blocks_how_many_rows(blocks, days):
+    """Distributions of items in ``days[i]`` working days when whole blocks are drawn.
+
+    ``days`` ascending; whole blocks are convolved one at a time and the
+    block in progress on the last day adds the sum of its first days.
+    """
+    width = blocks.shape[1]
+    prefix = block_prefix_pmfs(blocks)
+    week = prefix[width]
+    longest = days[days.size - 1] // width
+    top_value = week.size - 1
+    size = (longest + 1) * top_value + 1
+    out = np.zeros((days.size, size))
+    current = np.zeros(size)
+    following = np.zeros(size)
+    current[0] = 1.0
+    top = 0
+    at = 0
+    for whole in range(longest + 1):
+        if whole > 0:
+            following[: top + top_value + 1] = 0.0
+            for s in range(top + 1):
+                mass = current[s]
+                if mass == 0.0:
+                    continue
+                for v in range(top_value + 1):
+                    following[s + v] += mass * week[v]
+            current, following = following, current
+            top += top_value
+        while at < days.size and days[at] // width == whole:
+            rest = prefix[days[at] % width]
+            for s in range(top + 1):
+                mass = current[s]
+                if mass == 0.0:
+                    continue
+                for v in range(rest.size):
+                    out[at, s + v] += mass * rest[v]
+            at += 1
+    return out
+
+
+@njit
+def blocks_when_pmf(blocks, items, horizon, tol):
+    """Completion-day distribution when whole blocks are drawn (exact; see ``when_pmf_blocks``).
+
+    Keeps ``P(S_k = s)`` for ``s < items`` after ``k`` whole blocks, and reads
+    day ``k * width + j`` from the chance that the block in progress brings
+    its first ``j`` days to ``items`` or more. Returns ``(cdf, last)``: ``cdf[d]
+    = P(T <= d)`` through day ``last``, where the loop stopped (the horizon, or
+    once the mass not done fell below ``tol``; later days are done).
+    """
+    width = blocks.shape[1]
+    prefix = block_prefix_pmfs(blocks)
+    week = prefix[width]
+    # survival[j, t] = P(P_j >= t) for t = 0 .. items
+    survival = np.zeros((width + 1, items + 1))
+    for j in range(width + 1):
+        acc = 0.0
+        for t in range(items + 1):
+            survival[j, t] = max(1.0 - acc, 0.0)
+            if t < prefix.shape[1]:
+                acc += prefix[j, t]
+    cdf = np.zeros(horizon + 1)
+    running = np.zeros(items)
+    following = np.zeros(items)
+    running[0] = 1.0
+    day = 0
+    last = horizon
+    while day < horizon:
+        alive = 0.0
+        for s in range(items):
+            alive += running[s]
+        for j in range(1, width + 1):
+            day += 1
+            if day > horizon:
+                break
+            done = 1.0 - alive
+            for s in range(items):
+                if running[s] != 0.0:
+                    done += running[s] * survival[j, items - s]
+            cdf[day] = done
+        if day >= horizon:
+            break
+        following[:] = 0.0
+        for s in range(items):
+            mass = running[s]
+            if mass == 0.0:
+                continue
+            for v in range(min(week.size, items - s)):
+                following[s + v] += mass * week[v]
+        running, following = following, running
+        remaining = 0.0
+        for s in range(items):
+            remaining += running[s]
+        if remaining < tol:
+            last = day
+            break
+    return cdf, last
+
+
+@njit
+def score_count(pmf, y, levels):
+    """Scores of a distribution on 0, 1, 2 ... against the outcome ``y`` (exact).
+
+    Returns ``(crps, pinball, pit, at_least, at_most)``; see
+    :mod:`forecast.evaluation.scoring` for each one's definition.
+    """
+    n = pmf.size
+    cdf = np.empty(n)
+    acc = 0.0
+    for i in range(n):
+        acc += pmf[i]
+        cdf[i] = acc
+    survival = np.empty(n)
+    acc = 0.0
+    for i in range(n - 1, -1, -1):
+        acc += pmf[i]
+        survival[i] = acc
+    at_least = np.zeros(levels.size, dtype=np.int64)
+    at_most = np.zeros(levels.size, dtype=np.int64)
+    for i in range(levels.size):
+        q = levels[i] / 100.0 - 1e-9
+        reach = 0
+        for j in range(n - 1, -1, -1):
+            if survival[j] >= q:
+                reach = j
+                break
+        at_least[i] = reach
+        at_most[i] = min(np.searchsorted(cdf, q), n - 1)
+    crps = 0.0
+    for i in range(max(n, y + 1)):
+        f = cdf[i] if i < n else 1.0
+        step = 1.0 if i >= y else 0.0
+        crps += (f - step) * (f - step)
+    quantiles = np.empty(2 * levels.size)
+    count = 0
+    for i in range(levels.size):
+        quantiles[count] = levels[i] / 100.0
+        count += 1
+        if levels[i] < 100.0:
+            quantiles[count] = 1.0 - levels[i] / 100.0
+            count += 1
+    quantiles = np.unique(quantiles[:count])
+    loss = 0.0
+    for q in quantiles:
+        quantile = min(np.searchsorted(cdf, q - 1e-9), n - 1)
+        loss += (y - quantile) * (q - (1.0 if y < quantile else 0.0))
+    below = 0.0
+    for i in range(min(y, n)):
+        below += pmf[i]
+    at = pmf[y] if y < n else 0.0
+    pit = min(max(below + at / 2.0, 0.0), 1.0)
+    return crps, loss / quantiles.size, pit, at_least, at_most
 
 
 @njit

@@ -1,5 +1,7 @@
 """The exact engine: forecasts by convolution, with no sampling noise.
 
+Daily and weekly bootstrap
+--------------------------
 With a daily bootstrap, each future working day's throughput is an
 independent draw from the sample, whose distribution is the daily pmf ``p``
 (``p[k]`` = share of sample days with ``k`` completions). Then
@@ -10,14 +12,68 @@ independent draw from the sample, whose distribution is the daily pmf ``p``
   ``P(T <= d) = P(S_d >= N)``; it is computed day by day by convolving the
   distribution of the running total, truncated below ``N`` (When).
 
-These are the oracles the Monte Carlo engine is tested against.
+The weekly bootstrap draws whole weeks the same way (see
+:func:`when_pmf_blocks`).
+
+The Bayesian bootstrap
+----------------------
+Under ``bayes``, a trial first draws weights ``w ~ Dirichlet(1, ..., 1)`` over
+the ``n`` rows of the sample (days, or whole weeks) and then draws every
+future row independently with probabilities ``w``. Integrated over ``w``,
+the future is a Polya urn: the urn starts with one ball per row, and each
+draw puts its ball back with one more of the same row, so the ``(i+1)``-th
+draw is row ``r`` with probability ``(1 + k_r) / (n + i)`` after ``k_r`` of the
+first ``i`` draws were ``r``. Grouping rows by their total ``v_j`` (seen
+``c_j`` times, ``c_1 + ... + c_k = n``), the weights of the groups are
+Dirichlet(c_1, ..., c_k), and the counts ``M_j`` of draws of each total in
+``m`` draws are Dirichlet-multinomial:
+
+    P(M) = m! / prod_j M_j! * Gamma(n) / Gamma(m + n) * prod_j Gamma(M_j + c_j) / Gamma(c_j)
+
+with ``S_m = sum_j v_j M_j``. The draws are exchangeable, not independent,
+so ``S_m`` is not a convolution power; but the Dirichlet vector is neutral:
+the weight of total ``j`` against the totals before it, ``B ~ Beta(c_j,
+c_1 + ... + c_{j-1})``, is independent of how the earlier totals share the
+rest. So of ``m`` draws from the urn of the first ``j`` totals, the number
+``a`` of total ``j`` is beta-binomial,
+
+    P(a) = C(m, a) * B(a + c_j, m - a + c_1 + ... + c_{j-1}) / B(c_j, c_1 + ... + c_{j-1}),
+
+and the other ``m - a`` are ``m - a`` draws from the urn of the first
+``j - 1`` totals. Adding totals one at a time (ascending, so a zero total,
+whose layer is a point mass, comes first) gives the distribution of
+``S_m`` for every ``m`` at once: a dynamic programme over (draws, items)
+whose weights are probabilities, so nothing overflows however long the
+horizon (:func:`forecast.sampling._kernels.polya_rows`). For When,
+``P(T <= m) = P(S_m >= N)`` because totals never decrease; only totals
+below ``N`` are kept, which caps each total's count at ``(N - 1) // v_j``
+(:func:`forecast.sampling._kernels.polya_below`).
+
+Whole weeks (rows of ``w`` working days) add one step. Day ``K w + j``
+(``1 <= j <= w``) falls in the ``(K+1)``-th drawn week, so ``T <= K w + j``
+exactly when ``S_K + P_j >= N``, with ``P_j`` the first ``j`` days of that
+week. By exchangeability the ``(K+1)``-th draw may be taken first: it is row
+``b`` with probability ``1 / n``, and then the other ``K`` are ``K`` draws from
+the urn with one more ball of row ``b``, whose totals are
+Dirichlet-multinomial with ``c + e_(total of b)``. So
+
+    P(T > K w + j) = (1 / n) * sum_b P(S_K < N - P_(b, j) | urn c + e_(total of b)),
+
+one programme per distinct week total; How many in ``K w + j`` days is the
+same mixture of ``S_K + P_(b, j)``. Daily rows are weeks of one day, with
+``j = w`` always: then no conditioning is needed.
+
+These engines are the oracles the Monte Carlo engine is tested against, and
+the Monte Carlo kernels theirs (``tests/test_mc_vs_exact.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["daily_pmf", "when_pmf", "how_many_pmf", "when_pmf_blocks", "how_many_pmf_blocks"]
+__all__ = ["daily_pmf", "when_pmf", "how_many_pmf", "when_pmf_blocks", "how_many_pmf_blocks",
+           "bayes_when_pmf", "bayes_how_many_pmf", "how_many_pmfs", "how_many_pmfs_blocks",
+           "bayes_how_many_pmfs", "polya_below_backlog"]
 
 _NEGLIGIBLE = 1e-15
 """Mass still unfinished below which the day-by-day When recursion stops."""
@@ -110,14 +166,6 @@ def how_many_pmf(counts: np.ndarray, days: int) -> np.ndarray:
         from forecast.sampling import _kernels
 
         return _kernels.exact_how_many_pmf(values, probs, days)
-
-    def conv(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        size = a.size + b.size - 1
-        nfft = 1 << (size - 1).bit_length()
-        out = np.fft.irfft(np.fft.rfft(a, nfft) * np.fft.rfft(b, nfft), nfft)[:size]
-        np.clip(out, 0.0, None, out=out)
-        return out
-
     return _power(daily_pmf(counts), days)
 
 
@@ -169,33 +217,12 @@ def when_pmf_blocks(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.nd
     >>> pmf.round(4).tolist()     # [0, 2] first: day 2; else [1, 0] then day 3 or 4
     [0.0, 0.0, 0.5, 0.25, 0.25]
     """
+    from forecast.sampling import _kernels
+
     blocks = np.asarray(blocks, dtype=np.int64)
-    width = blocks.shape[1]
-    total_pmf, prefix_pmfs = block_pmfs(blocks)
-    # survival[j][m] = P(P_j >= m) for m = 0 .. items
-    survival = []
-    for pmf in prefix_pmfs:
-        padded = np.zeros(items + 1)
-        upto = min(pmf.size, items + 1)
-        padded[:upto] = pmf[:upto]
-        tail = 1.0 - np.concatenate([[0.0], np.cumsum(padded)[:-1]])
-        survival.append(np.clip(tail, 0.0, 1.0))
-    need = items - np.arange(items)  # items still missing for each running total s
-    cdf = np.zeros(horizon + 1)
-    running = np.zeros(items)
-    running[0] = 1.0
-    day = 0
-    while day < horizon:
-        alive = running.sum()
-        for j in range(1, width + 1):
-            day += 1
-            if day > horizon:
-                break
-            cdf[day] = (1.0 - alive) + float(running @ survival[j][need])
-        running = np.convolve(running, total_pmf)[:items]
-        if running.sum() < _NEGLIGIBLE:
-            cdf[day + 1:] = 1.0
-            break
+    items, horizon = int(items), int(horizon)
+    cdf, last = _kernels.blocks_when_pmf(blocks, items, horizon, _NEGLIGIBLE)
+    cdf[last + 1:] = 1.0
     cdf = np.maximum.accumulate(np.clip(cdf, 0.0, 1.0))
     pmf = np.diff(cdf, prepend=0.0)
     beyond = 1.0 - cdf[horizon]
@@ -215,3 +242,191 @@ def how_many_pmf_blocks(blocks: np.ndarray, days: int) -> np.ndarray:
     total_pmf, prefix_pmfs = block_pmfs(blocks)
     whole, rest = divmod(int(days), width)
     return _conv(_power(total_pmf, whole), prefix_pmfs[rest])
+
+
+def _urn(totals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct row totals (ascending), how many rows have each, and each row's index."""
+    values, where, counts = np.unique(totals, return_inverse=True, return_counts=True)
+    return values.astype(np.int64), counts.astype(np.float64), where
+
+
+def bayes_how_many_pmf(blocks: np.ndarray, days: int) -> np.ndarray:
+    """Distribution of items in ``days`` working days under the Bayesian bootstrap (exact).
+
+    ``blocks`` holds the sample's rows: single days (one column) or whole
+    weeks; a trial weights them by Dirichlet(1, ..., 1) and draws rows by
+    those weights (see the module's notes for the derivation).
+
+    Examples
+    --------
+    >>> bayes_how_many_pmf(np.array([[0], [1]]), 2).round(4).tolist()  # urn: 1/3 each
+    [0.3333, 0.3333, 0.3333]
+    >>> # weeks [1, 0] and [0, 2]: 3 days are a whole week and the next one's first day
+    >>> bayes_how_many_pmf(np.array([[1, 0], [0, 2]]), 3).round(4).tolist()
+    [0.0, 0.1667, 0.6667, 0.1667]
+    """
+    from forecast.sampling import _kernels
+
+    blocks = np.asarray(blocks, dtype=np.int64)
+    rows, width = blocks.shape
+    values, counts, where = _urn(blocks.sum(axis=1))
+    whole, rest = divmod(int(days), width)
+    if rest == 0:
+        return _kernels.polya_rows(values, counts, whole)[whole].copy()
+    # the week in progress on the last day is row b with chance 1 / rows; given b, the
+    # whole weeks are draws from the urn with one more ball of b's total
+    prefix = blocks[:, :rest].sum(axis=1)
+    out = np.zeros(whole * int(values[-1]) + int(prefix.max()) + 1)
+    for i in range(values.size):
+        extra = counts.copy()
+        extra[i] += 1.0
+        pmf = _kernels.polya_rows(values, extra, whole)[whole]
+        shifts, times = np.unique(prefix[where == i], return_counts=True)
+        for shift, n in zip(shifts, times, strict=True):
+            out[shift: shift + pmf.size] += pmf * (n / rows)
+    return out
+
+
+def bayes_when_pmf(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.ndarray, float]:
+    """Completion-day distribution of ``items`` items under the Bayesian bootstrap (exact).
+
+    Returns ``(pmf, beyond)`` as :func:`when_pmf` does; ``blocks`` as for
+    :func:`bayes_how_many_pmf`.
+
+    Examples
+    --------
+    >>> pmf, beyond = bayes_when_pmf(np.array([[0], [1]]), items=2, horizon=3)
+    >>> pmf.round(4).tolist(), round(beyond, 4)   # P(T <= d) = P(S_d >= 2) = (d - 1) / (d + 1)
+    ([0.0, 0.0, 0.3333, 0.1667], 0.5)
+    """
+    from forecast.sampling import _kernels
+
+    blocks = np.asarray(blocks, dtype=np.int64)
+    rows, width = blocks.shape
+    items, horizon = int(items), int(horizon)
+    if items > horizon * int(blocks.max()):  # cannot finish even at the best pace
+        return np.zeros(horizon + 1), 1.0
+    values, counts, where = _urn(blocks.sum(axis=1))
+    alive = np.ones(horizon + 1)  # P(T > d)
+    if width == 1:
+        table, stop = _kernels.polya_below(values, counts, horizon, items, _NEGLIGIBLE)
+        alive[: stop + 1] = table.sum(axis=1)
+        alive[stop + 1:] = 0.0
+        last = stop
+    else:
+        weeks = (horizon - 1) // width  # whole weeks before the last day's week
+        prefix = np.concatenate([np.zeros((rows, 1), dtype=np.int64),
+                                 np.cumsum(blocks, axis=1)], axis=1)
+        alive[1:] = 0.0
+        last = 0
+        for i in range(values.size):
+            extra = counts.copy()
+            extra[i] += 1.0
+            table, stop = _kernels.polya_below(values, extra, weeks, items,
+                                               _NEGLIGIBLE / values.size)
+            # below[K, t] = P(S_K < t) for t = 0..items
+            below = np.concatenate([np.zeros((stop + 1, 1)), np.cumsum(table, axis=1)], axis=1)
+            for b in np.flatnonzero(where == i):
+                for j in range(1, width + 1):
+                    need = np.maximum(items - prefix[b, j], 0)
+                    day = np.arange(stop + 1) * width + j
+                    keep = day <= horizon
+                    alive[day[keep]] += below[keep.nonzero()[0], need] / rows
+            last = max(last, min(horizon, (stop + 1) * width))
+    alive = np.minimum.accumulate(np.clip(alive, 0.0, 1.0))
+    pmf = np.zeros(horizon + 1)
+    pmf[1: last + 1] = alive[: last] - alive[1: last + 1]
+    remaining = float(alive[last])
+    if last < horizon:
+        pmf[last + 1:] = 0.0
+    return pmf, (remaining if remaining >= _NEGLIGIBLE else 0.0)
+
+
+def _ascending(days: tuple[int, ...]) -> np.ndarray:
+    return np.array(sorted(set(int(d) for d in days)), dtype=np.int64)
+
+
+def how_many_pmfs(counts: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]:
+    """:func:`how_many_pmf` for each of ``days`` at once (one pass up to the longest).
+
+    Examples
+    --------
+    >>> [p.tolist() for p in how_many_pmfs(np.array([0, 1]), (2, 1))]
+    [[0.25, 0.5, 0.25], [0.5, 0.5]]
+    """
+    values, probs = support(counts)
+    order = _ascending(days)
+    top = int(values.max())
+    if int(order[-1]) ** 2 * top * values.size / 2 > _DIRECT_LIMIT:
+        return [how_many_pmf(counts, d) for d in days]
+    from forecast.sampling import _kernels
+
+    rows = _kernels.exact_how_many_rows(values, probs, order)
+    found = {int(d): rows[i, : int(d) * top + 1] for i, d in enumerate(order)}
+    return [found[int(d)] for d in days]
+
+
+def how_many_pmfs_blocks(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]:
+    """:func:`how_many_pmf_blocks` for each of ``days`` at once.
+
+    Examples
+    --------
+    >>> [p.round(3).tolist() for p in how_many_pmfs_blocks(np.array([[1, 0], [0, 2]]), (3, 2))]
+    [[0.0, 0.25, 0.5, 0.25], [0.0, 0.5, 0.5]]
+    """
+    from forecast.sampling import _kernels
+
+    blocks = np.asarray(blocks, dtype=np.int64)
+    order = _ascending(days)
+    if int(order[-1]) // blocks.shape[1] > 64:  # long spans: binary powering
+        return [how_many_pmf_blocks(blocks, d) for d in days]
+    rows = _kernels.blocks_how_many_rows(blocks, order)
+    width = blocks.shape[1]
+    prefix = np.cumsum(blocks, axis=1)
+    found = {}
+    for i, d in enumerate(order):
+        whole, rest = divmod(int(d), width)
+        top = whole * int(prefix[:, -1].max()) + (int(prefix[:, rest - 1].max()) if rest else 0)
+        found[int(d)] = rows[i, : top + 1]
+    return [found[int(d)] for d in days]
+
+
+def bayes_how_many_pmfs(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]:
+    """:func:`bayes_how_many_pmf` for each of ``days`` at once (one urn programme for days).
+
+    Examples
+    --------
+    >>> [p.round(4).tolist() for p in bayes_how_many_pmfs(np.array([[0], [1]]), (1, 2))]
+    [[0.5, 0.5], [0.3333, 0.3333, 0.3333]]
+    """
+    blocks = np.asarray(blocks, dtype=np.int64)
+    if blocks.shape[1] != 1:
+        return [bayes_how_many_pmf(blocks, d) for d in days]
+    from forecast.sampling import _kernels
+
+    values, counts, _ = _urn(blocks[:, 0])
+    order = _ascending(days)
+    rows = _kernels.polya_rows(values, counts, int(order[-1]))
+    top = int(values[-1])
+    return [rows[int(d), : int(d) * top + 1] for d in days]
+
+
+def polya_below_backlog(blocks: np.ndarray, items: int, days: int) -> np.ndarray:
+    """``out[d, s] = P(S_d = s)`` for totals ``s`` below ``items``, days ``d = 0 .. days``.
+
+    The Bayesian bootstrap of single days (``blocks`` of one column): the
+    burn-up's bands read it, capping at the backlog as When does.
+
+    Examples
+    --------
+    >>> polya_below_backlog(np.array([[0], [1]]), 2, 2).round(4).tolist()
+    [[1.0, 0.0], [0.5, 0.5], [0.3333, 0.3333]]
+    """
+    from forecast.sampling import _kernels
+
+    blocks = np.asarray(blocks, dtype=np.int64)
+    if blocks.shape[1] != 1:
+        raise ValueError("polya_below_backlog takes single days (one column)")
+    values, counts, _ = _urn(blocks[:, 0])
+    rows, stop = _kernels.polya_below(values, counts, int(days), int(items), -1.0)
+    return rows

@@ -39,7 +39,17 @@ import numpy as np
 
 from forecast.core.history import Sample
 from forecast.exceptions import ParameterError, ref
-from forecast.sampling.exact import how_many_pmf, how_many_pmf_blocks, when_pmf, when_pmf_blocks
+from forecast.sampling.exact import (
+    bayes_how_many_pmf,
+    bayes_how_many_pmfs,
+    bayes_when_pmf,
+    how_many_pmf,
+    how_many_pmf_blocks,
+    how_many_pmfs,
+    how_many_pmfs_blocks,
+    when_pmf,
+    when_pmf_blocks,
+)
 from forecast.sampling.simulate import (
     simulate_how_many,
     simulate_how_many_blocks,
@@ -48,7 +58,7 @@ from forecast.sampling.simulate import (
 )
 
 __all__ = ["Method", "METHODS", "DEFAULT_WINDOW", "ENGINES", "get_method", "method_blocks",
-           "when_distribution", "how_many_distribution"]
+           "when_distribution", "how_many_distribution", "how_many_distributions"]
 
 DEFAULT_WINDOW = 90
 """Calendar days sampled by a fixed method when no window or ``since`` is given."""
@@ -58,6 +68,7 @@ ENGINES = ("auto", "exact", "mc")
 
 WhenExact = Callable[[np.ndarray, int, int], tuple[np.ndarray, float]]
 HowManyExact = Callable[[np.ndarray, int], np.ndarray]
+HowManyExactMany = Callable[[np.ndarray, tuple[int, ...]], list[np.ndarray]]
 WhenKernel = Callable[[np.ndarray, int, int, int, int, bool, bool], np.ndarray]
 HowManyKernel = Callable[[np.ndarray, int, int, int, bool, bool], np.ndarray]
 
@@ -84,6 +95,10 @@ class Method:
         Exact engines: ``exact_when(blocks, items, horizon)`` returns
         ``(pmf, beyond)`` and ``exact_how_many(blocks, days)`` the pmf; None
         when the method has no exact engine.
+    exact_how_many_many : callable or None
+        ``exact_how_many`` for several spans in one pass:
+        ``exact_how_many_many(blocks, days_tuple)`` returns one pmf per span
+        (the backtest's horizons); None: one call per span.
     mc_when, mc_how_many : callable
         Monte Carlo runs: ``mc_when(blocks, items, horizon, trials, seed,
         bayes, parallel)`` returns each trial's completion day (``horizon + 1``
@@ -98,8 +113,8 @@ class Method:
     >>> daily = METHODS["daily"]
     >>> daily.blocks(sample).tolist(), daily.bayes, daily.exact
     ([[2], [1]], False, True)
-    >>> METHODS["bayes"].exact
-    False
+    >>> METHODS["bayes"].exact, METHODS["bayes"].bayes
+    (True, True)
     """
 
     key: str
@@ -110,6 +125,7 @@ class Method:
     exact_when: WhenExact | None = None
     exact_how_many: HowManyExact | None = None
     bayes: bool = False
+    exact_how_many_many: HowManyExactMany | None = None
 
     @property
     def exact(self) -> bool:
@@ -127,10 +143,12 @@ class Method:
 
         Examples
         --------
-        >>> METHODS["bayes"].require_exact()
+        >>> sampled = Method("sampled", "Monte Carlo only", _day_rows, _days_mc_when,
+        ...                  _days_mc_how_many)
+        >>> sampled.require_exact()
         Traceback (most recent call last):
         ...
-        forecast.exceptions.ParameterError: method 'bayes' has no exact engine; use ...
+        forecast.exceptions.ParameterError: method 'sampled' has no exact engine; use ...
         """
         if not self.exact:
             raise ParameterError(
@@ -142,7 +160,7 @@ class Method:
 
         Examples
         --------
-        >>> METHODS["daily"].engine("auto"), METHODS["bayes"].engine("auto")
+        >>> METHODS["bayes"].engine("auto"), METHODS["bayes"].engine("mc")
         ('exact', 'mc')
         """
         if engine not in ENGINES:
@@ -207,6 +225,10 @@ def _days_how_many(blocks: np.ndarray, days: int) -> np.ndarray:
     return how_many_pmf(blocks[:, 0], days)
 
 
+def _days_how_many_many(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]:
+    return how_many_pmfs(blocks[:, 0], days)
+
+
 def _days_mc_when(blocks: np.ndarray, items: int, horizon: int, trials: int, seed: int,
                   bayes: bool, parallel: bool) -> np.ndarray:
     return simulate_when(blocks[:, 0], items, horizon, trials, seed, parallel=parallel)
@@ -230,14 +252,16 @@ def _blocks_mc_how_many(blocks: np.ndarray, days: int, trials: int, seed: int, b
 METHODS: dict[str, Method] = {
     "daily": Method(
         "daily", "independent draws of single working days (the industry standard)",
-        _day_rows, _days_mc_when, _days_mc_how_many, _days_when, _days_how_many),
+        _day_rows, _days_mc_when, _days_mc_how_many, _days_when, _days_how_many,
+        exact_how_many_many=_days_how_many_many),
     "weekly": Method(
         "weekly", "draws of whole working weeks (keeps a team's batching)",
         _week_rows, _blocks_mc_when, _blocks_mc_how_many, when_pmf_blocks,
-        how_many_pmf_blocks),
+        how_many_pmf_blocks, exact_how_many_many=how_many_pmfs_blocks),
     "bayes": Method(
         "bayes", "working days with Bayesian-bootstrap weights drawn per trial",
-        _day_rows, _blocks_mc_when, _blocks_mc_how_many, bayes=True),
+        _day_rows, _blocks_mc_when, _blocks_mc_how_many, bayes_when_pmf, bayes_how_many_pmf,
+        bayes=True, exact_how_many_many=bayes_how_many_pmfs),
 }
 """Every sampling method by key, in the order they are listed and scored.
 
@@ -323,7 +347,8 @@ def when_distribution(
     >>> pmf, beyond, draws = when_distribution("daily", np.array([[0], [2]]), 3, 4)
     >>> pmf.tolist(), round(beyond, 4), draws
     ([0.0, 0.0, 0.25, 0.25, 0.1875], 0.3125, None)
-    >>> _, _, draws = when_distribution("bayes", np.array([[1]]), 3, 10, trials=2, seed=1)
+    >>> _, _, draws = when_distribution("bayes", np.array([[1]]), 3, 10, engine="mc", trials=2,
+    ...                                 seed=1)
     >>> draws.tolist()
     [3, 3]
     """
@@ -382,3 +407,25 @@ def how_many_distribution(
             "the history for a bulk close, or use a window without it"
         )
     return np.bincount(draws) / trials, draws
+
+
+def how_many_distributions(
+    method: str | Method, blocks: np.ndarray, days: tuple[int, ...], *, engine: str = "auto",
+    trials: int = 2000, seed: int = 0, parallel: bool = False,
+) -> list[np.ndarray]:
+    """Return :func:`how_many_distribution`'s pmf for each span of ``days``.
+
+    The exact engines compute every span in one pass where the method has a
+    pass for several (:attr:`Method.exact_how_many_many`); Monte Carlo runs
+    each span with the same ``seed``, as separate calls would.
+
+    Examples
+    --------
+    >>> [p.tolist() for p in how_many_distributions("daily", np.array([[0], [1]]), (1, 2))]
+    [[0.5, 0.5], [0.25, 0.5, 0.25]]
+    """
+    spec = get_method(method)
+    if spec.engine(engine) == "exact" and spec.exact_how_many_many is not None:
+        return spec.exact_how_many_many(blocks, tuple(days))
+    return [how_many_distribution(spec, blocks, d, engine=engine, trials=trials, seed=seed,
+                                  parallel=parallel)[0] for d in days]

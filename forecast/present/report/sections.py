@@ -170,7 +170,10 @@ def question_headline(result: WhenForecast | HowManyForecast) -> dict[str, Any]:
     >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
     >>> headline = question_headline(forecast.how_many(h, days=10, start="2024-06-05"))
     >>> headline["table"].header, headline["cards"][0].big.endswith(" items")
-    (['Chance', 'Items or more', '± se', '99% interval'], True)
+    (['Chance', 'Items or more'], True)
+    >>> mc = forecast.how_many(h, days=10, start="2024-06-05", engine="mc", rng=1)
+    >>> question_headline(mc)["table"].header
+    ['Chance', 'Items or more', '± se', '99% interval']
     """
     mc = result.draws is not None
     cards, rows = [], []
