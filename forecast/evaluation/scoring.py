@@ -26,6 +26,10 @@ class Scores(NamedTuple):
     at_most: list[int]
 
 
+_LEVELS: dict[tuple[float, ...], np.ndarray] = {}
+"""Each tuple of levels as the array the compiled pass takes (made once)."""
+
+
 def score(pmf: np.ndarray, y: int, levels: tuple[float, ...] = (85.0,)) -> Scores:
     """Return every score of ``pmf`` against the outcome ``y``, in one compiled pass.
 
@@ -37,9 +41,13 @@ def score(pmf: np.ndarray, y: int, levels: tuple[float, ...] = (85.0,)) -> Score
     """
     from forecast.sampling import _kernels
 
-    crps, loss, pit, least, most = _kernels.score_count(
-        np.ascontiguousarray(pmf, dtype=np.float64), int(y),
-        np.asarray(levels, dtype=np.float64))
+    if not isinstance(pmf, np.ndarray) or pmf.dtype != np.float64 or not pmf.flags.c_contiguous:
+        pmf = np.ascontiguousarray(pmf, dtype=np.float64)
+    key = tuple(levels)
+    found = _LEVELS.get(key)
+    if found is None:
+        found = _LEVELS.setdefault(key, np.asarray(key, dtype=np.float64))
+    crps, loss, pit, least, most = _kernels.score_count(pmf, int(y), found)
     return Scores(float(crps), float(loss), float(pit), least.tolist(), most.tolist())
 
 

@@ -327,27 +327,32 @@ def _log_factorials(size):
 
 
 @njit
-def polya_rows(values, counts, days):
+def polya_rows(values, counts, days, cap):
     """Distributions of the totals of ``m = 0 .. days`` draws from a Polya urn (exact).
 
     The urn starts with ``counts[j]`` balls of value ``values[j]`` (values
     distinct and ascending, counts whole and >= 1); each draw returns its ball
-    with one more of the same value. Returns ``rows[m, s] = P(S_m = s)``.
+    with one more of the same value. Returns ``rows[m, s] = P(S_m = s)`` for
+    totals ``s < cap`` (``cap <= 0``: every total). Totals never decrease, so
+    dropping those at or above ``cap`` is exact below it (When needs no more).
 
     The first value's layer is a point mass (every draw is ``values[0]``).
     Each further value joins either one ball at a time, by
     ``g(m, s) = b / (m + b) * g_old(m, s) + m / (m + b) * g(m - 1, s - v)``
-    with ``b`` the balls already in (a Dirichlet(1, ..., 1) urn over
-    rows is uniform over compositions), or all its ``c`` balls at once, with
-    beta-binomial weights (see :mod:`forecast.sampling.exact`), whichever
-    costs less: ``c`` passes against about ``days / 2``.
+    with ``b`` the balls already in (a Dirichlet(1, ..., 1) urn over balls
+    is uniform over compositions, so the new ball's share of ``m`` draws is
+    ``a`` with chance ``C(m - a + b - 1, b - 1) / C(m + b, b)``), or all its
+    ``c`` balls at once, with beta-binomial weights (see
+    :mod:`forecast.sampling.exact`), whichever needs fewer operations.
     """
     k = values.size
     v0 = values[0]
-    size = days * values[k - 1] + 1
+    full = days * values[k - 1] + 1
+    size = full if cap <= 0 or cap > full else cap
     cur = np.zeros((days + 1, size))
     for m in range(days + 1):
-        cur[m, v0 * m] = 1.0
+        if v0 * m < size:
+            cur[m, v0 * m] = 1.0
     nxt = np.zeros((days + 1, size))
     lf = _log_factorials(days + 1)
     lga = np.empty(days + 1)
@@ -357,14 +362,23 @@ def polya_rows(values, counts, days):
         v = values[j]
         below = values[j - 1]
         c = counts[j]
-        if c <= (days + 1) / 2.0:
+        reach = (size - 1) // v
+        single = 0.0
+        joint = 0.0
+        for m in range(days + 1):
+            single += min(size, (v - v0) * m + 1)
+            joint += (min(m, reach) + 1) * (min(size, (below - v0) * m + 1) + 20)
+        if c * single <= joint:
             for _ in range(int(c)):  # one ball at a time, in place, m ascending
                 for m in range(1, days + 1):
+                    lo = v0 * m
+                    if lo >= size:
+                        break
                     keep = balls / (m + balls)
                     move = m / (m + balls)
                     row = cur[m]
                     prev = cur[m - 1]  # already holds the new layer
-                    for s in range(v0 * m, v * m + 1):
+                    for s in range(lo, min(v * m, size - 1) + 1):
                         t = s - v
                         row[s] = keep * row[s] + (move * prev[t] if t >= 0 else 0.0)
                 balls += 1.0
@@ -376,103 +390,21 @@ def polya_rows(values, counts, days):
             lgb[i] = math.lgamma(i + beta)
         for m in range(days + 1):
             row = nxt[m]
-            row[: v * m + 1] = 0.0
+            row[: min(v * m + 1, size)] = 0.0
             lab = math.lgamma(m + alpha + beta)
-            for a in range(m + 1):
+            for a in range(min(m, reach) + 1):
+                shift = v * a
+                if v0 * (m - a) + shift >= size:
+                    break
                 w = math.exp(lf[m] - lf[a] - lf[m - a] + lga[a] + lgb[m - a] - lab + const)
                 if w == 0.0:
                     continue
                 src = cur[m - a]
-                shift = v * a
-                for s in range(v0 * (m - a), below * (m - a) + 1):
+                for s in range(v0 * (m - a), min(below * (m - a), size - 1 - shift) + 1):
                     row[s + shift] += w * src[s]
         cur, nxt = nxt, cur
         balls += c
     return cur
-
-
-@njit
-def polya_below(values, counts, mmax, cap, tol):
-    """``P(S_m = s)`` for ``s < cap``, ``m = 0, 1, ...``, under :func:`polya_rows`'s urn.
-
-    Returns ``(rows, stop)``: ``rows[m, s] = P(S_m = s)`` for ``m <= stop``,
-    where ``stop`` is ``mmax`` or the first ``m >= 1`` whose mass below
-    ``cap`` fell under ``tol``. Totals only grow, so mass at or above ``cap``
-    never returns and is not kept; a draw of value ``v`` can then be taken at
-    most ``(cap - 1) // v`` times, and each layer keeps only that many of its
-    latest rows (a ring), which bounds the work by about
-    ``stop * cap**2 / (2 v)`` per value.
-    """
-    k = values.size
-    v0 = values[0]
-    lf = np.empty(mmax + 1)
-    # layer j's ring depth: as many rows as layer j + 1 reaches back (the last layer keeps all)
-    depth = np.ones(k, dtype=np.int64)
-    amax = np.zeros(k, dtype=np.int64)
-    for j in range(1, k):
-        amax[j] = min(mmax, (cap - 1) // values[j])
-        depth[j - 1] = amax[j] + 1
-    offset = np.zeros(k + 1, dtype=np.int64)
-    for j in range(1, k):
-        offset[j + 1] = offset[j] + (depth[j] if j < k - 1 else 0)
-    ring = np.zeros((max(offset[k], 1), cap))
-    alphas = np.empty(k)
-    betas = np.empty(k)
-    consts = np.empty(k)
-    top = 0
-    for j in range(k):
-        top = max(top, amax[j])
-    lga = np.empty((k, top + 1))
-    beta = counts[0]
-    for j in range(1, k):
-        alphas[j] = counts[j]
-        betas[j] = beta
-        consts[j] = (math.lgamma(counts[j] + beta) - math.lgamma(counts[j])
-                     - math.lgamma(beta))
-        for a in range(amax[j] + 1):
-            lga[j, a] = math.lgamma(a + counts[j])
-        beta += counts[j]
-    lgb = np.empty((k, mmax + 1))
-    rows = np.zeros((min(mmax, 63) + 1, cap))
-    stop = mmax
-    for m in range(mmax + 1):
-        if m >= rows.shape[0]:  # grow the kept rows by doubling
-            grown = np.zeros((min(mmax + 1, 2 * rows.shape[0]), cap))
-            grown[: rows.shape[0]] = rows
-            rows = grown
-        lf[m] = math.lgamma(m + 1.0)
-        if k == 1:
-            if v0 * m < cap:
-                rows[m, v0 * m] = 1.0
-        for j in range(1, k):
-            lgb[j, m] = math.lgamma(m + betas[j])
-            lab = math.lgamma(m + alphas[j] + betas[j])
-            if j == k - 1:
-                dest = rows[m]
-            else:
-                dest = ring[offset[j] + m % depth[j]]
-                dest[:] = 0.0
-            v = values[j]
-            below = values[j - 1]
-            for a in range(min(m, amax[j]) + 1):
-                w = math.exp(lf[m] - lf[a] - lf[m - a] + lga[j, a] + lgb[j, m - a] - lab
-                             + consts[j])
-                if w == 0.0:
-                    continue
-                shift = v * a
-                if j == 1:  # layer 0 is a point mass: every draw is v0
-                    s = v0 * (m - a) + shift
-                    if s < cap:
-                        dest[s] += w
-                    continue
-                src = ring[offset[j - 1] + (m - a) % depth[j - 1]]
-                hi = min(cap - 1 - shift, below * (m - a))
-                for s in range(v0 * (m - a), hi + 1):
-                    dest[s + shift] += w * src[s]
-        if m >= 1 and rows[m].sum() < tol:
-            stop = m
-            break
-    return rows[: stop + 1], stop
 
 
 @njit

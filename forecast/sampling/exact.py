@@ -47,7 +47,7 @@ whose weights are probabilities, so nothing overflows however long the
 horizon (:func:`forecast.sampling._kernels.polya_rows`). For When,
 ``P(T <= m) = P(S_m >= N)`` because totals never decrease; only totals
 below ``N`` are kept, which caps each total's count at ``(N - 1) // v_j``
-(:func:`forecast.sampling._kernels.polya_below`).
+(:func:`forecast.sampling._kernels.polya_rows` with a cap).
 
 Whole weeks (rows of ``w`` working days) add one step. Day ``K w + j``
 (``1 <= j <= w``) falls in the ``(K+1)``-th drawn week, so ``T <= K w + j``
@@ -246,8 +246,11 @@ def how_many_pmf_blocks(blocks: np.ndarray, days: int) -> np.ndarray:
 
 def _urn(totals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct row totals (ascending), how many rows have each, and each row's index."""
-    values, where, counts = np.unique(totals, return_inverse=True, return_counts=True)
-    return values.astype(np.int64), counts.astype(np.float64), where
+    freq = np.bincount(totals)  # faster than np.unique for small counts
+    values = np.flatnonzero(freq)
+    index = np.zeros(freq.size, dtype=np.int64)
+    index[values] = np.arange(values.size)
+    return values.astype(np.int64), freq[values].astype(np.float64), index[totals]
 
 
 def bayes_how_many_pmf(blocks: np.ndarray, days: int) -> np.ndarray:
@@ -272,7 +275,7 @@ def bayes_how_many_pmf(blocks: np.ndarray, days: int) -> np.ndarray:
     values, counts, where = _urn(blocks.sum(axis=1))
     whole, rest = divmod(int(days), width)
     if rest == 0:
-        return _kernels.polya_rows(values, counts, whole)[whole].copy()
+        return _kernels.polya_rows(values, counts, whole, 0)[whole].copy()
     # the week in progress on the last day is row b with chance 1 / rows; given b, the
     # whole weeks are draws from the urn with one more ball of b's total
     prefix = blocks[:, :rest].sum(axis=1)
@@ -280,7 +283,7 @@ def bayes_how_many_pmf(blocks: np.ndarray, days: int) -> np.ndarray:
     for i in range(values.size):
         extra = counts.copy()
         extra[i] += 1.0
-        pmf = _kernels.polya_rows(values, extra, whole)[whole]
+        pmf = _kernels.polya_rows(values, extra, whole, 0)[whole]
         shifts, times = np.unique(prefix[where == i], return_counts=True)
         for shift, n in zip(shifts, times, strict=True):
             out[shift: shift + pmf.size] += pmf * (n / rows)
@@ -307,39 +310,57 @@ def bayes_when_pmf(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.nda
     if items > horizon * int(blocks.max()):  # cannot finish even at the best pace
         return np.zeros(horizon + 1), 1.0
     values, counts, where = _urn(blocks.sum(axis=1))
-    alive = np.ones(horizon + 1)  # P(T > d)
     if width == 1:
-        table, stop = _kernels.polya_below(values, counts, horizon, items, _NEGLIGIBLE)
-        alive[: stop + 1] = table.sum(axis=1)
-        alive[stop + 1:] = 0.0
-        last = stop
+        alive, last = _alive(values, counts, horizon, items)
     else:
         weeks = (horizon - 1) // width  # whole weeks before the last day's week
         prefix = np.concatenate([np.zeros((rows, 1), dtype=np.int64),
                                  np.cumsum(blocks, axis=1)], axis=1)
-        alive[1:] = 0.0
-        last = 0
+        alive = np.zeros(horizon + 1)
+        alive[0] = 1.0
+        day = np.arange(weeks + 1) * width
         for i in range(values.size):
             extra = counts.copy()
             extra[i] += 1.0
-            table, stop = _kernels.polya_below(values, extra, weeks, items,
-                                               _NEGLIGIBLE / values.size)
+            table = _kernels.polya_rows(values, extra, weeks, items)
             # below[K, t] = P(S_K < t) for t = 0..items
-            below = np.concatenate([np.zeros((stop + 1, 1)), np.cumsum(table, axis=1)], axis=1)
+            below = np.concatenate([np.zeros((weeks + 1, 1)), np.cumsum(table, axis=1)], axis=1)
             for b in np.flatnonzero(where == i):
                 for j in range(1, width + 1):
-                    need = np.maximum(items - prefix[b, j], 0)
-                    day = np.arange(stop + 1) * width + j
-                    keep = day <= horizon
-                    alive[day[keep]] += below[keep.nonzero()[0], need] / rows
-            last = max(last, min(horizon, (stop + 1) * width))
+                    keep = day + j <= horizon
+                    need = max(items - int(prefix[b, j]), 0)
+                    alive[day[keep] + j] += below[keep, need] / rows
+        last = horizon
     alive = np.minimum.accumulate(np.clip(alive, 0.0, 1.0))
     pmf = np.zeros(horizon + 1)
     pmf[1: last + 1] = alive[: last] - alive[1: last + 1]
     remaining = float(alive[last])
-    if last < horizon:
-        pmf[last + 1:] = 0.0
     return pmf, (remaining if remaining >= _NEGLIGIBLE else 0.0)
+
+
+def _alive(values: np.ndarray, counts: np.ndarray, horizon: int, items: int
+           ) -> tuple[np.ndarray, int]:
+    """``P(S_m < items)`` for ``m = 0 .. horizon``, and the day it fell below 1e-15.
+
+    The urn's tail is polynomial (a trial may weight the slowest days
+    heavily), so the days needed are not known in advance: the programme
+    runs to a first guess and doubles it until the mass not done is
+    negligible or the horizon is reached.
+    """
+    from forecast.sampling import _kernels
+
+    mean = float(values @ counts) / float(counts.sum())
+    days = min(horizon, max(64, int(4 * items / mean) + 32))
+    while True:
+        alive = _kernels.polya_rows(values, counts, days, items).sum(axis=1)
+        done = np.flatnonzero(alive[1:] < _NEGLIGIBLE)
+        if done.size or days >= horizon:
+            break
+        days = min(horizon, 2 * days)
+    out = np.zeros(horizon + 1)
+    last = int(done[0]) + 1 if done.size else days
+    out[: last + 1] = alive[: last + 1]
+    return out, last
 
 
 def _ascending(days: tuple[int, ...]) -> np.ndarray:
@@ -406,7 +427,7 @@ def bayes_how_many_pmfs(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.nd
 
     values, counts, _ = _urn(blocks[:, 0])
     order = _ascending(days)
-    rows = _kernels.polya_rows(values, counts, int(order[-1]))
+    rows = _kernels.polya_rows(values, counts, int(order[-1]), 0)
     top = int(values[-1])
     return [rows[int(d), : int(d) * top + 1] for d in days]
 
@@ -428,5 +449,4 @@ def polya_below_backlog(blocks: np.ndarray, items: int, days: int) -> np.ndarray
     if blocks.shape[1] != 1:
         raise ValueError("polya_below_backlog takes single days (one column)")
     values, counts, _ = _urn(blocks[:, 0])
-    rows, stop = _kernels.polya_below(values, counts, int(days), int(items), -1.0)
-    return rows
+    return _kernels.polya_rows(values, counts, int(days), int(items))
