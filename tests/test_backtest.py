@@ -416,3 +416,35 @@ def test_max_origins_below_the_minimum_is_refused_not_contradicted():
         backtest(h, windows=())
     with pytest.raises(ParameterError, match="fit = 'windows' must be True, False or a tuple"):
         backtest(h, fit="windows")
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_auto_falls_back_at_the_boundary_and_says_so_consistently(exact):
+    # auto scores its four windows (given) at the default horizons (fitted): it needs the
+    # 180-day window with 10 origins a week apart and a 10-working-day horizon. One day
+    # short of that it falls back, and its note states the two numbers it compared.
+    from forecast.forecasting.auto import choose
+
+    h = weekday_history(np.ones(400, dtype=int))  # from Monday 2022-01-03, every working day
+    earliest = np.datetime64(h.first) + 180 + 7 * 9  # the latest origin must be this late
+    reach = np.busday_offset(earliest, 9, roll="forward")  # ...and 10 working days follow it
+    needed = int((reach - np.datetime64(h.first)).astype(int)) + 1
+    # 2022-01-03 + 243 days is Saturday 2022-09-03: Monday 09-05 and 9 working days more
+    # reach Friday 09-16, the 257th day of the history
+    assert needed == 257
+    enough = h.first + dt.timedelta(days=needed)  # the start: history through the day before
+    ran = choose(h, enough, None, None, exact=exact)
+    assert ran.result is not None and ran.note.code == "auto-chose"
+    assert len(ran.result.origins) == bt.MIN_ORIGINS and ran.result.horizons == (10,)
+    short = choose(h, enough - dt.timedelta(days=1), None, None, exact=exact)
+    assert short.result is None and short.note.code == "auto-fell-back"
+    method = "daily" if exact else "bayes"
+    assert short.note == (
+        f"method auto fell back to {method} with a 30-day window: too little history for a "
+        f"backtest: 10 origins 7 days apart with a 180-day window and a 10-working-day horizon "
+        f"need at least {needed} days of history, and it spans {needed - 1} (2022-01-03 .. "
+        "2022-09-15)")
+    # and a window of its own: the same rule at that window
+    own = choose(h, h.first + dt.timedelta(days=61 + 63 + 13), 62, None)
+    need, spans = map(int, NEED.search(own.note).groups())
+    assert own.result is None and need > spans

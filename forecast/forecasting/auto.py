@@ -91,7 +91,7 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any,
                           max_origins=AUTO_ORIGINS, trials=500, levels=(85,),
                           recalibrated=False)
     except ParameterError as exc:
-        reason = str(exc).split(": ", 1)[-1].split(";")[0]
+        reason = str(exc).removeprefix(f"{hist.source}: ").split("; ", 1)[0]
         kept = None if since is not None else (window or fallback[1])
         shown = f"{fallback[0]}" + (f" with a {kept}-day window" if kept else "")
         return AutoChoice(fallback[0], kept, warning(
