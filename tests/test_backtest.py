@@ -1,6 +1,7 @@
 """The rolling-origin backtest and the automatic method choice."""
 
 import datetime as dt
+import json
 import math
 import re
 
@@ -416,6 +417,44 @@ def test_max_origins_below_the_minimum_is_refused_not_contradicted():
         backtest(h, windows=())
     with pytest.raises(ParameterError, match="fit = 'windows' must be True, False or a tuple"):
         backtest(h, fit="windows")
+
+
+def test_backtest_cli_on_a_six_month_history_runs_with_the_defaults_that_fit(tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["backtest", SIX_MONTHS["pytest"], "--methods", "daily,bayes"])
+    assert r.exit_code == 0, r.output
+    assert "scored window of 30 days at horizons of 10, 20 and 40 working days" in r.stdout
+    assert ("  note: backtest fitted to the history, which spans 178 days (2026-02-24 .. "
+            "2026-08-20): scored a window of 30 days at horizons of 10, 20 and 40 working days; "
+            "left out the 60-, 90- and 180-day windows (10 origins 7 days apart with a 60-day "
+            "window and a 40-working-day horizon need at least 179 days of history)") in r.stdout
+    r = runner.invoke(cli, ["backtest", SIX_MONTHS["ado"], "--methods", "daily",
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["windows"] == [30, 60] and out["horizons"] == [10, 20, 40]
+    assert [m["code"] for m in out["messages"]] == ["backtest-fitted"]
+    # given horizons are kept whole: the windows that fit them are scored
+    r = runner.invoke(cli, ["backtest", SIX_MONTHS["ado"], "--methods", "daily",
+                            "--horizons", "10"])
+    assert r.exit_code == 0, r.output
+    assert "scored windows of 30, 60 and 90 days at horizon of 10 working days" in r.stdout
+
+
+def test_backtest_cli_refuses_given_windows_too_long_in_one_consistent_line():
+    r = CliRunner().invoke(cli, ["backtest", SIX_MONTHS["ado"], "--windows", "30,180"])
+    assert r.exit_code == 2 and r.stdout == ""
+    [line] = r.stderr.splitlines()
+    assert line == ("forecast: error: tests/data/ado-6m.csv: too little history for a "
+                    "backtest: 10 origins 7 days apart with a 180-day window and a "
+                    "10-working-day horizon need at least 257 days of history, and it spans "
+                    "179 (2023-12-04 .. 2024-05-30); use shorter --windows or --horizons, or "
+                    "more history")
+    r = CliRunner().invoke(cli, ["backtest", SIX_MONTHS["ado"], "--windows", "90",
+                                 "--horizons", "10,20,40"])
+    assert r.exit_code == 2
+    need, spans = map(int, NEED.search(r.stderr).groups())
+    assert need > spans == 179 and "90-day window and a 40-working-day horizon" in r.stderr
 
 
 @pytest.mark.parametrize("exact", [False, True])
