@@ -1,7 +1,9 @@
 """The rolling-origin backtest and the automatic method choice."""
 
 import datetime as dt
+import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -70,30 +72,45 @@ def test_weekly_batching_prefers_weekly_and_auto_picks_it():
 
 
 def test_backtest_never_reads_data_after_an_origin(monkeypatch):
-    # Every forecast input goes through History.sample: spy on it, and check that what it
+    # Every forecast input goes through History.samples: spy on it, and check that what it
     # returns at each origin equals the sample of a history cut at that origin, which has
     # no data on or after it at all.
     rng = np.random.default_rng(1)
     counts = rng.poisson(1.5, 400)
     history = weekday_history(counts)
     seen = []
-    original = forecast.History.sample
+    original = forecast.History.samples
 
-    def spy(self, start, window=90, since=None):
-        sample = original(self, start, window=window, since=since)
-        seen.append((start, window, sample))
-        return sample
+    def spy(self, starts, window):
+        found = original(self, starts, window)
+        seen.extend((start, window, sample) for start, sample in zip(starts, found, strict=True))
+        return found
 
-    monkeypatch.setattr(forecast.History, "sample", spy)
+    monkeypatch.setattr(forecast.History, "samples", spy)
     result = backtest(history, methods=("daily", "weekly"), windows=(60,), horizons=(10,))
-    monkeypatch.setattr(forecast.History, "sample", original)
+    monkeypatch.setattr(forecast.History, "samples", original)
     assert len(seen) == len(result.origins)
     for origin, window, sample in seen:
         assert sample.last < origin
         keep = history.dates < np.datetime64(origin, "D")
         cut = forecast.History.from_counts(history.dates[keep], history.counts[keep])
-        np.testing.assert_array_equal(original(cut, origin, window=window).counts,
-                                      sample.counts)
+        np.testing.assert_array_equal(cut.sample(origin, window=window).counts, sample.counts)
+
+
+def test_many_samples_are_each_sample():
+    # History.samples is History.sample at every start, on weekends, holidays and gaps
+    h = forecast.read_history("examples/team.csv", holidays="GB")
+    starts = [h.first + dt.timedelta(days=i) for i in range(-3, (h.last - h.first).days + 30)]
+    for window in (7, 30, 90, 180):
+        for start, got in zip(starts, h.samples(starts, window), strict=True):
+            try:
+                want = h.sample(start, window=window)
+            except forecast.ForecastError:
+                assert got is None
+                continue
+            assert (got.first, got.last, got.clipped) == (want.first, want.last, want.clipped)
+            np.testing.assert_array_equal(got.dates, want.dates)
+            np.testing.assert_array_equal(got.counts, want.counts)
 
 
 def test_planted_future_data_changes_nothing_before_start():
@@ -109,9 +126,15 @@ def test_planted_future_data_changes_nothing_before_start():
         assert s.crps == r.crps and s.at_least == r.at_least and s.pit == r.pit
 
 
+NEED = re.compile(r"need at least (\d+) days of history, and it spans (\d+) \(")
+
+
 def test_too_little_history_says_how_much_is_needed():
-    h = weekday_history(np.ones(60, dtype=int))
-    with pytest.raises(ParameterError, match=r"too little history for a backtest.*need about"):
+    h = weekday_history(np.ones(60, dtype=int))  # 82 calendar days: not even 30 days at 10 fit
+    with pytest.raises(ParameterError, match=r"too little history for a backtest: 10 origins "
+                       r"7 days apart with a 30-day window and a 10-working-day horizon need "
+                       r"at least 107 days of history, and it spans 82 \(2022-01-03 \.\. "
+                       r"2022-03-25\); use shorter windows or horizons, or more history$"):
         backtest(h)
 
 
@@ -296,3 +319,186 @@ def test_pit_is_clipped_to_the_unit_interval():
     assert value == 1.0
     assert np.histogram([value], bins=10, range=(0.0, 1.0))[0].sum() == 1
     assert 0.0 <= pit_of(pmf, 0) <= 1.0
+
+
+# ---------------------------------------------------------------- short histories
+
+SIX_MONTHS = {"ado": "tests/data/ado-6m.csv", "pytest": "tests/data/pytest-6m.csv"}
+
+
+@pytest.mark.parametrize("calendar", ["weekdays", "all", "GB"])
+def test_history_needed_is_exactly_when_the_origins_are_found(calendar):
+    # rolling_origins finds MIN_ORIGINS origins exactly when the history spans
+    # history_needed days: brute force over the days around the boundary.
+    from forecast.evaluation.origins import daily_series, history_needed, rolling_origins
+
+    first = dt.date(2023, 12, 20)  # holidays (GB) and weekends right after it
+    days = np.arange(np.datetime64(first), np.datetime64(first) + 700)
+    cal = forecast.Calendar.from_options("weekdays", holidays="GB") if calendar == "GB" \
+        else calendar
+    h = forecast.History.from_counts(days, np.ones(days.size, dtype=int), calendar=cal)
+    for window, horizon, step in [(7, 1, 7), (30, 10, 7), (60, 40, 7), (90, 20, 3), (30, 1, 1)]:
+        needed = history_needed(h, window, horizon, step)
+        for span in range(needed - 4, needed + 4):
+            end = first + dt.timedelta(days=span - 1)
+            work = daily_series(h, end)[0]
+            work = work[work <= np.datetime64(end)]
+            try:
+                found = len(rolling_origins(h, end, work, (window,), (horizon,), step, None))
+            except ParameterError as exc:
+                assert span < needed, (window, horizon, step, span, str(exc))
+                need, spans = map(int, NEED.search(str(exc)).groups())
+                assert (need, spans) == (needed, span)
+            else:
+                assert span >= needed and found >= bt.MIN_ORIGINS, (window, horizon, span)
+
+
+def test_fitting_drops_long_windows_first_then_horizons_and_keeps_30_days():
+    from forecast.evaluation.origins import fit_to_history, history_needed
+
+    h = weekday_history(np.ones(400, dtype=int))
+
+    def fitted(span, windows, horizons, fit=("windows", "horizons")):
+        end = h.first + dt.timedelta(days=span - 1)
+        return fit_to_history(h, end, windows, horizons, 7, fit, keep=30)
+
+    need = {(w, hz): history_needed(h, w, hz, 7) for w in (14, 30, 60, 90, 180)
+            for hz in (10, 20, 40)}
+    # every set that fits is kept whole, with no note
+    assert fitted(need[180, 40], (30, 60, 90, 180), (10, 20, 40)) == \
+        ((30, 60, 90, 180), (10, 20, 40), [])
+    # one day short: only the 180-day window goes, all horizons stay
+    w, hz, [note] = fitted(need[180, 40] - 1, (30, 60, 90, 180), (10, 20, 40))
+    assert (w, hz) == ((30, 60, 90), (10, 20, 40))
+    assert note.code == "backtest-fitted" and note.severity == "info"
+    assert (f"left out the 180-day window (10 origins 7 days apart with a 180-day window and a "
+            f"40-working-day horizon need at least {need[180, 40]} days of history)") in note
+    # windows go down to 30 before any horizon goes; then the longest horizons
+    assert fitted(need[30, 40], (30, 60, 90, 180), (10, 20, 40))[:2] == ((30,), (10, 20, 40))
+    w, hz, [note] = fitted(need[30, 40] - 1, (30, 60, 90, 180), (10, 20, 40))
+    assert (w, hz) == ((30,), (10, 20))
+    assert "left out the 60-, 90- and 180-day windows" in note
+    assert "and the 40-working-day horizon (10 origins 7 days apart with a 30-day window" in note
+    # the 30-day window is kept over horizons, and a shorter one over nothing
+    assert fitted(need[30, 10], (90, 14, 30), (20, 10))[:2] == ((14, 30), (10,))
+    assert need[14, 20] < need[30, 10]
+    assert fitted(need[30, 10] - 1, (90, 14, 30), (20, 10))[:2] == ((14,), (20, 10))
+    # what was given is not fitted: the error names it, with the exact numbers
+    with pytest.raises(ParameterError, match=f"with a 180-day window and a 10-working-day "
+                       f"horizon need at least {need[180, 10]} days of history, and it spans "
+                       f"{need[180, 10] - 1} ") as info:
+        fitted(need[180, 10] - 1, (30, 180), (10, 20, 40), fit=("horizons",))
+    assert info.value.parameter == "windows"
+    with pytest.raises(ParameterError, match="with a 30-day window and a 40-working-day") as info:
+        fitted(need[30, 40] - 1, (30, 60), (40,), fit=("windows",))
+    assert info.value.parameter == "horizons"
+
+
+@pytest.mark.parametrize("team", sorted(SIX_MONTHS))
+def test_a_six_month_history_backtests_with_the_defaults_that_fit(team):
+    h = forecast.read_history(SIX_MONTHS[team])
+    span = (h.last - h.first).days + 1
+    assert 175 <= span <= 185
+    result = backtest(h, methods=("daily",))
+    assert len(result.origins) >= bt.MIN_ORIGINS
+    assert set(result.windows) < set(bt.DEFAULT_WINDOWS) and 30 in result.windows
+    assert {s.window for s in result.scores} == set(result.windows)
+    assert result.horizons == tuple(h for h in bt.DEFAULT_HORIZONS if h <= max(result.horizons))
+    [note] = [n for n in result.notes if n.code == "backtest-fitted"]
+    assert note.severity == "info" and f"which spans {span} days" in note
+    assert "left out the " in note and "180-day windows" in note
+    needs = re.findall(r"need at least (\d+) days of history", note)
+    assert needs and all(int(n) > span for n in needs)  # each left out needs more than there is
+    assert f"note: {note}" in str(result)
+    assert "scored window" in str(result) and result.to_dict()["windows"] == list(result.windows)
+    assert {"text": str.__str__(note), "severity": "info", "code": "backtest-fitted"} in \
+        result.to_dict()["messages"]
+    # the settings reproduce it (the defaults, fitted again), and what was fitted is named
+    assert result.settings["windows"] == bt.DEFAULT_WINDOWS
+    assert result.settings["fit"] == ("windows", "horizons")
+    assert result.ran_with(h, methods=("daily",), rng=42)
+    assert not result.ran_with(h, methods=("daily",), rng=42, fit=False)
+    # given explicitly, the defaults must all fit: the error says by how much they do not
+    with pytest.raises(ParameterError, match=r"180-day window and a 40-working-day horizon "
+                       r"need at least (\d+) days of history, and it spans " + str(span)):
+        backtest(h, methods=("daily",), windows=bt.DEFAULT_WINDOWS, horizons=bt.DEFAULT_HORIZONS)
+    with pytest.raises(ParameterError, match="need at least"):
+        backtest(h, methods=("daily",), fit=False)
+
+
+def test_max_origins_below_the_minimum_is_refused_not_contradicted():
+    h = weekday_history(np.ones(600, dtype=int))
+    with pytest.raises(ParameterError, match="max_origins = 5, must be a whole number >= 10"):
+        backtest(h, max_origins=5)
+    with pytest.raises(ParameterError, match="windows is empty"):
+        backtest(h, windows=())
+    with pytest.raises(ParameterError, match="fit = 'windows' must be True, False or a tuple"):
+        backtest(h, fit="windows")
+
+
+def test_backtest_cli_on_a_six_month_history_runs_with_the_defaults_that_fit(tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["backtest", SIX_MONTHS["pytest"], "--methods", "daily,bayes"])
+    assert r.exit_code == 0, r.output
+    assert "scored window of 30 days at horizons of 10, 20 and 40 working days" in r.stdout
+    assert ("  note: backtest fitted to the history, which spans 178 days (2026-02-24 .. "
+            "2026-08-20): scored a window of 30 days at horizons of 10, 20 and 40 working days; "
+            "left out the 60-, 90- and 180-day windows (10 origins 7 days apart with a 60-day "
+            "window and a 40-working-day horizon need at least 179 days of history)") in r.stdout
+    r = runner.invoke(cli, ["backtest", SIX_MONTHS["ado"], "--methods", "daily",
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["windows"] == [30, 60] and out["horizons"] == [10, 20, 40]
+    assert [m["code"] for m in out["messages"]] == ["backtest-fitted"]
+    # given horizons are kept whole: the windows that fit them are scored
+    r = runner.invoke(cli, ["backtest", SIX_MONTHS["ado"], "--methods", "daily",
+                            "--horizons", "10"])
+    assert r.exit_code == 0, r.output
+    assert "scored windows of 30, 60 and 90 days at horizon of 10 working days" in r.stdout
+
+
+def test_backtest_cli_refuses_given_windows_too_long_in_one_consistent_line():
+    r = CliRunner().invoke(cli, ["backtest", SIX_MONTHS["ado"], "--windows", "30,180"])
+    assert r.exit_code == 2 and r.stdout == ""
+    [line] = r.stderr.splitlines()
+    assert line == ("forecast: error: tests/data/ado-6m.csv: too little history for a "
+                    "backtest: 10 origins 7 days apart with a 180-day window and a "
+                    "10-working-day horizon need at least 257 days of history, and it spans "
+                    "179 (2023-12-04 .. 2024-05-30); use shorter --windows or --horizons, or "
+                    "more history")
+    r = CliRunner().invoke(cli, ["backtest", SIX_MONTHS["ado"], "--windows", "90",
+                                 "--horizons", "10,20,40"])
+    assert r.exit_code == 2
+    need, spans = map(int, NEED.search(r.stderr).groups())
+    assert need > spans == 179 and "90-day window and a 40-working-day horizon" in r.stderr
+
+
+def test_auto_falls_back_at_the_boundary_and_says_so_consistently():
+    # auto scores its four windows (given) at the default horizons (fitted): it needs the
+    # 180-day window with 10 origins a week apart and a 10-working-day horizon. One day
+    # short of that it falls back, and its note states the two numbers it compared.
+    from forecast.forecasting.auto import choose
+
+    h = weekday_history(np.ones(400, dtype=int))  # from Monday 2022-01-03, every working day
+    earliest = np.datetime64(h.first) + 180 + 7 * 9  # the latest origin must be this late
+    reach = np.busday_offset(earliest, 9, roll="forward")  # ...and 10 working days follow it
+    needed = int((reach - np.datetime64(h.first)).astype(int)) + 1
+    # 2022-01-03 + 243 days is Saturday 2022-09-03: Monday 09-05 and 9 working days more
+    # reach Friday 09-16, the 257th day of the history
+    assert needed == 257
+    enough = h.first + dt.timedelta(days=needed)  # the start: history through the day before
+    ran = choose(h, enough, None, None)
+    assert ran.result is not None and ran.note.code == "auto-chose"
+    assert len(ran.result.origins) == bt.MIN_ORIGINS and ran.result.horizons == (10,)
+    short = choose(h, enough - dt.timedelta(days=1), None, None)
+    assert short.result is None and short.note.code == "auto-fell-back"
+    assert short.note == (
+        "method auto fell back to bayes with a 30-day window: too little history for a "
+        "backtest: 10 origins 7 days apart with a 180-day window and a 10-working-day horizon "
+        f"need at least {needed} days of history, and it spans {needed - 1} (2022-01-03 .. "
+        "2022-09-15)")
+    # and a window of its own: the same rule at that window
+    own = choose(h, h.first + dt.timedelta(days=61 + 63 + 13), 62, None)
+    need, spans = map(int, NEED.search(own.note).groups())
+    assert own.result is None and need > spans

@@ -32,7 +32,7 @@ def test_console_examples_match_the_program():
         else:
             assert got == expected
         checked += 1
-    assert checked == 3
+    assert checked == 4
 
 
 def test_python_example_values():

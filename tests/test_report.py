@@ -447,3 +447,61 @@ def test_jinja2_stays_out_of_the_command_lines_start_up():
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                              text=True, check=True).stdout.strip().splitlines()[-1]
         assert out == "False", args
+
+
+# ---------------------------------------------------------------- short histories
+
+
+def calibration_text(page_text):
+    """The words of the page's calibration section."""
+    section = page_text[page_text.index('<section id="calibration">'):]
+    return Page(section[:section.index("</section>")]).all_text()
+
+
+def test_a_six_month_team_has_its_calibration_with_the_windows_that_fit():
+    short = forecast.read_history("tests/data/ado-6m.csv")  # 2023-12-04 .. 2024-05-30
+    f = forecast.when(short, 40, start=START)  # auto: too short for its backtest, falls back
+    page = question_report(f, short, now=NOW)
+    words = calibration_text(page)
+    assert "No backtest" not in words
+    assert "In use: bayes, 30-day window." in words
+    assert "Scored window of 30 days at horizons of 10 and 20 working days." in words
+    assert ("Backtest fitted to the history, which spans 179 days (2023-12-04 .. 2024-05-30): "
+            "scored a window of 30 days at horizons of 10 and 20 working days; left out the "
+            "90-day window (10 origins 7 days apart with a 90-day window and a 20-working-day "
+            "horizon need at least 180 days of history)") in words
+    assert ("windows and horizons too long for a team's history are left out (its calibration "
+            "says which)") in Page(page).all_text()  # the run's inputs
+    table = next(v for v in Page(page).tables.values() if v and "Configuration" in v[1])
+    assert {row[1].split()[1] for row in table[2:]} == {"30d"}
+
+
+def test_a_plan_of_six_month_teams_reports_each_teams_calibration(tmp_path):
+    # the example portfolio's two teams, with only their last six months of history
+    for name in ("ado-6m.csv", "platform-6m.csv"):
+        (tmp_path / name).write_bytes(Path("tests/data", name).read_bytes())
+    toml = tmp_path / "p.toml"
+    toml.write_text('start = 2024-06-03\n'
+                    '[[team]]\nname = "web"\nhistory = "ado-6m.csv"\nholidays = "GB"\n'
+                    'method = "daily"\nwindow = 60\n'
+                    '[[team]]\nname = "platform"\nhistory = "platform-6m.csv"\nholidays = "US"\n'
+                    '[[outcome]]\nname = "A"\nparts = { web = 10, platform = 10 }\n')
+    result = forecast.plan(toml, trials=500)
+    words = calibration_text(plan_report(result, now=NOW))
+    assert "No backtest" not in words
+    # web's own 60-day window fits at 10 and 20 working days, the report's 90-day one does not
+    # (GB holidays); platform's 182 days (US holidays) fit the 90-day one with 10 origins
+    assert ("Team web 13 weekly origins from 2024-02-07 to 2024-05-01; each forecast used only "
+            "the data before its origin. In use: daily, 60-day window.") in words
+    assert "Scored windows of 30 and 60 days at horizons of 10 and 20 working days." in words
+    assert ("Backtest fitted to the history, which spans 179 days (2023-12-04 .. 2024-05-30): "
+            "scored windows of 30 and 60 days at horizons of 10 and 20 working days; left out the "
+            "90-day window (10 origins 7 days apart with a 90-day window and a 20-working-day "
+            "horizon need at least 184 days of history)") in words
+    assert "Team platform 10 weekly origins from 2024-02-29 to 2024-05-02" in words
+    assert "Scored windows of 30 and 90 days at horizons of 10 and 20 working days." in words
+    assert words.count("Backtest fitted to the history") == 1
+    # windows given to the report are kept whole: each team says why it has no calibration
+    words = calibration_text(plan_report(result, backtest={"windows": (180,)}, now=NOW))
+    assert words.count("No backtest:") == 2
+    assert words.count("with a 180-day window and a 10-working-day horizon need at least") == 2

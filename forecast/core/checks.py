@@ -12,7 +12,7 @@ from forecast.core.calendar import as_date
 from forecast.exceptions import ParameterError
 
 __all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "check_whole", "check_trials", "check_levels",
-           "start_date", "plural"]
+           "start_date", "plural", "listed"]
 
 DEFAULT_PERCENTILES = (50, 70, 85, 95)
 """The levels every answer is summarised at unless others are asked for."""
@@ -123,3 +123,17 @@ def plural(n: int, word: str, *, thousands: bool = False) -> str:
     """
     count = f"{n:,}" if thousands else f"{n}"
     return f"{count} {word}" if n == 1 else f"{count} {word}s"
+
+
+def listed(values: Any) -> str:
+    """Return ``values`` as words: ``30``, ``30 and 60``, ``10, 20 and 40``.
+
+    Examples
+    --------
+    >>> listed([30]), listed((30, 60)), listed([10, 20, 40])
+    ('30', '30 and 60', '10, 20 and 40')
+    """
+    words = [str(v) for v in values]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

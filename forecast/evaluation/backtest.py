@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from forecast.core.checks import listed
 from forecast.core.history import History
 from forecast.evaluation.origins import (
     DEFAULT_HORIZONS,
@@ -39,12 +40,13 @@ from forecast.evaluation.origins import (
     MIN_ORIGINS,
     backtest_settings,
     daily_series,
+    fit_to_history,
     rolling_origins,
 )
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
 from forecast.evaluation.scoring import score
 from forecast.exceptions import ForecastError, ParameterError
-from forecast.notes import warning
+from forecast.notes import messages, note_label, warning
 from forecast.sampling.methods import get_method, how_many_distributions, when_distribution
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
@@ -200,6 +202,8 @@ class BacktestResult:
     """The keyword arguments of :func:`backtest` that reproduce this run (``rng`` as the seed)."""
     history: History | None = field(default=None, repr=False)
     """The history it was run on."""
+    windows: tuple[int, ...] = ()
+    """The windows scored (those of ``settings`` that fit the history)."""
 
     def ran_with(self, history: History, **settings: Any) -> bool:
         """Whether ``backtest(history, **settings)`` is this run: same history, same settings.
@@ -336,6 +340,7 @@ class BacktestResult:
             "first_origin": self.origins[0].isoformat(),
             "last_origin": self.origins[-1].isoformat(),
             "levels": list(self.levels),
+            "windows": list(self.windows),
             "horizons": list(self.horizons),
             "batch": self.batch,
             "recommended": {"method": best[0], "window": best[1]},
@@ -351,7 +356,9 @@ class BacktestResult:
                  "calibration_error": s.calibration_error}
                 for s in self.scores
             ],
-            "warnings": list(self.notes),
+            "warnings": [n for n in self.notes if note_label(n) == "warning"],
+            "notes": [n for n in self.notes if note_label(n) == "note"],
+            "messages": messages(self.notes),
         }
 
     def to_json(self) -> str:
@@ -383,6 +390,8 @@ class BacktestResult:
             f"{self.origins[0].isoformat()} to {self.origins[-1].isoformat()}",
             "  each forecast uses only the data before its origin; 'held' is the share of "
             "origins where the statement came true",
+            f"  scored window{'s' * (len(self.windows) > 1)} of {listed(self.windows)} days "
+            f"at horizon{'s' * (len(self.horizons) > 1)} of {listed(self.horizons)} working days",
             "",
             "  rank  method  window  relative CRPS",
         ]
@@ -425,7 +434,7 @@ class BacktestResult:
                              f"over {s.origins} origins")
         if self.notes:
             lines.append("")
-            lines.extend(f"  warning: {n}" for n in self.notes)
+            lines.extend(f"  {note_label(n)}: {n}" for n in self.notes)
         return "\n".join(lines)
 
 
@@ -434,8 +443,8 @@ def backtest(
     *,
     start: Any = None,
     methods: tuple[str, ...] = DEFAULT_METHODS,
-    windows: tuple[int, ...] = DEFAULT_WINDOWS,
-    horizons: tuple[int, ...] = DEFAULT_HORIZONS,
+    windows: tuple[int, ...] | None = None,
+    horizons: tuple[int, ...] | None = None,
     step: int = 7,
     batch: int | None = None,
     levels: tuple[float, ...] = DEFAULT_LEVELS,
@@ -445,6 +454,7 @@ def backtest(
     max_origins: int | None = None,
     recalibrated: bool = True,
     engine: str = "exact",
+    fit: bool | tuple[str, ...] | None = None,
 ) -> BacktestResult:
     """Score sampling methods and windows on the history's own past.
 
@@ -457,7 +467,10 @@ def backtest(
         passes the forecast's start here.
     methods, windows, horizons
         Configurations to score: sampling methods, window lengths (calendar
-        days) and How-many horizons (working days).
+        days) and How-many horizons (working days). ``windows`` and
+        ``horizons`` left at None are :data:`DEFAULT_WINDOWS` and
+        :data:`DEFAULT_HORIZONS`, less those too long for the history (see
+        ``fit``).
     step : int
         Calendar days between origins (default 7).
     batch : int, optional
@@ -481,6 +494,14 @@ def backtest(
         Every method has an exact engine, so a backtest carries no sampling
         noise by default; ``"mc"`` runs ``trials`` Monte Carlo trials per
         forecast instead (as a check of the kernels on real histories).
+    fit : bool or tuple of str, optional
+        Which of ``"windows"`` and ``"horizons"`` may be shortened to fit
+        the history (:func:`~forecast.evaluation.origins.fit_to_history`:
+        the longest windows are dropped first, then the longest horizons,
+        keeping the 30-day window if at all possible, and a
+        ``backtest-fitted`` note says what was kept and why). None (the
+        default): those left at None; True: both; False: neither, so that
+        every window and horizon given must fit.
 
     Returns
     -------
@@ -489,8 +510,10 @@ def backtest(
     Raises
     ------
     ParameterError
-        Too little history for :data:`MIN_ORIGINS` origins (the message says
-        how much is needed), an unknown method, or a horizon <= 0.
+        Too little history for :data:`MIN_ORIGINS` origins with the windows
+        and horizons that may not be shortened, or with the shortest of
+        those that may (the message says how many days are needed and how
+        many the history spans), an unknown method, or a horizon <= 0.
 
     Examples
     --------
@@ -501,8 +524,8 @@ def backtest(
     settings = backtest_settings(
         start=start, methods=methods, windows=windows, horizons=horizons, step=step, batch=batch,
         levels=levels, trials=trials, rng=rng, max_origins=max_origins, recalibrated=recalibrated,
-        engine=engine)
-    methods, windows, horizons = settings["methods"], settings["windows"], settings["horizons"]
+        engine=engine, fit=fit)
+    methods = settings["methods"]
     specs = {m: get_method(m) for m in methods}
     seed = settings["rng"]
     end = history.last if start is None else min(history.last,
@@ -517,6 +540,9 @@ def backtest(
     def raw_before(day: np.datetime64) -> int:
         return int(raw_cum[np.searchsorted(history.dates, day, side="left")])
 
+    windows, horizons, fitted = fit_to_history(history, end, settings["windows"],
+                                               settings["horizons"], step, settings["fit"],
+                                               keep=AUTO_DEFAULT[1])
     origins = rolling_origins(history, end, work, windows, horizons, step, max_origins)
     span = counts[int(np.searchsorted(work, np.datetime64(origins[0], "D"))):]  # scored
     if batch is None:
@@ -572,12 +598,12 @@ def backtest(
         if progress is not None:
             progress(done + 1, len(origins))
     scores = tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in sorted(tallies.items()))
-    notes = []
+    notes = list(fitted)
     if skipped:
         notes.append(warning(f"{skipped} forecasts could not be made (empty or too short "
                              "windows) and were left out", "origins-skipped"))
     return BacktestResult(source=history.source, origins=tuple(origins), scores=scores,
                           levels=tuple(levels), horizons=tuple(horizons), batch=batch,
                           notes=tuple(notes), batch_days=batch_days, settings=settings,
-                          history=history)
+                          history=history, windows=tuple(windows))
 

@@ -89,7 +89,7 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> Aut
                           max_origins=AUTO_ORIGINS, levels=(85,), recalibrated=False,
                           engine="exact")
     except ParameterError as exc:
-        reason = str(exc).split(": ", 1)[-1].split(";")[0]
+        reason = str(exc).removeprefix(f"{hist.source}: ").split("; ", 1)[0]
         kept = None if since is not None else (window or fallback[1])
         shown = f"{fallback[0]}" + (f" with a {kept}-day window" if kept else "")
         return AutoChoice(fallback[0], kept, warning(

@@ -18,7 +18,9 @@ from forecast.cli.outputs import check_outputs, finish, render
 from forecast.cli.runtime import Progress, work
 
 
-def _ints(ctx: Any, param: Any, value: str) -> tuple[int, ...]:
+def _ints(ctx: Any, param: Any, value: str | None) -> tuple[int, ...] | None:
+    if value is None:  # not given: the library's defaults, less those the history cannot fit
+        return None
     try:
         numbers = tuple(int(v) for v in value.replace(" ", "").split(",") if v)
     except ValueError:
@@ -44,10 +46,12 @@ def _backtest_figure(plots: Any, result: Any) -> Any:
 @history_options_but("window")
 @click.option("--methods", default=",".join(METHOD_NAMES), show_default=True,
               help="Sampling methods to score.")
-@click.option("--windows", default="30,60,90,180", show_default=True, callback=_ints,
-              help="Window lengths to score, in calendar days.")
-@click.option("--horizons", default="10,20,40", show_default=True, callback=_ints,
-              help="How-many horizons, in working days.")
+@click.option("--windows", callback=_ints,
+              help="Window lengths to score, in calendar days.  [default: 30,60,90,180, less "
+                   "those too long for the history]")
+@click.option("--horizons", callback=_ints,
+              help="How-many horizons, in working days.  [default: 10,20,40, less those too "
+                   "long for the history]")
 @click.option("--step", type=click.IntRange(min=1), default=7, show_default=True,
               help="Calendar days between origins.")
 @output_options("table", "csv", "json")
@@ -61,6 +65,11 @@ def backtest(**opts: Any) -> None:
     happened. Prints the ranking (relative CRPS), the recommended
     configuration, and the share of origins where the P85 statements held in
     both directions beside the standard forecast (daily, 30 days).
+
+    Without --windows or --horizons, a short history scores the defaults
+    that fit it (10 origins after the longest window, before the longest
+    horizon), dropping the longest windows first, then the longest horizons,
+    and a note says which were used and why; those given must all fit.
 
     \b
     Example:

@@ -45,7 +45,9 @@ REPORT_BACKTEST: dict[str, Any] = {
 """Keyword arguments of :func:`forecast.evaluation.backtest.backtest` for each team in a
 report: a year of weekly origins, two horizons, the three methods at 30 and
 90 days plus the team's own window (about a second per team). Pass
-``backtest={...}`` to override any of them."""
+``backtest={...}`` to override any of them. The windows and horizons not
+overridden are fitted to each team's history (``fit``): a short history
+scores those it can, and its calibration says which."""
 
 
 @dataclass
@@ -149,6 +151,8 @@ def gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None, 
         facts.problems["backtest"] = "not run (backtest=False)"
         return
     kwargs = {**REPORT_BACKTEST, **options}
+    # the report's own windows and horizons are defaults: a short history scores those it fits
+    kwargs.setdefault("fit", tuple(k for k in ("windows", "horizons") if k not in options))
     if "windows" not in options and 7 <= facts.window_days <= MAX_WINDOW:
         kwargs["windows"] = tuple(sorted({*kwargs["windows"], facts.window_days}))
     kwargs.setdefault("rng", seed)

@@ -28,7 +28,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from forecast import __version__
-from forecast.core.checks import plural
+from forecast.core.checks import listed, plural
 from forecast.evaluation.backtest import STANDARD
 from forecast.exceptions import ForecastError
 from forecast.io.records import is_iso_date
@@ -362,8 +362,13 @@ def _calibration(facts: TeamFacts) -> dict[str, Any]:
                 row.append("—")
         rows.append(row)
         classes.append("current" if "in use" in tags else None)
+    fitted = [n for n in bt.notes if getattr(n, "code", None) == "backtest-fitted"]
     return {"in_use": in_use, "problem": None, "origins": str(len(bt.origins)),
             "first": bt.origins[0].isoformat(), "last": bt.origins[-1].isoformat(),
+            "scored": f"Scored window{'s' * (len(bt.windows) > 1)} of {listed(bt.windows)} "
+                      f"days at horizon{'s' * (len(bt.horizons) > 1)} of "
+                      f"{listed(bt.horizons)} working days.",
+            "fitted": [n[:1].upper() + n[1:] for n in fitted],
             "best": (best[0], str(best[1])), "standard": (STANDARD[0], str(STANDARD[1])),
             "note": facts.note,
             "table": table_of(header, rows, numeric=range(2, len(header)), row_classes=classes,
@@ -446,7 +451,10 @@ def run_table(now: dt.datetime, began: float, backtest: Mapping[str, Any] | None
         settings = {**REPORT_BACKTEST, **backtest}
         rows.append(["Backtest", ", ".join(
             f"{k} {', '.join(map(str, v)) if isinstance(v, (tuple, list)) else v}"
-            for k, v in settings.items()) + "; each team's own window is scored too"])
+            for k, v in settings.items()) + "; each team's own window is scored too"
+            + ("; windows and horizons too long for a team's history are left out (its "
+               "calibration says which)" if backtest.get("fit", not {"windows", "horizons"}
+                                                     <= set(backtest)) else "")])
     if trend is not None:
         rows.append(["Record file", trend.source])
     return table_of(["", ""], rows + _versions(), cls="kv")
