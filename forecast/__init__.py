@@ -33,7 +33,7 @@ _EXPORTS = {
     "Risk": "forecast.core.model",
     "CapacityRange": "forecast.core.model",
     "PlanResult": "forecast.results.plan",
-    "check": "forecast.evaluation.signals",
+    "check": "forecast.forecasting.trust",
     "record": "forecast.io.records",
     "trend": "forecast.io.records",
     "History": "forecast.core.history",

@@ -187,7 +187,11 @@ def test_check_prints_how_the_file_was_read_and_strict_ignores_it(run, tmp_path)
     assert lines[2].startswith("  note: used ") and "1 canceled (Won't Do)" in lines[2]
     assert "no warnings" in r.stdout
     doc = json.loads(run("check", path, "--start", "2024-06-03", "--format", "json").stdout)
-    assert len(doc["notes"]) == 2 and doc["warnings"] == []
+    # the third note says which window and why: auto fell back (five months are too little to
+    # backtest), which is information in a check, not a warning
+    assert len(doc["notes"]) == 3 and doc["warnings"] == []
+    assert doc["notes"][2] == doc["window"]["why"]
+    assert doc["messages"][2]["code"] == "auto-fell-back"
 
 
 def test_check_history_notes_that_are_warnings_fail_strict(run, tmp_path):
@@ -550,7 +554,7 @@ def interrupt(*args, **kwargs):
                               "--plot-kind", "burnup", "-o", "w.csv"]),
     ("forecast.evaluation.backtest.backtest",
      ["backtest", TEAM, "-o", "bt.csv", "--plot", "bt.png"]),
-    ("forecast.evaluation.signals.check", ["check", TEAM, "-o", "c.json", "--plot", "c.png"]),
+    ("forecast.forecasting.trust.check", ["check", TEAM, "-o", "c.json", "--plot", "c.png"]),
     ("forecast.present.report.plan_report", ["report", PORTFOLIO, "-o", "r.html", "--trials", 500]),
     ("forecast.forecasting.questions.how_many", ["report", TEAM, "--days", 5, "-o", "r.html"]),
 ])

@@ -1,9 +1,11 @@
 """Signals that warn early: data quality, drift in throughput, aging work in progress.
 
 Everything here reads a :class:`~forecast.core.history.History` and returns plain
-data classes with a readable ``__str__``; :func:`check` gathers them for the
-``forecast check`` command, and :func:`drift` is also consulted by the
-forecasts, which warn when their window spans a detected change.
+data classes with a readable ``__str__``; :func:`check` gathers them for a window
+it is given (``forecast check`` and :func:`forecast.check` give it the window a
+forecast samples: :func:`forecast.forecasting.trust.check`), and :func:`drift` is
+also consulted by the forecasts, which warn when their window spans a detected
+change.
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from forecast.core.checks import plural, start_date
 from forecast.core.history import MIN_ACTIVE_DAYS, History, Sample
-from forecast.io.trackers import TRACKERS
+from forecast.evaluation.cycle import NO_START_COLUMN, AgingItem, aging, start_signals
+from forecast.evaluation.misses import held_statements, miss_warnings
 from forecast.notes import Note, info, informational, messages, warning
 
+if TYPE_CHECKING:
+    from forecast.evaluation.backtest import BacktestResult
+
 __all__ = ["Change", "Quality", "AgingItem", "CheckResult", "drift", "quality", "aging",
-           "start_signals", "check"]
+           "start_signals", "check", "checked_as_of", "where_is", "EDGE_DAYS", "NO_START_COLUMN"]
+# AgingItem, aging, start_signals and NO_START_COLUMN live in forecast.evaluation.cycle
 
 MIN_SEGMENT_WEEKS = 4
 """A change point needs at least this many weeks on either side."""
@@ -30,6 +37,11 @@ DRIFT_P_VALUE = 0.01
 """A split is a change when a permutation test rejects 'no change' at this level."""
 
 _PERMUTATIONS = 400
+
+EDGE_DAYS = 7
+"""A change is at a window's edge when its date (the Monday of the new regime's first
+week) is 1 to this many days before the window's first day: the window begins within
+one weekly bucket after the change (see :func:`where_is`)."""
 
 
 @dataclass(frozen=True)
@@ -244,155 +256,6 @@ def quality(sample: Sample) -> Quality:
     )
 
 
-@dataclass(frozen=True)
-class AgingItem:
-    """A work item started but not done, older than the team's usual cycle time."""
-
-    id: str
-    started: dt.date
-    age_days: int
-
-
-def aging(history: History, today: dt.date, level: float = 85) -> tuple[
-        tuple[AgingItem, ...], float | None]:
-    """List items in progress whose age exceeds the ``level`` percentile cycle time.
-
-    Cycle time is ``done - started + 1`` calendar days of completed items
-    (rows that start after their done date are left out: their dates are
-    wrong, and :func:`check` says so); age is ``today - started + 1``. Needs
-    a start column and rows without a done date.
-
-    Returns
-    -------
-    (items, threshold)
-        The aging items, oldest first, and the cycle-time percentile in days
-        (None when cycle times cannot be measured).
-
-    Examples
-    --------
-    >>> import datetime as dt, pandas as pd, forecast
-    >>> h = forecast.read_history(pd.DataFrame({
-    ...     "id": ["a", "b", "c", "d"],
-    ...     "started": ["2024-06-01", "2024-06-02", "2024-05-01", "2024-06-10"],
-    ...     "done": ["2024-06-03", "2024-06-04", "", ""]}))
-    >>> items, p85 = aging(h, dt.date(2024, 6, 12))
-    >>> [(i.id, i.age_days) for i in items], p85
-    ([('c', 43)], 3.0)
-    """
-    frame = history.items
-    if frame is None or "started" not in frame:
-        return (), None
-    started = frame["started"].to_numpy().astype("datetime64[D]")
-    done = frame["done"].to_numpy().astype("datetime64[D]")
-    # items of a type left out with exclude_types (epics, say) are neither measured nor aged
-    kept = (~frame["excluded"].to_numpy(dtype=bool) if "excluded" in frame
-            else np.ones(len(frame), dtype=bool))
-    finished = _measurable(started, done) & kept
-    if not finished.any():
-        return (), None
-    cycle = (done[finished] - started[finished]).astype(int) + 1
-    threshold = float(np.percentile(cycle, level))
-    open_items = np.isnat(done) & ~np.isnat(started) & kept
-    ages = (np.datetime64(today, "D") - started).astype(int) + 1
-    ids = frame["id"].astype(str).to_numpy() if "id" in frame else np.arange(len(frame)).astype(str)
-    found = [
-        AgingItem(str(ids[i]), started[i].astype(dt.date), int(ages[i]))
-        for i in np.flatnonzero(open_items & (ages > threshold))
-    ]
-    found.sort(key=lambda item: -item.age_days)
-    return tuple(found), threshold
-
-
-def _measurable(started: np.ndarray, done: np.ndarray) -> np.ndarray:
-    """Rows with a cycle time: a start and a done date, the start not after the done."""
-    both = ~np.isnat(done) & ~np.isnat(started)
-    return both & (np.where(both, started, done) <= done)
-
-
-NO_START_COLUMN = info("no start column: cycle times and aging need one (e.g. Activated "
-                       "Date, Started, created)", "no-start-column")
-"""The note of :func:`check` on a history without start dates."""
-
-def _where(history: History) -> str:
-    """Return the history's source as messages name it (a quoted path)."""
-    return history.source if history.source == "history DataFrame" else f"'{history.source}'"
-
-
-def _row(frame: Any, at: int) -> str:
-    """``row R`` (and ``, id X`` when the history has ids) of the row at position ``at``."""
-    label = f"row {frame.index[at]}"
-    return f"{label}, id {str(frame['id'].iloc[at])!r}" if "id" in frame else label
-
-
-def start_signals(history: History) -> tuple[list[str], list[str]]:
-    """Return ``(warnings, notes)`` on the start dates that cycle times and aging read.
-
-    Warnings: rows that start after their done date (left out of cycle
-    times), and unfinished rows without a start date (not aged) when starts
-    come from a column of their own, leaving out rows whose status says the
-    work has not started (to do, backlog...). Notes: why no cycle time can
-    be measured, when none can.
-
-    Examples
-    --------
-    >>> import pandas as pd, forecast
-    >>> h = forecast.read_history(pd.DataFrame({
-    ...     "id": ["a", "b", "c"], "started": ["2024-06-05", "2024-06-01", ""],
-    ...     "done": ["2024-06-03", "2024-06-04", ""]}))
-    >>> warnings, notes = start_signals(h)
-    >>> print(warnings[0])  # doctest: +NORMALIZE_WHITESPACE
-    history DataFrame: 1 row starts after its done date (row 0, id 'a': started
-    2024-06-05, done 2024-06-03): left out of cycle times; check the start and done
-    dates of that row
-    >>> print(warnings[1])  # doctest: +NORMALIZE_WHITESPACE
-    history DataFrame: 1 unfinished row has no start date and was not aged (row 2,
-    id 'c'); if it is in progress, fill in its start date
-    """
-    frame = history.items
-    if frame is None or "started" not in frame:
-        return [], [NO_START_COLUMN]
-
-    where = _where(history)
-    started = frame["started"].to_numpy().astype("datetime64[D]")
-    done = frame["done"].to_numpy().astype("datetime64[D]")
-    warnings: list[str] = []
-    notes: list[str] = []
-    measurable = _measurable(started, done)
-    inverted = ~np.isnat(done) & ~np.isnat(started) & ~measurable
-    if inverted.any():
-        at = int(np.flatnonzero(inverted)[0])
-        n = int(inverted.sum())
-        one = n == 1
-        warnings.append(warning(
-            f"{where}: {plural(n, 'row', thousands=True)} start{'s' if one else ''} after "
-            f"{'its' if one else 'their'} done date ({'' if one else 'first: '}{_row(frame, at)}"
-            f": started {started[at]}, done {done[at]}): left out of cycle times; check the "
-            f"start and done dates of {'that row' if one else 'those rows'}", "start-after-done"))
-    if not measurable.any():
-        notes.append(info("no done row has a start date on or before its done date: cycle "
-                          "times cannot be measured, so no item was aged", "no-cycle-times"))
-    # Only where starts come from a column of their own is a row without one missing it:
-    # Jira's start is Created, given to done and in-progress rows only, and GitHub's is a
-    # pull request's createdAt (issues have none).
-    tracker = TRACKERS.get(history.tracker)
-    if tracker is not None and tracker.own_start_column:
-        unaged = (frame["state"].to_numpy(dtype=object) == "open") & np.isnat(started)
-        if "status" in frame:
-            status = frame["status"].astype(str).str.strip().str.lower().str.replace("_", " ")
-            unaged &= ~status.isin(tracker.todo_statuses).to_numpy(dtype=bool)
-        if unaged.any():
-            at = int(np.flatnonzero(unaged)[0])
-            n = int(unaged.sum())
-            one = n == 1
-            warnings.append(warning(
-                f"{where}: {plural(n, 'unfinished row', thousands=True)} "
-                f"ha{'s' if one else 've'} no start date "
-                f"and w{'as' if one else 'ere'} not aged ({'' if one else 'first: '}"
-                f"{_row(frame, at)}); if {'it is' if one else 'they are'} in progress, fill in "
-                f"{'its' if one else 'their'} start date", "unaged-no-start"))
-    return warnings, notes
-
-
 def _how_read(history: History) -> Note | None:
     """One line on how a generic history was read (tracker exports have their own note)."""
     if any(getattr(n, "code", None) == "read-as" for n in history.notes) or history.rows == 0:
@@ -425,6 +288,12 @@ class CheckResult:
     info : tuple of str
         How the history was read and which rows were used: shown as notes,
         never as warnings, so ``--strict`` does not fail on them.
+    why : str or None
+        Which window this is and why (``auto``'s note, for the window a
+        forecast samples): a note.
+    backtest : BacktestResult or None
+        The team's own backtest the window was chosen by; its P85 statements
+        that held under 75% are warnings (:func:`~forecast.evaluation.misses.miss_warnings`).
     """
 
     sample: Sample
@@ -435,6 +304,8 @@ class CheckResult:
     today: dt.date
     notes: tuple[str, ...] = field(default=())
     info: tuple[str, ...] = field(default=())
+    why: str | None = None
+    backtest: BacktestResult | None = field(default=None, repr=False)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -445,7 +316,8 @@ class CheckResult:
                 _code(w) == "thin-window"
                 and any(_code(x) == "thin-window" for x in self.sample.warnings))
         ]
-        out.extend(drift_warnings(self.changes, self.sample))
+        out.extend(drift_warnings(self.changes, self.sample, edge=True))
+        out.extend(miss_warnings(self.backtest))
         if self.aging:
             out.append(warning(
                 f"{_older(len(self.aging))} than the 85th percentile "
@@ -466,9 +338,18 @@ class CheckResult:
                 "outlier_days": [{"date": d.isoformat(), "items": c} for d, c in q.outlier_days],
                 "halves_per_day": list(q.halves),
             },
+            "window": {"first": self.sample.first.isoformat(),
+                       "last": self.sample.last.isoformat(),
+                       "calendar_days": (self.sample.last - self.sample.first).days + 1,
+                       "why": None if self.why is None else str.__str__(self.why)},
+            "backtest": None if self.backtest is None else {
+                "method": self.backtest.best[0], "window": self.backtest.best[1],
+                "origins": len(self.backtest.origins),
+                "p85_held": [h.to_dict() for h in held_statements(self.backtest)]},
             "changes": [
                 {"date": c.date.isoformat(), "before_per_week": c.before,
-                 "after_per_week": c.after, "p_value": c.p_value}
+                 "after_per_week": c.after, "p_value": c.p_value,
+                 "where": where_is(c, self.sample)}
                 for c in self.changes
             ],
             "suggested_since": self.changes[-1].date.isoformat() if self.changes else None,
@@ -477,24 +358,30 @@ class CheckResult:
                 for a in self.aging
             ],
             "cycle_time_p85_days": self.cycle_p85,
-            "notes": list(self.info),
+            "notes": self._notes(),
             "warnings": list(self.warnings),
-            "messages": messages([*self.info, *self.warnings]),
+            "messages": messages([*self._notes(), *self.warnings]),
         }
+
+    def _notes(self) -> list[str]:
+        return [*self.info, *([self.why] if self.why else [])]
 
     def __str__(self) -> str:
         s, q = self.sample, self.quality
         lines = [
             f"Check of {s.source} (window {s.first.isoformat()} .. {s.last.isoformat()})",
             *(f"  note: {n}" for n in self.info),
+            *([f"  window: {self.why}"] if self.why else []),
             f"  sample: {q.working_days} working days, {q.items} items, {q.active_days} active "
             f"days, longest run without a completion {q.longest_zero_streak} "
             f"day{'' if q.longest_zero_streak == 1 else 's'}",
             f"  halves of the window: {q.halves[0]:.2f} then {q.halves[1]:.2f} items a day",
         ]
+        if self.backtest is not None:
+            lines.extend(_held_lines(self.backtest))
         if self.changes:
             lines.append("  changes in weekly throughput (whole history):")
-            lines.extend(f"    {c}" for c in self.changes)
+            lines.extend(f"    {c}{_MARK[where_is(c, s)]}" for c in self.changes)
             lines.append(f"  suggestion: --since {self.changes[-1].date.isoformat()} samples "
                          "only the current regime")
         else:
@@ -511,6 +398,50 @@ class CheckResult:
             lines.append("")
             lines.append("  no warnings")
         return "\n".join(lines)
+
+
+_MARK = {"inside": "  (inside the window)", "edge": "  (at the window's edge)", "before": ""}
+
+
+def _held_lines(result: BacktestResult) -> list[str]:
+    """Return the table's lines on how often the chosen configuration's P85 statements held."""
+    method, window = result.best
+    lines = [f"  backtest of {method} over {window} days, {len(result.origins)} origins: "
+             "how often its stated 85% held"]
+    held = held_statements(result)
+    for first, second in zip(held[::2], held[1::2], strict=True):
+        what = (f"When {first.horizon:,} items" if first.question == "when"
+                else f"How many in {first.horizon} working days")
+        lines.append(f"    {what}: {first.held:.0%} ({first.short}), "
+                     f"{second.held:.0%} ({second.short})")
+    return lines
+
+
+def where_is(change: Change, sample: Sample) -> str:
+    """Where a change falls: ``"inside"`` the window, at its ``"edge"``, or ``"before"`` it.
+
+    Inside: its date (the Monday of the new regime's first week) is after
+    the window's first day and on or before its last. At the edge: its date
+    is 1 to :data:`EDGE_DAYS` days before the window's first day, so the
+    window begins within one weekly bucket after the change; since a change
+    is dated only to its week, the window's first days may still belong to
+    the earlier regime. A window that begins on the change's date itself
+    (what ``since`` at the change gives) has it before.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> h = History.from_counts(["2024-05-01", "2024-06-03"], [1, 1])
+    >>> s = h.sample(dt.date(2024, 6, 8), window=30)                  # 2024-05-09 .. 06-07
+    >>> [where_is(Change(dt.date(2024, m, d), 1.0, 2.0, 0.01), s)
+    ...  for m, d in ((5, 27), (5, 6), (5, 9), (4, 29))]
+    ['inside', 'edge', 'before', 'before']
+    """
+    if sample.first < change.date <= sample.last:
+        return "inside"
+    if 0 < (sample.first - change.date).days <= EDGE_DAYS:
+        return "edge"
+    return "before"
 
 
 def window_drift(history: History, sample: Sample) -> list[str]:
@@ -530,18 +461,63 @@ def window_drift(history: History, sample: Sample) -> list[str]:
     return drift_warnings(drift(history, first, last), sample)
 
 
-def drift_warnings(changes: tuple[Change, ...], sample: Sample) -> list[str]:
-    """Warnings for changes that fall inside a sample's window."""
-    inside = [c for c in changes if sample.first < c.date <= sample.last]
-    if not inside:
+def drift_warnings(changes: tuple[Change, ...], sample: Sample, edge: bool = False
+                   ) -> list[str]:
+    """Warnings for changes that fall inside a sample's window (or, with ``edge``, at it).
+
+    The latest change inside the window is ``"window-spans-change"``; without
+    one, with ``edge``, a change at the window's edge (:func:`where_is`) is
+    ``"window-edge-change"``. Either suggests the ``since`` that starts the
+    window at the change.
+    """
+    inside = [c for c in changes if where_is(c, sample) == "inside"]
+    if inside:
+        last = inside[-1]
+        return [warning(f"the window spans a change: {last}; consider --since "
+                        f"{last.date.isoformat()}", "window-spans-change")]
+    near = [c for c in changes if where_is(c, sample) == "edge"] if edge else []
+    if not near:
         return []
-    last = inside[-1]
-    return [warning(f"the window spans a change: {last}; consider --since "
-                    f"{last.date.isoformat()}", "window-spans-change")]
+    c = near[-1]
+    days = (sample.first - c.date).days
+    return [warning(
+        f"the window starts {plural(days, 'day')} after a change: {c}; a change is dated "
+        "only to its week, so the window's first days may still be of the earlier regime: "
+        f"consider --since {c.date.isoformat()}, which starts the window at the change",
+        "window-edge-change")]
+
+
+def checked_as_of(history: History, start: Any, span: int, since: Any
+                  ) -> tuple[dt.date, list[str]]:
+    """Return the day a check is made as of, and a warning when it is not today.
+
+    Without ``start`` and ``since``, a history that ends more than ``span``
+    days before today (so that today's window of ``span`` days would be
+    empty) is checked as of the day after its end, and a warning says so.
+
+    Examples
+    --------
+    >>> h = History.from_counts(["2020-01-06"], [1])
+    >>> day, notes = checked_as_of(h, None, 30, None)
+    >>> day, notes[0].code
+    (datetime.date(2020, 1, 7), 'stale-history')
+    """
+    begin = start_date(start)
+    if start is None and since is None and history.last < begin - dt.timedelta(days=span):
+        # today's window would be empty: check the history as of its end, and say so
+        days = (begin - history.last).days
+        begin = history.last + dt.timedelta(days=1)
+        return begin, [warning(
+            f"{history.source}: the history ends on {history.last.isoformat()}, "
+            f"{days:,} days before today, so it is checked as of "
+            f"{begin.isoformat()}; if the team still delivers, the export is out of "
+            "date (--start chooses the day)", "stale-history")]
+    return begin, []
 
 
 def check(history: History, *, start: Any = None, window: int | None = 90,
-          since: Any = None) -> CheckResult:
+          since: Any = None, why: str | None = None,
+          backtest: BacktestResult | None = None) -> CheckResult:
     """Check a history: data quality of the window, drift, and aging work.
 
     The history's notes are reported too: those that only say how the file
@@ -555,8 +531,16 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     history : History
         Completed items (and, for aging, rows with a start and no done date).
     start, window, since
-        The window, as for :func:`forecast.when`; ``start`` is also "today"
-        for the age of items in progress.
+        The window, as for :func:`forecast.when` with a fixed method (the
+        window is 90 days unless given); ``start`` is also "today" for the
+        age of items in progress. :func:`forecast.check` checks the window
+        a forecast samples instead, as ``method="auto"`` chooses it.
+    why : str, optional
+        A note on which window this is and why (:attr:`CheckResult.why`).
+    backtest : BacktestResult, optional
+        The team's own backtest the window was chosen by
+        (:attr:`CheckResult.backtest`): its stated 85% that held under 75%
+        are warnings.
 
     Returns
     -------
@@ -568,18 +552,7 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     >>> h = forecast.read_history("examples/team.csv")  # doctest: +SKIP
     >>> print(check(h, start="2024-06-03"))              # doctest: +SKIP
     """
-    begin = start_date(start)
-    stale: list[str] = []
-    span = window if window is not None else 90
-    if start is None and since is None and history.last < begin - dt.timedelta(days=span):
-        # today's window would be empty: check the history as of its end, and say so
-        days = (begin - history.last).days
-        begin = history.last + dt.timedelta(days=1)
-        stale.append(warning(
-            f"{history.source}: the history ends on {history.last.isoformat()}, "
-            f"{days:,} days before today, so it is checked as of "
-            f"{begin.isoformat()}; if the team still delivers, the export is out of "
-            "date (--start chooses the day)", "stale-history"))
+    begin, stale = checked_as_of(history, start, window if window is not None else 90, since)
     sample = history.sample(begin, window=window, since=since)
     changes = drift(history, last=begin - dt.timedelta(days=1))
     items, threshold = aging(history, begin)
@@ -587,7 +560,7 @@ def check(history: History, *, start: Any = None, window: int | None = 90,
     how = _how_read(history)
     read = ([how] if how else []) + [n for n in history.notes if informational(n)]
     return CheckResult(sample=sample, quality=quality(sample), changes=changes, aging=items,
-                       cycle_p85=threshold, today=begin,
+                       cycle_p85=threshold, today=begin, why=why, backtest=backtest,
                        notes=tuple(stale)
                        + tuple(n for n in history.notes if not informational(n))
                        + tuple(start_warnings),

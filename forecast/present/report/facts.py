@@ -67,7 +67,8 @@ class TeamFacts:
     wip : int or None
         Its WIP limit (None for a single question).
     check : CheckResult or None
-        :func:`forecast.evaluation.signals.check` of the same window.
+        :func:`forecast.evaluation.signals.check` of the same window, with
+        ``kept`` as its backtest (so its misses are among the warnings).
     backtest : BacktestResult or None
         :func:`forecast.evaluation.backtest.backtest` before the start, when it ran.
     problems : dict
@@ -144,7 +145,9 @@ def gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None, 
     (True, None, {'backtest': 'not run (backtest=False)'})
     """
     try:
-        facts.check = check(facts.history, start=start, window=None, since=facts.sample.first)
+        # the forecast's own window; auto's backtest (when it ran) adds its misses as warnings
+        facts.check = check(facts.history, start=start, window=None, since=facts.sample.first,
+                            backtest=facts.kept)
     except ForecastError as exc:
         facts.problems["check"] = str(exc)
     if options is None:

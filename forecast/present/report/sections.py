@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from forecast import __version__
 from forecast.core.checks import listed, plural
 from forecast.evaluation.backtest import STANDARD
+from forecast.evaluation.signals import where_is
 from forecast.exceptions import ForecastError
 from forecast.io.records import is_iso_date
 from forecast.notes import note_label
@@ -291,7 +292,9 @@ def _signals(facts: TeamFacts) -> dict[str, Any]:
     outliers = ", ".join(f"{d.isoformat()} ({c})" for d, c in q.outlier_days[:5]) or "none"
     changes: Inline = "none detected"
     if check.changes:
-        changes = [Bullets([str(c) for c in check.changes]), "To sample only the current "
+        marks = {"inside": " (inside the window)", "edge": " (at the window's edge)"}
+        changes = [Bullets([f"{c}{marks.get(where_is(c, check.sample), '')}"
+                            for c in check.changes]), "To sample only the current "
                    f"regime: since {check.changes[-1].date.isoformat()}."]
     cycle = ("not measured (needs a start column)" if check.cycle_p85 is None else
              f"{check.cycle_p85:.0f} days; {plural(len(check.aging), 'item', thousands=True)} "
