@@ -44,7 +44,7 @@ from forecast.evaluation.origins import (
     rolling_origins,
 )
 from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
-from forecast.evaluation.scoring import score
+from forecast.evaluation.scoring import Scores, score, score_many
 from forecast.exceptions import ForecastError, ParameterError
 from forecast.notes import messages, note_label, warning
 from forecast.sampling.methods import get_method, how_many_distributions, when_distribution
@@ -128,10 +128,14 @@ class _Tally:
     origin_ids: list[int] = field(default_factory=list)
     recal: _Tally | None = None
     online: bool = True  # also score the forecasts as recalibrated walk-forward
+    pending: list[tuple[np.ndarray, int, bool]] = field(default_factory=list)
+    made: tuple[tuple[Any, ...], Score] | None = None  # the last score, while nothing is added
 
     def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
             ) -> None:
-        found = score(pmf, y, levels)
+        self.add_scored(score(pmf, y, levels), y, when)
+
+    def add_scored(self, found: Scores, y: int, when: bool = False) -> None:
         least, most = found.at_least, found.at_most
         if when:  # "done by the date": the earlier day statements read the other way
             self.held_least.append([y <= d for d in most])
@@ -150,8 +154,8 @@ class _Tally:
         That is, recalibrated by the PITs known at ``origin`` when they show
         a miss (:func:`partial_recalibration`), and as it is otherwise.
         """
-        if not self.online:
-            self.add(pmf, y, levels, when)
+        if not self.online:  # scored later, all at once (see _score_pending)
+            self.pending.append((pmf, y, when))
             return
         cut = bisect.bisect_left(self.known_days, int(origin.astype(np.int64)))
         if cut >= MIN_RECALIBRATION_ORIGINS:
@@ -167,6 +171,10 @@ class _Tally:
 
     def score(self, method: str, window: int, question: str, horizon: int,
               levels: tuple[float, ...]) -> Score:
+        _score_pending([self], levels)
+        key = (method, window, question, horizon, levels, len(self.crps))
+        if self.made is not None and self.made[0] == key:  # nothing added since
+            return self.made[1]
         recal = None
         if self.recal is not None:
             recal = self.recal.score(method, window, question, horizon, levels)
@@ -174,7 +182,7 @@ class _Tally:
         most = np.asarray(self.held_most, dtype=float).reshape(-1, len(levels))
         hist = np.histogram(self.pit, bins=10, range=(0.0, 1.0))[0]
         n = len(self.crps)
-        return Score(
+        made = Score(
             method=method, window=window, question=question, horizon=horizon, origins=n,
             at_least={p: float(least[:, i].mean()) for i, p in enumerate(levels)},
             at_most={p: float(most[:, i].mean()) for i, p in enumerate(levels)},
@@ -183,6 +191,21 @@ class _Tally:
             pit_values=tuple(self.pit), crps_values=tuple(self.crps),
             origin_ids=tuple(self.origin_ids),
         )
+        self.made = (key, made)
+        return made
+
+
+def _score_pending(tallies: list[_Tally], levels: tuple[float, ...]) -> None:
+    """Score every tally's pending forecasts in one compiled call."""
+    queued = [(t, y, when) for t in tallies for _, y, when in t.pending]
+    if not queued:
+        return
+    found = score_many([pmf for t in tallies for pmf, _, _ in t.pending],
+                       [y for _, y, _ in queued], levels)
+    for (tally, y, when), scored in zip(queued, found, strict=True):
+        tally.add_scored(scored, y, when)
+    for t in tallies:
+        t.pending.clear()
 
 
 @dataclass(frozen=True, eq=False)
@@ -455,6 +478,7 @@ def backtest(
     recalibrated: bool = True,
     engine: str = "exact",
     fit: bool | tuple[str, ...] | None = None,
+    when: str = "all",
 ) -> BacktestResult:
     """Score sampling methods and windows on the history's own past.
 
@@ -494,6 +518,11 @@ def backtest(
         Every method has an exact engine, so a backtest carries no sampling
         noise by default; ``"mc"`` runs ``trials`` Monte Carlo trials per
         forecast instead (as a check of the kernels on real histories).
+    when : {"all", "best"}
+        Score the When question for every configuration, or only for the
+        recommended one (found from the How-many scores first): ``auto``
+        needs the When scores of the configuration it uses, to recalibrate
+        and to state how often its 85% held.
     fit : bool or tuple of str, optional
         Which of ``"windows"`` and ``"horizons"`` may be shortened to fit
         the history (:func:`~forecast.evaluation.origins.fit_to_history`:
@@ -524,7 +553,7 @@ def backtest(
     settings = backtest_settings(
         start=start, methods=methods, windows=windows, horizons=horizons, step=step, batch=batch,
         levels=levels, trials=trials, rng=rng, max_origins=max_origins, recalibrated=recalibrated,
-        engine=engine, fit=fit)
+        engine=engine, fit=fit, when=when)
     methods = settings["methods"]
     specs = {m: get_method(m) for m in methods}
     seed = settings["rng"]
@@ -557,6 +586,18 @@ def backtest(
     tallies: dict[tuple[str, int, str, int], _Tally] = {}
     skipped = 0
     samples = {w: history.samples(origins, w) for w in windows}
+    later: list[tuple[Any, ...]] = []  # When forecasts yet to make
+
+    def when_forecast(done: int, origin: dt.date, index: int, when_actual: int, window: int,
+                      method: str, blocks: np.ndarray) -> None:
+        run = {"engine": settings["engine"], "trials": trials, "seed": seed + done,
+               "parallel": False}
+        limit = max(4 * when_actual, 200)
+        day_pmf, _, _ = when_distribution(specs[method], blocks, batch, limit, **run)
+        tallies.setdefault((method, window, "when", batch), _Tally(online=recalibrated)).add_online(
+            day_pmf, when_actual, levels, np.datetime64(origin, "D"),
+            work[index + when_actual - 1], batch_days, when=True)
+
     for done, origin in enumerate(origins):
         index = int(np.searchsorted(work, np.datetime64(origin, "D")))
         # What happened: items dated from the origin through each working day after it
@@ -589,14 +630,21 @@ def backtest(
                     tally.origin_ids.append(done)
                 if when_actual is None:
                     continue
-                limit = max(4 * when_actual, 200)
-                day_pmf, _, _ = when_distribution(spec, blocks, batch, limit, **run)
-                tallies.setdefault((method, window, "when", batch),
-                                   _Tally(online=recalibrated)).add_online(
-                    day_pmf, when_actual, levels, np.datetime64(origin, "D"),
-                    work[index + when_actual - 1], batch_days, when=True)
+                later.append((done, origin, index, when_actual, window, method, blocks))
+                if settings["when"] == "all":
+                    when_forecast(*later.pop())
         if progress is not None:
             progress(done + 1, len(origins))
+    if later:  # When for the recommended configuration only
+        _score_pending(list(tallies.values()), levels)
+        best = BacktestResult(
+            source=history.source, origins=tuple(origins), levels=tuple(levels),
+            scores=tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in tallies.items()),
+            horizons=tuple(horizons), batch=batch).best
+        for entry in later:
+            if (entry[5], entry[4]) == best:
+                when_forecast(*entry)
+    _score_pending(list(tallies.values()), levels)
     scores = tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in sorted(tallies.items()))
     notes = list(fitted)
     if skipped:

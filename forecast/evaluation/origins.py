@@ -268,6 +268,7 @@ def backtest_settings(
     recalibrated: bool = True,
     engine: str = "exact",
     fit: bool | tuple[str, ...] | None = None,
+    when: str = "all",
 ) -> dict[str, Any]:
     """Check the keywords of :func:`~forecast.evaluation.backtest.backtest`; return them as it runs.
 
@@ -319,6 +320,8 @@ def backtest_settings(
         raise ParameterError(f"no method to score; give at least one of {', '.join(METHODS)}")
     if step < 1:
         raise ParameterError(f"step = {step}, must be >= 1 day")
+    if when not in ("all", "best"):
+        raise ParameterError(f"when = {when!r} is not known; use all or best", parameter="when")
     if engine not in ("exact", "mc"):
         raise ParameterError(f"engine = {engine!r} is not known; use exact or mc",
                              parameter="engine")
@@ -330,7 +333,7 @@ def backtest_settings(
         "horizons": tuple(dict.fromkeys(int(h) for h in horizons)),
         "step": step, "batch": batch, "levels": tuple(levels), "trials": trials, "rng": seed,
         "max_origins": max_origins, "recalibrated": recalibrated, "engine": engine,
-        "fit": fit,
+        "fit": fit, "when": when,
     }
 
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["levels_table", "crps_of", "pinball_of", "pit_of", "score", "Scores"]
+__all__ = ["levels_table", "crps_of", "pinball_of", "pit_of", "score", "score_many", "Scores"]
 
 
 class Scores(NamedTuple):
@@ -49,6 +49,28 @@ def score(pmf: np.ndarray, y: int, levels: tuple[float, ...] = (85.0,)) -> Score
         found = _LEVELS.setdefault(key, np.asarray(key, dtype=np.float64))
     crps, loss, pit, least, most = _kernels.score_count(pmf, int(y), found)
     return Scores(float(crps), float(loss), float(pit), least.tolist(), most.tolist())
+
+
+def score_many(pmfs: list[np.ndarray], ys: list[int], levels: tuple[float, ...] = (85.0,)
+               ) -> list[Scores]:
+    """Return :func:`score` of each pmf against its outcome, in one compiled call.
+
+    Examples
+    --------
+    >>> [round(s.crps, 3) for s in score_many([np.array([0.5, 0.5]), np.array([1.0])], [1, 3])]
+    [0.25, 3.0]
+    """
+    from forecast.sampling import _kernels
+
+    if not pmfs:
+        return []
+    offsets = np.zeros(len(pmfs) + 1, dtype=np.int64)
+    np.cumsum([p.size for p in pmfs], out=offsets[1:])
+    flat = np.concatenate(pmfs).astype(np.float64, copy=False)
+    crps, loss, pit, least, most = _kernels.score_counts(
+        flat, offsets, np.asarray(ys, dtype=np.int64), np.asarray(levels, dtype=np.float64))
+    return [Scores(float(crps[i]), float(loss[i]), float(pit[i]), least[i].tolist(),
+                   most[i].tolist()) for i in range(len(pmfs))]
 
 
 def levels_table(pmf: np.ndarray, levels: tuple[float, ...]) -> tuple[list[int], list[int]]:

@@ -87,7 +87,7 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> Aut
         # only the P85 statements (for the note) and the raw scores are needed
         result = backtest(hist, start=begin, methods=methods, windows=windows,
                           max_origins=AUTO_ORIGINS, levels=(85,), recalibrated=False,
-                          engine="exact")
+                          engine="exact", when="best")
     except ParameterError as exc:
         reason = str(exc).removeprefix(f"{hist.source}: ").split("; ", 1)[0]
         kept = None if since is not None else (window or fallback[1])

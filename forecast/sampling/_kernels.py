@@ -616,6 +616,25 @@ def score_count(pmf, y, levels):
 
 
 @njit
+def score_counts(flat, offsets, ys, levels):
+    """:func:`score_count` of many distributions, ``flat[offsets[i]:offsets[i + 1]]`` each."""
+    n = ys.size
+    crps = np.empty(n)
+    loss = np.empty(n)
+    pit = np.empty(n)
+    least = np.empty((n, levels.size), dtype=np.int64)
+    most = np.empty((n, levels.size), dtype=np.int64)
+    for i in range(n):
+        c, p, t, a, b = score_count(flat[offsets[i]: offsets[i + 1]], ys[i], levels)
+        crps[i] = c
+        loss[i] = p
+        pit[i] = t
+        least[i] = a
+        most[i] = b
+    return crps, loss, pit, least, most
+
+
+@njit
 def unit(r):
     """Return a uniform float in ``[0, 1)`` from the top 53 bits of ``r``."""
     return np.float64(r >> _S11) * _TO_UNIT
