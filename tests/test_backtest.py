@@ -281,13 +281,13 @@ def test_outcomes_count_only_items_from_the_origin_on(monkeypatch):
     import forecast.evaluation.backtest as bt
 
     seen = []
-    original = bt._Tally.add_online
+    original = bt.Tally.add_online
 
     def spy(self, pmf, y, levels, origin, resolved, span_days, when=False):
         seen.append((origin, y, when))
         return original(self, pmf, y, levels, origin, resolved, span_days, when)
 
-    monkeypatch.setattr(bt._Tally, "add_online", spy)
+    monkeypatch.setattr(bt.Tally, "add_online", spy)
     backtest(h, methods=("daily",), windows=(30,), horizons=(5,), step=1)
     monday = np.datetime64("2022-06-06")
     assert {y for origin, y, when in seen if origin == monday and not when} == {5}

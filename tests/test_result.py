@@ -175,3 +175,23 @@ def test_plot_of_a_backlog_beyond_the_horizon():
     f = forecast.when(h, 10**7, start="2024-06-06", window=3, method="daily")
     ax = forecast.plot.when(f)
     assert "not done within the horizon" in ax.texts[0].get_text()
+
+
+def test_a_recalibrated_monte_carlo_answer_keeps_its_precision():
+    # examples/team.csv at 2024-06-03: auto recalibrates When on a miss; by Monte Carlo the
+    # answer must still say how precise each percentile is, from its trials before
+    # recalibration, not se 0 and a point interval everywhere
+    h = forecast.read_history("examples/team.csv")
+    f = forecast.when(h, 40, start="2024-06-03", engine="mc", trials=2_000, rng=3)
+    assert "recalibrated" in [getattr(w, "code", None) for w in f.warnings]
+    assert f.draws is None and f.raw_draws is not None and f.raw_draws.size == 2_000
+    exact = forecast.when(h, 40, start="2024-06-03")
+    found = f.percentiles()
+    assert sum(pc.se > 0 and pc.low < pc.high for pc in found) >= 3, found
+    for pc, pe in zip(found, exact.percentiles(), strict=True):
+        assert pc.low <= pe.value <= pc.high, (pc, pe)  # 99% intervals hold the exact answer
+    text = str(f)
+    assert "± se  99% interval" in text
+    assert f.likelihood_se("2024-07-15") > 0
+    g = forecast.how_many(h, days=40, start="2024-06-03", engine="mc", trials=2_000, rng=3)
+    assert "± se  99% interval" in str(g)  # the same columns, recalibrated or not

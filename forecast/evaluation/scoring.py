@@ -13,11 +13,26 @@ from typing import NamedTuple
 
 import numpy as np
 
+from forecast.sampling.exact import score_pmf, score_pmfs
+
 __all__ = ["levels_table", "crps_of", "pinball_of", "pit_of", "score", "score_many", "Scores"]
 
 
 class Scores(NamedTuple):
-    """One forecast's scores against its outcome (see :func:`score`)."""
+    """One forecast's scores against its outcome (see :func:`score`).
+
+    Attributes
+    ----------
+    crps, pinball, pit : float
+        See :func:`crps_of`, :func:`pinball_of`, :func:`pit_of`.
+    at_least, at_most : list of int
+        The "N or more" and "at most N" values at each level (:func:`levels_table`).
+
+    Examples
+    --------
+    >>> score(np.array([0.5, 0.5]), 1).crps
+    0.25
+    """
 
     crps: float
     pinball: float
@@ -39,15 +54,13 @@ def score(pmf: np.ndarray, y: int, levels: tuple[float, ...] = (85.0,)) -> Score
     >>> round(s.crps, 3), round(s.pinball, 3), round(s.pit, 3), s.at_least, s.at_most
     (1.4, 0.767, 0.95, [2, 1], [2, 3])
     """
-    from forecast.sampling import _kernels
-
     if not isinstance(pmf, np.ndarray) or pmf.dtype != np.float64 or not pmf.flags.c_contiguous:
         pmf = np.ascontiguousarray(pmf, dtype=np.float64)
     key = tuple(levels)
     found = _LEVELS.get(key)
     if found is None:
         found = _LEVELS.setdefault(key, np.asarray(key, dtype=np.float64))
-    crps, loss, pit, least, most = _kernels.score_count(pmf, int(y), found)
+    crps, loss, pit, least, most = score_pmf(pmf, int(y), found)
     return Scores(float(crps), float(loss), float(pit), least.tolist(), most.tolist())
 
 
@@ -60,14 +73,12 @@ def score_many(pmfs: list[np.ndarray], ys: list[int], levels: tuple[float, ...] 
     >>> [round(s.crps, 3) for s in score_many([np.array([0.5, 0.5]), np.array([1.0])], [1, 3])]
     [0.25, 3.0]
     """
-    from forecast.sampling import _kernels
-
     if not pmfs:
         return []
     offsets = np.zeros(len(pmfs) + 1, dtype=np.int64)
     np.cumsum([p.size for p in pmfs], out=offsets[1:])
     flat = np.concatenate(pmfs).astype(np.float64, copy=False)
-    crps, loss, pit, least, most = _kernels.score_counts(
+    crps, loss, pit, least, most = score_pmfs(
         flat, offsets, np.asarray(ys, dtype=np.int64), np.asarray(levels, dtype=np.float64))
     return [Scores(float(crps[i]), float(loss[i]), float(pit[i]), least[i].tolist(),
                    most[i].tolist()) for i in range(len(pmfs))]

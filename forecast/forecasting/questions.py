@@ -220,16 +220,19 @@ def when(
             f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
             f"days; throughput in the window is very low for {items:,} items", "beyond-horizon"))
     pmf, recal_note = recalibrate_on_miss(auto, pmf, "when", None)
+    raw = None
     if recal_note:
         notes.append(recal_note)
-        draws = None  # the percentiles now come from the recalibrated distribution
+        # the percentiles now come from the recalibrated distribution; their Monte Carlo
+        # precision from the trials before it
+        draws, raw = None, draws
         beyond = 1.0 - float(pmf.sum())
         beyond = beyond if beyond > 1e-9 else 0.0  # rounding in the sum is not a tail
     return WhenForecast(
         start=begin, calendar=cal, sample=sample, engine=chosen, levels=levels, pmf=pmf,
         trials=trials if chosen == "mc" else None, seed=seed, draws=draws, items=items,
         horizon=limit, beyond=beyond, target=goal, notes=tuple(notes), method=spec.key,
-        backtest=None if auto is None else auto.result,
+        backtest=None if auto is None else auto.result, raw_draws=raw,
     )
 
 
@@ -345,6 +348,7 @@ def how_many(
         pmf=pmf, trials=trials if chosen == "mc" else None, seed=seed,
         draws=None if recal_note else draws, days=span, by=end_date, notes=tuple(notes),
         method=spec.key, backtest=None if auto is None else auto.result,
+        raw_draws=draws if recal_note else None,
     )
 
 

@@ -42,6 +42,20 @@ if TYPE_CHECKING:
 __all__ = ["WhenForecast", "HowManyForecast", "WHEN_COLUMNS", "HOW_MANY_COLUMNS"]
 
 
+def _level_of(ordered: np.ndarray, value: int, n: int, below: bool) -> float:
+    """Return the level at which sorted trial results put ``value``: the middle of its step.
+
+    A recalibrated answer's percentile is a raw quantile at another level;
+    its Monte Carlo precision is that quantile's, read at that level.
+    ``below``: levels count results at or below (When), else at or above.
+    """
+    under = int(np.searchsorted(ordered, value, side="left"))
+    upto = int(np.searchsorted(ordered, value, side="right"))
+    mid = (under + upto) / 2.0 / n
+    q = mid if below else 1.0 - mid
+    return min(max(q, 0.5 / n), 1.0 - 0.5 / n)
+
+
 @dataclass(frozen=True, eq=False)
 class _Forecast:
     start: dt.date
@@ -54,6 +68,10 @@ class _Forecast:
     seed: int | None = None
     draws: np.ndarray | None = None
     method: str = "daily"
+    raw_draws: np.ndarray | None = None
+    """A recalibrated Monte Carlo answer's trials before recalibration: the
+    precision of its percentiles (``draws`` is None, as its distribution is
+    the recalibrated pmf)."""
     notes: tuple[str, ...] = field(default=())
     backtest: Any = field(default=None, repr=False)  # a BacktestResult: evaluation is above
 
@@ -62,16 +80,21 @@ class _Forecast:
         """The date of working day 1: the first working day on or after the start."""
         return self.calendar.date_of_day(self.start, 1)
 
+    @property
+    def _trials(self) -> np.ndarray | None:
+        """The Monte Carlo results the precision comes from (None: exact)."""
+        return self.draws if self.draws is not None else self.raw_draws
+
     @cached_property
     def _sorted(self) -> np.ndarray:
-        assert self.draws is not None
-        return np.sort(self.draws)
+        assert self._trials is not None
+        return np.sort(self._trials)
 
     def _interval(self, rank: int, q: float) -> tuple[int | None, int | None, float]:
         return order_interval(self._sorted, rank, q)
 
     def _precision_notes(self) -> list[str]:
-        if self.draws is None:
+        if self._trials is None:
             return []
         loose = [p for p in self.percentiles() if p.value is not None and math.isnan(p.se)]
         if not loose:
@@ -236,9 +259,11 @@ class WhenForecast(_Forecast):
         day = first_reaching(self.cdf, q)
         if day is None:
             return Percentile(float(p), None, None, math.nan, None, None)
-        if self.draws is None:
+        if self._trials is None:
             return Percentile(float(p), day, self.date_of(day), 0.0, day, day)
-        n = self.draws.size
+        n = self._sorted.size
+        if self.draws is None:  # recalibrated: the raw trials' level that gives this day
+            q = _level_of(self._sorted, day, n, below=True)
         rank = math.ceil((q - TOLERANCE) * n)
         low, high, se = self._interval(rank, q)
         if high is not None and high > self.horizon:
@@ -266,9 +291,9 @@ class WhenForecast(_Forecast):
         The Agresti-Coull form, which stays honest (above 0) when every trial,
         or none, met the date.
         """
-        if self.draws is None:
+        if self._trials is None:
             return 0.0
-        return binomial_se(self.likelihood(date), self.draws.size)
+        return binomial_se(self.likelihood(date), self._trials.size)
 
     @property
     def not_within_horizon(self) -> float:
@@ -375,7 +400,7 @@ class WhenForecast(_Forecast):
 
     def __str__(self) -> str:
         lines = self._head(f"When will {self.items:,} items be done?")
-        mc = self.draws is not None
+        mc = self.engine == "mc"  # the same columns for every Monte Carlo answer
         header = "  chance  done on or before   working days"
         if mc:
             header += "   ± se  99% interval"
@@ -465,9 +490,11 @@ class HowManyForecast(_Forecast):
         q = float(p) / 100.0
         reach = self.survival >= q - TOLERANCE
         value = int(np.flatnonzero(reach)[-1]) if reach.any() else 0
-        if self.draws is None:
+        if self._trials is None:
             return Percentile(float(p), value, None, 0.0, value, value)
-        n = self.draws.size
+        n = self._sorted.size
+        if self.draws is None:  # recalibrated: the raw trials' level that gives this count
+            q = _level_of(self._sorted, value, n, below=False)
         rank_from_top = math.ceil((q - TOLERANCE) * n)
         low, high, se = self._interval(n + 1 - rank_from_top, q)
         return Percentile(float(p), value, None, se, low, high)
@@ -491,9 +518,9 @@ class HowManyForecast(_Forecast):
 
     def likelihood_se(self, items: int) -> float:
         """Return the Monte Carlo standard error of :meth:`likelihood` (0 for exact)."""
-        if self.draws is None:
+        if self._trials is None:
             return 0.0
-        return binomial_se(self.likelihood(items), self.draws.size)
+        return binomial_se(self.likelihood(items), self._trials.size)
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per percentile with stable columns.
@@ -538,7 +565,7 @@ class HowManyForecast(_Forecast):
     def __str__(self) -> str:
         span = f"{self.day1.isoformat()} .. {self.end.isoformat()}"
         lines = self._head(f"How many items in {self.days} working days ({span})?")
-        mc = self.draws is not None
+        mc = self.engine == "mc"  # the same columns for every Monte Carlo answer
         header = "  chance  items or more"
         if mc:
             header += "   ± se  99% interval"

@@ -73,7 +73,7 @@ import numpy as np
 
 __all__ = ["daily_pmf", "when_pmf", "how_many_pmf", "when_pmf_blocks", "how_many_pmf_blocks",
            "bayes_when_pmf", "bayes_how_many_pmf", "how_many_pmfs", "how_many_pmfs_blocks",
-           "bayes_how_many_pmfs", "polya_below_backlog"]
+           "bayes_how_many_pmfs", "polya_below_backlog", "score_pmf", "score_pmfs"]
 
 _NEGLIGIBLE = 1e-15
 """Mass still unfinished below which the day-by-day When recursion stops."""
@@ -450,3 +450,33 @@ def polya_below_backlog(blocks: np.ndarray, items: int, days: int) -> np.ndarray
         raise ValueError("polya_below_backlog takes single days (one column)")
     values, counts, _ = _urn(blocks[:, 0])
     return _kernels.polya_rows(values, counts, int(days), int(items))
+
+
+def score_pmf(pmf: np.ndarray, y: int, levels: np.ndarray
+              ) -> tuple[float, float, float, np.ndarray, np.ndarray]:
+    """Return the compiled scores of ``pmf`` against ``y`` (see ``scoring.score``).
+
+    Examples
+    --------
+    >>> crps, loss, pit, least, most = score_pmf(np.array([0.5, 0.5]), 1, np.array([85.0]))
+    >>> crps, pit, least.tolist(), most.tolist()
+    (0.25, 0.75, [0], [1])
+    """
+    from forecast.sampling import _kernels
+
+    return _kernels.score_count(pmf, y, levels)
+
+
+def score_pmfs(flat: np.ndarray, offsets: np.ndarray, ys: np.ndarray, levels: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`score_pmf` of ``flat[offsets[i]:offsets[i + 1]]`` against ``ys[i]``, for every i.
+
+    Examples
+    --------
+    >>> flat, offsets = np.array([0.5, 0.5, 1.0]), np.array([0, 2, 3])
+    >>> score_pmfs(flat, offsets, np.array([1, 3]), np.array([85.0]))[0].tolist()
+    [0.25, 3.0]
+    """
+    from forecast.sampling import _kernels
+
+    return _kernels.score_counts(flat, offsets, ys, levels)

@@ -176,7 +176,7 @@ def question_headline(result: WhenForecast | HowManyForecast) -> dict[str, Any]:
     >>> question_headline(mc)["table"].header
     ['Chance', 'Items or more', '± se', '99% interval']
     """
-    mc = result.draws is not None
+    mc = result.engine == "mc"  # the same columns for every Monte Carlo answer
     cards, rows = [], []
     levels = [pc for pc in result.percentiles()]
     if isinstance(result, WhenForecast):
@@ -597,9 +597,9 @@ def question_inputs(result: WhenForecast | HowManyForecast, facts: TeamFacts,
             ["Calendar", s.calendar.describe()],
             ["Engine", engine],
             ["Method", result.method],
-            ["Trials", "— (exact)" if result.trials is None or result.draws is None
+            ["Trials", "— (exact)" if result.engine != "mc" or result.trials is None
              else f"{result.trials:,}"],
-            ["Seed", "—" if result.draws is None else result.seed],
+            ["Seed", "—" if result.engine != "mc" else result.seed],
             ["Percentiles", ",".join(f"{p:g}" for p in result.levels)],
             ["Horizon", horizon]]
     return {"settings": table_of(["Setting", "Value"], rows, cls="kv"), "teams": None,
