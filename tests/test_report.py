@@ -17,9 +17,11 @@ import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
 
 import forecast  # noqa: E402
 import forecast.present.report as report  # noqa: E402
+from forecast.cli import cli as cli_main  # noqa: E402
 from forecast.exceptions import OutputError, ParameterError  # noqa: E402
 from forecast.present.report import Figure, plan_report, question_report, write_report
 
@@ -465,15 +467,29 @@ def test_a_six_month_team_has_its_calibration_with_the_windows_that_fit():
     words = calibration_text(page)
     assert "No backtest" not in words
     assert "In use: bayes, 30-day window." in words
-    assert "Scored window of 30 days at horizons of 10 and 20 working days." in words
+    # the report runs what `forecast backtest` runs, and says so
+    assert "Scored windows of 30 and 60 days at horizons of 10, 20 and 40 working days." in words
+    assert "The same figures as `forecast backtest tests/data/ado-6m.csv --start 2024-06-03`." \
+        in words
     assert ("Backtest fitted to the history, which spans 179 days (2023-12-04 .. 2024-05-30): "
-            "scored a window of 30 days at horizons of 10 and 20 working days; left out the "
-            "90-day window (10 origins 7 days apart with a 90-day window and a 20-working-day "
-            "horizon need at least 180 days of history)") in words
+            "scored windows of 30 and 60 days at horizons of 10, 20 and 40 working days; left "
+            "out the 90- and 180-day windows (10 origins 7 days apart with a 90-day window and a "
+            "40-working-day horizon need at least 208 days of history)") in words
     assert ("windows and horizons too long for a team's history are left out (its calibration "
             "says which)") in Page(page).all_text()  # the run's inputs
     table = next(v for v in Page(page).tables.values() if v and "Configuration" in v[1])
-    assert {row[1].split()[1] for row in table[2:]} == {"30d"}
+    assert {row[1].split()[1] for row in table[2:]} == {"30d", "60d"}
+    # ...and the same figures: the command's relative CRPS, row by row
+    cli = CliRunner().invoke(cli_main, ["backtest", "tests/data/ado-6m.csv", "--start",
+                                        "2024-06-03"])
+    lines = cli.output.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.split()[:2] == ["rank", "method"])
+    ranked = []
+    for line in lines[top + 1:]:
+        if not line.strip()[:1].isdigit():
+            break
+        ranked.append(line.split()[1:4])
+    assert [[r[1].split()[0], r[1].split()[1], r[2]] for r in table[2:]] == ranked
 
 
 def test_a_plan_of_six_month_teams_reports_each_teams_calibration(tmp_path):
@@ -491,16 +507,18 @@ def test_a_plan_of_six_month_teams_reports_each_teams_calibration(tmp_path):
     assert "No backtest" not in words
     # web's own 60-day window fits at 10 and 20 working days, the report's 90-day one does not
     # (GB holidays); platform's 182 days (US holidays) fit the 90-day one with 10 origins
-    assert ("Team web 13 weekly origins from 2024-02-07 to 2024-05-01; each forecast used only "
+    # web's own 60-day window needs 183 days at the 40-working-day horizon (GB holidays),
+    # which its 179 do not have; platform's 182 days (US holidays) fit 30 and 60 days
+    assert ("Team web 14 weekly origins from 2024-01-03 to 2024-04-03; each forecast used only "
             "the data before its origin. In use: daily, 60-day window.") in words
-    assert "Scored windows of 30 and 60 days at horizons of 10 and 20 working days." in words
+    assert "Scored window of 30 days at horizons of 10, 20 and 40 working days." in words
     assert ("Backtest fitted to the history, which spans 179 days (2023-12-04 .. 2024-05-30): "
-            "scored windows of 30 and 60 days at horizons of 10 and 20 working days; left out the "
-            "90-day window (10 origins 7 days apart with a 90-day window and a 20-working-day "
-            "horizon need at least 184 days of history)") in words
-    assert "Team platform 10 weekly origins from 2024-02-29 to 2024-05-02" in words
-    assert "Scored windows of 30 and 90 days at horizons of 10 and 20 working days." in words
-    assert words.count("Backtest fitted to the history") == 1
+            "scored a window of 30 days at horizons of 10, 20 and 40 working days; left out the "
+            "60-, 90- and 180-day windows (10 origins 7 days apart with a 60-day window and a "
+            "40-working-day horizon need at least 183 days of history)") in words
+    assert "Team platform 10 weekly origins from 2024-02-01 to 2024-04-04" in words
+    assert "Scored windows of 30 and 60 days at horizons of 10, 20 and 40 working days." in words
+    assert words.count("Backtest fitted to the history") == 2
     # windows given to the report are kept whole: each team says why it has no calibration
     words = calibration_text(plan_report(result, backtest={"windows": (180,)}, now=NOW))
     assert words.count("No backtest:") == 2

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from forecast.core.history import MAX_WINDOW
-from forecast.evaluation.backtest import backtest
+from forecast.evaluation.backtest import DEFAULT_WINDOWS, backtest
 from forecast.evaluation.signals import check
 from forecast.exceptions import ForecastError, ParameterError
 from forecast.io.records import TrendResult, trend
-from forecast.sampling.methods import METHODS
 
 if TYPE_CHECKING:
     from forecast.core.history import History, Sample
@@ -35,19 +34,14 @@ if TYPE_CHECKING:
 
 __all__ = ["TeamFacts", "REPORT_BACKTEST", "gather", "backtest_options", "read_trend"]
 
-REPORT_BACKTEST: dict[str, Any] = {
-    "methods": tuple(METHODS),
-    "windows": (30, 90),
-    "horizons": (10, 20),
-    "max_origins": 52,
-    "trials": 500,
-}
+REPORT_BACKTEST: dict[str, Any] = {}
 """Keyword arguments of :func:`forecast.evaluation.backtest.backtest` for each team in a
-report: a year of weekly origins, two horizons, the three methods at 30 and
-90 days plus the team's own window (about a second per team). Pass
-``backtest={...}`` to override any of them. The windows and horizons not
-overridden are fitted to each team's history (``fit``): a short history
-scores those it can, and its calibration says which."""
+report over its defaults: none, so that a team's calibration table is the one
+``forecast backtest FILE --start START`` prints (every method, the default
+windows and horizons fitted to the team's history, every origin; exact, so no
+trials), with the team's own window added when it is not among the
+defaults (the section says so). Pass ``backtest={...}`` to override any of
+them."""
 
 
 @dataclass
@@ -156,8 +150,9 @@ def gather(facts: TeamFacts, start: dt.date, options: Mapping[str, Any] | None, 
     kwargs = {**REPORT_BACKTEST, **options}
     # the report's own windows and horizons are defaults: a short history scores those it fits
     kwargs.setdefault("fit", tuple(k for k in ("windows", "horizons") if k not in options))
-    if "windows" not in options and 7 <= facts.window_days <= MAX_WINDOW:
-        kwargs["windows"] = tuple(sorted({*kwargs["windows"], facts.window_days}))
+    if "windows" not in options and 7 <= facts.window_days <= MAX_WINDOW \
+            and facts.window_days not in DEFAULT_WINDOWS:
+        kwargs["windows"] = (*DEFAULT_WINDOWS, facts.window_days)  # the team's own, last
     kwargs.setdefault("rng", seed)
     key = (id(facts.history), start, repr(sorted(kwargs.items())))
     if key not in cache and facts.kept is not None and "start" not in kwargs and \

@@ -12,8 +12,8 @@ text (:mod:`forecast.present.report.markup`): the templates take nothing else.
 Examples
 --------
 >>> run = run_table(dt.datetime(2024, 6, 5, 9, 30, tzinfo=dt.UTC), time.perf_counter(),
-...                 {"trials": 100}, None)
->>> run.rows[2][1][1].startswith("methods ")
+...                 {"horizons": (10, 20)}, None)
+>>> run.rows[2][1][1].startswith("horizons 10, 20; each team's own window")
 True
 """
 
@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from forecast import __version__
 from forecast.core.checks import listed, plural
-from forecast.evaluation.backtest import STANDARD
+from forecast.evaluation.backtest import STANDARD, BacktestResult
+from forecast.evaluation.origins import backtest_settings
 from forecast.evaluation.signals import where_is
 from forecast.exceptions import ForecastError
 from forecast.io.records import is_iso_date
@@ -323,6 +324,51 @@ def _signals(facts: TeamFacts) -> dict[str, Any]:
     return out
 
 
+def same_as_command(bt: BacktestResult, own_window: int | None = None) -> str:
+    """Say which ``forecast backtest`` command prints this backtest's figures, or how it differs.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> from forecast.evaluation.backtest import backtest
+    >>> h = forecast.read_history("examples/platform.csv")
+    >>> print(same_as_command(backtest(h, start="2024-06-03")))
+    The same figures as `forecast backtest examples/platform.csv --start 2024-06-03`.
+    >>> print(same_as_command(backtest(h, start="2024-06-03", windows=(30, 45))))
+    The figures of `forecast backtest examples/platform.csv --start 2024-06-03
+    --windows 30,45`.
+    """
+    settings = dict(bt.settings)
+    start = settings.get("start")
+    command = f"forecast backtest {bt.source}" + (f" --start {start.isoformat()}" if start else "")
+    default = backtest_settings(start=start)
+    keys = ("methods", "windows", "horizons", "step", "batch", "levels", "max_origins",
+            "recalibrated", "engine", "when")
+    differ = [k for k in keys if settings.get(k) != default.get(k)]
+    if not differ:
+        return f"The same figures as `{command}`."
+    # the command line has --methods, --windows, --horizons and --step; the rest are the
+    # library's keywords (backtest={...} in the report)
+    flags, keywords = [], []
+    for key in differ:
+        value = settings.get(key)
+        if key in ("methods", "windows", "horizons") and isinstance(value, tuple):
+            flags.append(f"--{key} {','.join(str(v) for v in value)}")
+        elif key == "step":
+            flags.append(f"--step {value}")
+        else:
+            keywords.append(f"{key}={value!r}")
+    command = " ".join([command, *flags])
+    if keywords:
+        return (f"The figures of `{command}` with the library's "
+                f"{', '.join(keywords)} (forecast.evaluation.backtest.backtest).")
+    why = ""
+    if differ == ["windows"] and own_window and own_window in (settings.get("windows") or ()):
+        why = (f": the team's own {own_window}-day window is scored beside the default windows "
+               "that fit")
+    return f"The figures of `{command}`{why}."
+
+
 def _calibration(facts: TeamFacts) -> dict[str, Any]:
     """Compute one team's calibration: its backtest's ranking and scores, what is in use."""
     current = (facts.method, facts.window_days)
@@ -367,6 +413,7 @@ def _calibration(facts: TeamFacts) -> dict[str, Any]:
         classes.append("current" if "in use" in tags else None)
     fitted = [n for n in bt.notes if getattr(n, "code", None) == "backtest-fitted"]
     return {"in_use": in_use, "problem": None, "origins": str(len(bt.origins)),
+            "same": same_as_command(bt, facts.window_days),
             "first": bt.origins[0].isoformat(), "last": bt.origins[-1].isoformat(),
             "scored": f"Scored window{'s' * (len(bt.windows) > 1)} of {listed(bt.windows)} "
                       f"days at horizon{'s' * (len(bt.horizons) > 1)} of "
@@ -452,9 +499,12 @@ def run_table(now: dt.datetime, began: float, backtest: Mapping[str, Any] | None
         rows.append(["Backtest", "not run"])
     else:
         settings = {**REPORT_BACKTEST, **backtest}
-        rows.append(["Backtest", ", ".join(
+        given = ", ".join(
             f"{k} {', '.join(map(str, v)) if isinstance(v, (tuple, list)) else v}"
-            for k, v in settings.items()) + "; each team's own window is scored too"
+            for k, v in settings.items())
+        rows.append(["Backtest", (f"{given}; " if given else "the defaults of forecast "
+                                  "backtest; ")
+            + "each team's own window is scored too when it is not among them"
             + ("; windows and horizons too long for a team's history are left out (its "
                "calibration says which)" if backtest.get("fit", not {"windows", "horizons"}
                                                      <= set(backtest)) else "")])
