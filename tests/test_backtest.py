@@ -283,9 +283,9 @@ def test_outcomes_count_only_items_from_the_origin_on(monkeypatch):
     seen = []
     original = bt.Tally.add_online
 
-    def spy(self, pmf, y, levels, origin, resolved, span_days, when=False):
+    def spy(self, pmf, y, levels, origin, resolved, span_days, when=False, key=None):
         seen.append((origin, y, when))
-        return original(self, pmf, y, levels, origin, resolved, span_days, when)
+        return original(self, pmf, y, levels, origin, resolved, span_days, when, key)
 
     monkeypatch.setattr(bt.Tally, "add_online", spy)
     backtest(h, methods=("daily",), windows=(30,), horizons=(5,), step=1)
@@ -502,3 +502,23 @@ def test_auto_falls_back_at_the_boundary_and_says_so_consistently():
     own = choose(h, h.first + dt.timedelta(days=61 + 63 + 13), 62, None)
     need, spans = map(int, NEED.search(own.note).groups())
     assert own.result is None and need > spans
+
+
+def test_a_second_backtest_of_a_history_reuses_its_scores_and_agrees():
+    # auto's backtests (exact, not recalibrated) keep each origin's scores with the history:
+    # a rolling evaluation recomputes only what is new, and the results are the same
+    h = forecast.read_history("examples/team.csv")
+    kw = dict(methods=("daily", "weekly", "bayes"), windows=(30, 90), levels=(85,),
+              recalibrated=False, when="best")
+    starts = [dt.date(2024, 5, 20), dt.date(2024, 5, 27), dt.date(2024, 6, 3)]
+    warm = [bt.backtest(h, start=s, **kw) for s in starts]
+    fresh = [bt.backtest(forecast.read_history("examples/team.csv"), start=s, **kw)
+             for s in starts]
+    for a, b in zip(warm, fresh, strict=True):
+        assert a.best == b.best and len(a.scores) == len(b.scores)
+        for sa, sb in zip(a.scores, b.scores, strict=True):
+            assert (sa.method, sa.window, sa.question, sa.horizon) == \
+                (sb.method, sb.window, sb.question, sb.horizon)
+            assert sa.crps_values == sb.crps_values and sa.pit_values == sb.pit_values
+            assert sa.at_least == sb.at_least and sa.at_most == sb.at_most
+    assert len(bt._MEMOS[h]) > 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -314,6 +315,20 @@ class BacktestResult:
         return "\n".join(lines)
 
 
+_MEMOS: weakref.WeakKeyDictionary[History, dict[Any, Any]] = weakref.WeakKeyDictionary()
+"""Exact scores of a history's past forecasts, by history (kept no longer than it is)."""
+
+MEMO_LIMIT = 500_000
+"""Scores kept per history at most (about 100 MB); beyond it the memo starts over."""
+
+
+def _memo(history: History) -> dict[Any, Any]:
+    memo = _MEMOS.setdefault(history, {})
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    return memo
+
+
 def backtest(
     history: History,
     *,
@@ -438,18 +453,40 @@ def backtest(
     batch_days = min(batch / rate, 2600.0) * 7 / 5 if rate > 0 else 2600.0 * 7 / 5
     tallies: dict[tuple[str, int, str, int], Tally] = {}
     skipped = 0
-    samples = {w: history.samples(origins, w) for w in windows}
+    # exact scores without walk-forward recalibration are a function of the history, the
+    # origin and the configuration only: kept with the history for the next backtest of it
+    memo = _memo(history) if not recalibrated and settings["engine"] == "exact" else None
+    found_samples: dict[int, list[Any]] = {}
+
+    warm = bool(memo)  # a history backtested before: only its new origins need samples
+
+    def sample_at(window: int, done: int) -> Any:
+        if warm:
+            return history.samples([origins[done]], window)[0]
+        if window not in found_samples:  # all of a window's at once, on first need
+            found_samples[window] = history.samples(origins, window)
+        return found_samples[window][done]
+
     later: list[tuple[Any, ...]] = []  # When forecasts yet to make
+    levels = tuple(levels)
 
     def when_forecast(done: int, origin: dt.date, index: int, when_actual: int, window: int,
-                      method: str, blocks: np.ndarray) -> None:
+                      method: str, blocks: np.ndarray | None) -> None:
+        tally = tallies.setdefault((method, window, "when", batch), Tally(online=recalibrated))
+        key = (origin, window, method, "when", batch, when_actual, levels)
+        if memo is not None and key in memo:
+            tally.add_scored(memo[key], when_actual, when=True)
+            return
+        if blocks is None:
+            sample = sample_at(window, done)
+            assert sample is not None  # a window that was empty has no When forecast
+            blocks = specs[method].blocks(sample)
         run = {"engine": settings["engine"], "trials": trials, "seed": seed + done,
                "parallel": False}
         limit = max(4 * when_actual, 200)
         day_pmf, _, _ = when_distribution(specs[method], blocks, batch, limit, **run)
-        tallies.setdefault((method, window, "when", batch), Tally(online=recalibrated)).add_online(
-            day_pmf, when_actual, levels, np.datetime64(origin, "D"),
-            work[index + when_actual - 1], batch_days, when=True)
+        tally.add_online(day_pmf, when_actual, levels, np.datetime64(origin, "D"),
+                         work[index + when_actual - 1], batch_days, when=True, key=key)
 
     for done, origin in enumerate(origins):
         index = int(np.searchsorted(work, np.datetime64(origin, "D")))
@@ -461,26 +498,49 @@ def backtest(
         reached = np.flatnonzero(done_by >= batch)
         when_actual = int(reached[0]) + 1 if reached.size else None
         for window in windows:
-            sample = samples[window][done]
+            empty = (origin, window)
+            sample: Any
+            if memo is not None and empty in memo:
+                sample = None if memo[empty] else False  # False: not empty, not yet made
+            else:
+                sample = sample_at(window, done)
+                if memo is not None:
+                    memo[empty] = sample is None
             if sample is None:  # an empty window
                 skipped += 1
                 continue
             for method in methods:
                 spec = specs[method]
-                try:
-                    blocks = spec.blocks(sample)
-                except ForecastError:
-                    skipped += 1
+                keys = [(origin, window, method, h, levels) for h in horizons]
+                blocks = None
+                if memo is not None and memo.get((origin, window, method)) is False:
+                    skipped += 1  # the method cannot use this window (known from before)
                     continue
-                run = {"engine": settings["engine"], "trials": trials, "seed": seed + done,
-                       "parallel": False}
-                pmfs = how_many_distributions(spec, blocks, horizons, **run)
-                for h, pmf in zip(horizons, pmfs, strict=True):
-                    tally = tallies.setdefault((method, window, "how-many", h),
-                                               Tally(online=recalibrated))
-                    tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),
-                                     work[index + h - 1], h * 7 / 5)
-                    tally.origin_ids.append(done)
+                if memo is not None and all(k in memo for k in keys):
+                    for h, key in zip(horizons, keys, strict=True):
+                        tally = tallies.setdefault((method, window, "how-many", h),
+                                                   Tally(online=recalibrated))
+                        tally.add_scored(memo[key], actual[h])
+                        tally.origin_ids.append(done)
+                else:
+                    if sample is False:
+                        sample = sample_at(window, done)
+                    try:
+                        blocks = spec.blocks(sample)
+                    except ForecastError:
+                        skipped += 1
+                        if memo is not None:
+                            memo[(origin, window, method)] = False
+                        continue
+                    run = {"engine": settings["engine"], "trials": trials, "seed": seed + done,
+                           "parallel": False}
+                    pmfs = how_many_distributions(spec, blocks, horizons, **run)
+                    for h, pmf, key in zip(horizons, pmfs, keys, strict=True):
+                        tally = tallies.setdefault((method, window, "how-many", h),
+                                                   Tally(online=recalibrated))
+                        tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),
+                                         work[index + h - 1], h * 7 / 5, key=key)
+                        tally.origin_ids.append(done)
                 if when_actual is None:
                     continue
                 later.append((done, origin, index, when_actual, window, method, blocks))
@@ -489,7 +549,7 @@ def backtest(
         if progress is not None:
             progress(done + 1, len(origins))
     if later:  # When for the recommended configuration only
-        score_pending(list(tallies.values()), levels)
+        score_pending(list(tallies.values()), levels, memo)
         best = BacktestResult(
             source=history.source, origins=tuple(origins), levels=tuple(levels),
             scores=tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in tallies.items()),
@@ -497,7 +557,7 @@ def backtest(
         for entry in later:
             if (entry[5], entry[4]) == best:
                 when_forecast(*entry)
-    score_pending(list(tallies.values()), levels)
+    score_pending(list(tallies.values()), levels, memo)
     scores = tuple(t.score(m, w, q, h, levels) for (m, w, q, h), t in sorted(tallies.items()))
     notes = list(fitted)
     if skipped:

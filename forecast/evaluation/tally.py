@@ -113,7 +113,7 @@ class Tally:
     origin_ids: list[int] = field(default_factory=list)
     recal: Tally | None = None
     online: bool = True  # also score the forecasts as recalibrated walk-forward
-    pending: list[tuple[np.ndarray, int, bool]] = field(default_factory=list)
+    pending: list[tuple[np.ndarray, int, bool, Any]] = field(default_factory=list)
     made: tuple[tuple[Any, ...], Score] | None = None  # the last score, while nothing is added
 
     def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
@@ -135,14 +135,15 @@ class Tally:
         self.pit.append(found.pit)
 
     def add_online(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], origin: Any,
-                   resolved: Any, span_days: float, when: bool = False) -> None:
+                   resolved: Any, span_days: float, when: bool = False, key: Any = None
+                   ) -> None:
         """Score the forecast, and the forecast as ``auto`` would report it.
 
         That is, recalibrated by the PITs known at ``origin`` when they show
         a miss (:func:`partial_recalibration`), and as it is otherwise.
         """
         if not self.online:  # scored later, all at once (see score_pending)
-            self.pending.append((pmf, y, when))
+            self.pending.append((pmf, y, when, key))
             return
         cut = bisect.bisect_left(self.known_days, int(origin.astype(np.int64)))
         if cut >= MIN_RECALIBRATION_ORIGINS:
@@ -183,8 +184,12 @@ class Tally:
         return made
 
 
-def score_pending(tallies: list[Tally], levels: tuple[float, ...]) -> None:
+def score_pending(tallies: list[Tally], levels: tuple[float, ...],
+                  memo: dict[Any, Scores] | None = None) -> None:
     """Score every tally's pending forecasts in one compiled call.
+
+    A pending forecast queued with a ``key`` has its scores kept in ``memo``
+    under it.
 
     Examples
     --------
@@ -193,12 +198,14 @@ def score_pending(tallies: list[Tally], levels: tuple[float, ...]) -> None:
     >>> score_pending([t], (85.0,)); t.crps
     [0.25]
     """
-    queued = [(t, y, when) for t in tallies for _, y, when in t.pending]
+    queued = [(t, y, when, key) for t in tallies for _, y, when, key in t.pending]
     if not queued:
         return
-    found = score_many([pmf for t in tallies for pmf, _, _ in t.pending],
-                       [y for _, y, _ in queued], levels)
-    for (tally, y, when), scored in zip(queued, found, strict=True):
+    found = score_many([pmf for t in tallies for pmf, _, _, _ in t.pending],
+                       [y for _, y, _, _ in queued], levels)
+    for (tally, y, when, key), scored in zip(queued, found, strict=True):
         tally.add_scored(scored, y, when)
+        if memo is not None and key is not None:
+            memo[key] = scored
     for t in tallies:
         t.pending.clear()

@@ -350,7 +350,8 @@ def _alive(values: np.ndarray, counts: np.ndarray, horizon: int, items: int
     from forecast.sampling import _kernels
 
     mean = float(values @ counts) / float(counts.sum())
-    days = min(horizon, max(64, int(4 * items / mean) + 32))
+    # short horizons (a backtest's) at once; long ones (a forecast's ten years) by doubling
+    days = horizon if horizon <= 400 else min(horizon, max(64, int(4 * items / mean) + 32))
     while True:
         alive = _kernels.polya_rows(values, counts, days, items).sum(axis=1)
         done = np.flatnonzero(alive[1:] < _NEGLIGIBLE)

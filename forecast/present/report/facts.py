@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from forecast.core.history import MAX_WINDOW
-from forecast.evaluation.backtest import DEFAULT_WINDOWS, backtest
+from forecast.evaluation.backtest import DEFAULT_WINDOWS, BacktestResult, backtest
+from forecast.evaluation.origins import backtest_settings
 from forecast.evaluation.signals import check
 from forecast.exceptions import ForecastError, ParameterError
 from forecast.io.records import TrendResult, trend
 
 if TYPE_CHECKING:
     from forecast.core.history import History, Sample
-    from forecast.evaluation.backtest import BacktestResult
     from forecast.evaluation.signals import CheckResult
 
-__all__ = ["TeamFacts", "REPORT_BACKTEST", "gather", "backtest_options", "read_trend"]
+__all__ = ["TeamFacts", "REPORT_BACKTEST", "gather", "backtest_options", "read_trend",
+           "same_as_command"]
 
 REPORT_BACKTEST: dict[str, Any] = {}
 """Keyword arguments of :func:`forecast.evaluation.backtest.backtest` for each team in a
@@ -213,3 +214,48 @@ def read_trend(record: Any) -> TrendResult | None:
     if record is None or isinstance(record, TrendResult):
         return record
     return trend(record)
+
+
+def same_as_command(bt: BacktestResult, own_window: int | None = None) -> str:
+    """Say which ``forecast backtest`` command prints this backtest's figures, or how it differs.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> from forecast.evaluation.backtest import backtest
+    >>> h = forecast.read_history("examples/platform.csv")
+    >>> print(same_as_command(backtest(h, start="2024-06-03")))
+    The same figures as `forecast backtest examples/platform.csv --start 2024-06-03`.
+    >>> print(same_as_command(backtest(h, start="2024-06-03", windows=(30, 45))))
+    The figures of `forecast backtest examples/platform.csv --start 2024-06-03
+    --windows 30,45`.
+    """
+    settings = dict(bt.settings)
+    start = settings.get("start")
+    command = f"forecast backtest {bt.source}" + (f" --start {start.isoformat()}" if start else "")
+    default = backtest_settings(start=start)
+    keys = ("methods", "windows", "horizons", "step", "batch", "levels", "max_origins",
+            "recalibrated", "engine", "when")
+    differ = [k for k in keys if settings.get(k) != default.get(k)]
+    if not differ:
+        return f"The same figures as `{command}`."
+    # the command line has --methods, --windows, --horizons and --step; the rest are the
+    # library's keywords (backtest={...} in the report)
+    flags, keywords = [], []
+    for key in differ:
+        value = settings.get(key)
+        if key in ("methods", "windows", "horizons") and isinstance(value, tuple):
+            flags.append(f"--{key} {','.join(str(v) for v in value)}")
+        elif key == "step":
+            flags.append(f"--step {value}")
+        else:
+            keywords.append(f"{key}={value!r}")
+    command = " ".join([command, *flags])
+    if keywords:
+        return (f"The figures of `{command}` with the library's "
+                f"{', '.join(keywords)} (forecast.evaluation.backtest.backtest).")
+    why = ""
+    if differ == ["windows"] and own_window and own_window in (settings.get("windows") or ()):
+        why = (f": the team's own {own_window}-day window is scored beside the default windows "
+               "that fit")
+    return f"The figures of `{command}`{why}."

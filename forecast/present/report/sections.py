@@ -29,14 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from forecast import __version__
 from forecast.core.checks import listed, plural
-from forecast.evaluation.backtest import STANDARD, BacktestResult
-from forecast.evaluation.origins import backtest_settings
+from forecast.evaluation.backtest import STANDARD
 from forecast.evaluation.signals import where_is
 from forecast.exceptions import ForecastError
 from forecast.io.records import is_iso_date
 from forecast.notes import note_label
 from forecast.present.report import figures
-from forecast.present.report.facts import REPORT_BACKTEST, TeamFacts
+from forecast.present.report.facts import REPORT_BACKTEST, TeamFacts, same_as_command
 from forecast.present.report.markup import (
     Box,
     Bullets,
@@ -322,51 +321,6 @@ def _signals(facts: TeamFacts) -> dict[str, Any]:
     out["clean"] = not check.warnings
     out["warnings"] = _warnings(check.warnings)
     return out
-
-
-def same_as_command(bt: BacktestResult, own_window: int | None = None) -> str:
-    """Say which ``forecast backtest`` command prints this backtest's figures, or how it differs.
-
-    Examples
-    --------
-    >>> import forecast
-    >>> from forecast.evaluation.backtest import backtest
-    >>> h = forecast.read_history("examples/platform.csv")
-    >>> print(same_as_command(backtest(h, start="2024-06-03")))
-    The same figures as `forecast backtest examples/platform.csv --start 2024-06-03`.
-    >>> print(same_as_command(backtest(h, start="2024-06-03", windows=(30, 45))))
-    The figures of `forecast backtest examples/platform.csv --start 2024-06-03
-    --windows 30,45`.
-    """
-    settings = dict(bt.settings)
-    start = settings.get("start")
-    command = f"forecast backtest {bt.source}" + (f" --start {start.isoformat()}" if start else "")
-    default = backtest_settings(start=start)
-    keys = ("methods", "windows", "horizons", "step", "batch", "levels", "max_origins",
-            "recalibrated", "engine", "when")
-    differ = [k for k in keys if settings.get(k) != default.get(k)]
-    if not differ:
-        return f"The same figures as `{command}`."
-    # the command line has --methods, --windows, --horizons and --step; the rest are the
-    # library's keywords (backtest={...} in the report)
-    flags, keywords = [], []
-    for key in differ:
-        value = settings.get(key)
-        if key in ("methods", "windows", "horizons") and isinstance(value, tuple):
-            flags.append(f"--{key} {','.join(str(v) for v in value)}")
-        elif key == "step":
-            flags.append(f"--step {value}")
-        else:
-            keywords.append(f"{key}={value!r}")
-    command = " ".join([command, *flags])
-    if keywords:
-        return (f"The figures of `{command}` with the library's "
-                f"{', '.join(keywords)} (forecast.evaluation.backtest.backtest).")
-    why = ""
-    if differ == ["windows"] and own_window and own_window in (settings.get("windows") or ()):
-        why = (f": the team's own {own_window}-day window is scored beside the default windows "
-               "that fit")
-    return f"The figures of `{command}`{why}."
 
 
 def _calibration(facts: TeamFacts) -> dict[str, Any]:
