@@ -69,6 +69,8 @@ the Monte Carlo kernels theirs (``tests/test_mc_vs_exact.py``).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["daily_pmf", "when_pmf", "how_many_pmf", "when_pmf_blocks", "how_many_pmf_blocks",
@@ -364,8 +366,10 @@ def _alive(values: np.ndarray, counts: np.ndarray, horizon: int, items: int
     return out, last
 
 
+@functools.lru_cache(maxsize=64)
 def _ascending(days: tuple[int, ...]) -> np.ndarray:
-    return np.array(sorted(set(int(d) for d in days)), dtype=np.int64)
+    """The distinct spans, ascending (a backtest asks for the same few thousands of times)."""
+    return np.array(sorted(set(int(d) for d in days)), dtype=np.int64)  # callers only read it
 
 
 def how_many_pmfs(counts: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]:
@@ -377,7 +381,7 @@ def how_many_pmfs(counts: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]
     [[0.25, 0.5, 0.25], [0.5, 0.5]]
     """
     values, probs = support(counts)
-    order = _ascending(days)
+    order = _ascending(tuple(days))
     top = int(values.max())
     if int(order[-1]) ** 2 * top * values.size / 2 > _DIRECT_LIMIT:
         return [how_many_pmf(counts, d) for d in days]
@@ -399,7 +403,7 @@ def how_many_pmfs_blocks(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.n
     from forecast.sampling import _kernels
 
     blocks = np.asarray(blocks, dtype=np.int64)
-    order = _ascending(days)
+    order = _ascending(tuple(days))
     if int(order[-1]) // blocks.shape[1] > 64:  # long spans: binary powering
         return [how_many_pmf_blocks(blocks, d) for d in days]
     rows = _kernels.blocks_how_many_rows(blocks, order)
@@ -427,7 +431,7 @@ def bayes_how_many_pmfs(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.nd
     from forecast.sampling import _kernels
 
     values, counts, _ = _urn(blocks[:, 0])
-    order = _ascending(days)
+    order = _ascending(tuple(days))
     rows = _kernels.polya_rows(values, counts, int(order[-1]), 0)
     top = int(values[-1])
     return [rows[int(d), : int(d) * top + 1] for d in days]
