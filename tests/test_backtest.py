@@ -522,3 +522,23 @@ def test_a_second_backtest_of_a_history_reuses_its_scores_and_agrees():
             assert sa.crps_values == sb.crps_values and sa.pit_values == sb.pit_values
             assert sa.at_least == sb.at_least and sa.at_most == sb.at_most
     assert len(bt._MEMOS[h]) > 0
+
+
+@pytest.mark.parametrize(("path", "holidays"), [("examples/team.csv", "GB"),
+                                                ("tests/data/ado-6m.csv", None),
+                                                ("examples/platform.csv", "US")])
+def test_the_compiled_pass_scores_exactly_what_the_forecast_by_forecast_loop_does(path, holidays):
+    # Unrecalibrated exact backtests score How many in one compiled pass per window and
+    # method; recalibrated ones forecast one by one (they need each pmf). The raw scores of
+    # the two must be the same numbers, origin by origin, and so must what was skipped.
+    read = (lambda: forecast.read_history(path, holidays=holidays)) if holidays else \
+        (lambda: forecast.read_history(path))
+    fast = bt.backtest(read(), recalibrated=False, when="all")
+    slow = bt.backtest(read(), recalibrated=True, when="all")
+    assert fast.notes == slow.notes and len(fast.scores) == len(slow.scores)
+    for a, b in zip(fast.scores, slow.scores, strict=True):
+        assert (a.method, a.window, a.question, a.horizon) == \
+            (b.method, b.window, b.question, b.horizon)
+        assert a.crps_values == b.crps_values and a.pit_values == b.pit_values
+        assert a.at_least == b.at_least and a.at_most == b.at_most
+        assert a.origin_ids == b.origin_ids

@@ -43,9 +43,11 @@ from forecast.evaluation.origins import (
     fit_to_history,
     rolling_origins,
 )
+from forecast.evaluation.scoring import Scores
 from forecast.evaluation.tally import Score, Tally, score_pending
 from forecast.exceptions import ForecastError, ParameterError
 from forecast.notes import messages, note_label, warning
+from forecast.sampling.exact import COMPILED_KINDS, scored_how_many
 from forecast.sampling.methods import get_method, how_many_distributions, when_distribution
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
@@ -329,6 +331,65 @@ def _memo(history: History) -> dict[Any, Any]:
     return memo
 
 
+def _compiled_scores(history: History, origins: list[dt.date], windows: tuple[int, ...],
+                     methods: tuple[str, ...], horizons: tuple[int, ...],
+                     levels: tuple[float, ...], memo: dict[Any, Any], through: Any,
+                     raw_before: Any, work: np.ndarray) -> None:
+    """Put the exact How-many scores of every origin, window and method into ``memo``.
+
+    The same forecasts and scores the origin loop makes one by one (it finds
+    them in the memo), each window and method in one compiled pass
+    (:func:`~forecast.sampling.exact.scored_how_many`); only what the memo
+    lacks is computed, and what the pass leaves (too large for it) is left to
+    the loop.
+    """
+    compiled = [m for m in methods if m in COMPILED_KINDS]
+    if not compiled or not origins:
+        return
+    order = np.array(sorted(horizons), dtype=np.int64)
+    position = {int(h): i for i, h in enumerate(order)}
+    starts = np.array([np.datetime64(o, "D") for o in origins])
+    index = np.searchsorted(work, starts)
+    actual = np.array([[through(int(i), int(h)) - raw_before(d) for h in order]
+                       for i, d in zip(index, starts, strict=True)], dtype=np.int64)
+    latest = max(origins) - dt.timedelta(days=1)
+    work_all = history.calendar.working_dates(history.first, max(latest, history.first))
+    moved = history.calendar.roll_forward(history.dates).astype(np.int64)
+    dates = history.dates.astype(np.int64)
+    counts = history.counts.astype(np.int64)
+    lasts = starts.astype(np.int64) - 1
+    width = history.calendar.working_days_per_week
+    level_array = np.asarray(levels, dtype=np.float64)
+    for window in windows:
+        firsts = np.maximum(lasts + 1 - int(window),
+                            np.datetime64(history.first, "D").astype(np.int64))
+        for method in compiled:
+            keys = [[(o, window, method, int(h), levels) for h in horizons] for o in origins]
+            todo = np.array([memo.get((o, window)) is not True
+                             and memo.get((o, window, method)) is not False
+                             and not all(k in memo for k in ks)
+                             for o, ks in zip(origins, keys, strict=True)])
+            if not todo.any():
+                continue
+            status, crps, loss, pit, least, most = scored_how_many(
+                work_all.astype(np.int64), dates, moved, counts, firsts, lasts, todo, method,
+                width, order, actual, level_array)
+            for o, origin in enumerate(origins):
+                if status[o] == 2:
+                    memo[(origin, window)] = True
+                    continue
+                if status[o] in (1, 3):
+                    memo.setdefault((origin, window), False)
+                if status[o] == 3:
+                    memo[(origin, window, method)] = False
+                elif status[o] == 1:
+                    for h, key in zip(horizons, keys[o], strict=True):
+                        i = position[int(h)]
+                        memo[key] = Scores(float(crps[o, i]), float(loss[o, i]),
+                                           float(pit[o, i]), least[o, i].tolist(),
+                                           most[o, i].tolist())
+
+
 def backtest(
     history: History,
     *,
@@ -488,6 +549,9 @@ def backtest(
         tally.add_online(day_pmf, when_actual, levels, np.datetime64(origin, "D"),
                          work[index + when_actual - 1], batch_days, when=True, key=key)
 
+    if memo is not None:  # the exact How-many scores in compiled passes, into the memo
+        _compiled_scores(history, origins, windows, methods, horizons, levels, memo,
+                         lambda o, h: int(through[o + h - 1]), raw_before, work)
     for done, origin in enumerate(origins):
         index = int(np.searchsorted(work, np.datetime64(origin, "D")))
         # What happened: items dated from the origin through each working day after it

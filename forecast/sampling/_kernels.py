@@ -635,6 +635,140 @@ def score_counts(flat, offsets, ys, levels):
 
 
 @njit
+def window_counts(work_all, dates, moved, counts, first, last, out):
+    """Fill ``out`` with a window's items per working day, as ``History.sample`` counts them.
+
+    ``work_all``: every working day (day numbers, ascending); ``dates`` and
+    ``counts``: the history's dates and items; ``moved``: each date rolled
+    forward to a working day. Items in ``[first, last]`` count on their
+    working day, or on the window's last working day when that is later.
+    Returns the window's working days (0: no working day or no item).
+    """
+    a = np.searchsorted(work_all, first)
+    b = np.searchsorted(work_all, last, side="right")
+    if b <= a:
+        return 0
+    n = b - a
+    out[:n] = 0
+    i = np.searchsorted(dates, first)
+    j = np.searchsorted(dates, last, side="right")
+    last_day = work_all[b - 1]
+    total = 0
+    for t in range(i, j):
+        day = moved[t] if moved[t] < last_day else last_day
+        out[np.searchsorted(work_all, day) - a] += counts[t]
+        total += counts[t]
+    return n if total > 0 else 0
+
+
+@njit
+def _count_support(sample):
+    """Distinct values of a sample (ascending) and how often each occurs."""
+    top = 0
+    for v in sample:
+        top = max(top, v)
+    freq = np.zeros(top + 1, dtype=np.int64)
+    for v in sample:
+        freq[v] += 1
+    k = 0
+    for v in range(top + 1):
+        if freq[v] > 0:
+            k += 1
+    values = np.empty(k, dtype=np.int64)
+    times = np.empty(k)
+    k = 0
+    for v in range(top + 1):
+        if freq[v] > 0:
+            values[k] = v
+            times[k] = freq[v]
+            k += 1
+    return values, times
+
+
+@njit
+def backtest_how_many(work_all, dates, moved, counts, firsts, lasts, todo, kind, width,
+                      horizons, actual, levels, direct_limit):
+    """Exact How-many forecasts of one window at many origins, scored against what happened.
+
+    For each origin ``o`` with ``todo[o]``: the window ``[firsts[o], lasts[o]]``
+    (:func:`window_counts`), the distribution of items in each of ``horizons``
+    (ascending) working days by the method ``kind`` (0: daily bootstrap, 1:
+    whole blocks of ``width`` days, 2: Bayesian bootstrap of days), and its
+    scores against ``actual[o, i]`` (:func:`score_count`). ``status[o]``: 1
+    scored, 2 the window is empty, 3 the method cannot use the window, 4 too
+    large for this pass (the caller computes it another way), 0 not asked.
+    """
+    n_origins = firsts.size
+    n_h = horizons.size
+    n_l = levels.size
+    status = np.zeros(n_origins, dtype=np.int64)
+    crps = np.zeros((n_origins, n_h))
+    loss = np.zeros((n_origins, n_h))
+    pit = np.zeros((n_origins, n_h))
+    least = np.zeros((n_origins, n_h, n_l), dtype=np.int64)
+    most = np.zeros((n_origins, n_h, n_l), dtype=np.int64)
+    buf = np.zeros(work_all.size, dtype=np.int64)
+    longest = horizons[n_h - 1]
+    for o in range(n_origins):
+        if not todo[o]:
+            continue
+        n = window_counts(work_all, dates, moved, counts, firsts[o], lasts[o], buf)
+        if n == 0:
+            status[o] = 2
+            continue
+        sample = buf[:n]
+        tops = np.zeros(n_h, dtype=np.int64)
+        if kind == 1:
+            nb = n // width
+            if nb < 2:
+                status[o] = 3
+                continue
+            blocks = sample[n - nb * width:].copy().reshape(nb, width)
+            if blocks.sum() == 0:
+                status[o] = 3
+                continue
+            if longest // width > 64:
+                status[o] = 4
+                continue
+            rows = blocks_how_many_rows(blocks, horizons)
+            week_top = 0
+            for r in range(nb):
+                week_top = max(week_top, blocks[r].sum())
+            for i in range(n_h):
+                whole, rest = horizons[i] // width, horizons[i] % width
+                part = 0
+                if rest:
+                    for r in range(nb):
+                        part = max(part, blocks[r, :rest].sum())
+                tops[i] = whole * week_top + part
+        else:
+            values, times = _count_support(sample)
+            top = values[values.size - 1]
+            if kind == 2:
+                table = polya_rows(values, times, longest, 0)
+                rows = np.zeros((n_h, longest * top + 1))
+                for i in range(n_h):
+                    size = horizons[i] * top + 1
+                    rows[i, :size] = table[horizons[i], :size]
+            else:
+                if longest * longest * top * values.size / 2 > direct_limit:
+                    status[o] = 4
+                    continue
+                rows = exact_how_many_rows(values, times / n, horizons)
+            for i in range(n_h):
+                tops[i] = horizons[i] * top
+        for i in range(n_h):
+            found = score_count(rows[i, : tops[i] + 1], actual[o, i], levels)
+            crps[o, i] = found[0]
+            loss[o, i] = found[1]
+            pit[o, i] = found[2]
+            least[o, i] = found[3]
+            most[o, i] = found[4]
+        status[o] = 1
+    return status, crps, loss, pit, least, most
+
+
+@njit
 def unit(r):
     """Return a uniform float in ``[0, 1)`` from the top 53 bits of ``r``."""
     return np.float64(r >> _S11) * _TO_UNIT

@@ -75,7 +75,8 @@ import numpy as np
 
 __all__ = ["daily_pmf", "when_pmf", "how_many_pmf", "when_pmf_blocks", "how_many_pmf_blocks",
            "bayes_when_pmf", "bayes_how_many_pmf", "how_many_pmfs", "how_many_pmfs_blocks",
-           "bayes_how_many_pmfs", "polya_below_backlog", "score_pmf", "score_pmfs"]
+           "bayes_how_many_pmfs", "polya_below_backlog", "score_pmf", "score_pmfs",
+           "scored_how_many", "COMPILED_KINDS"]
 
 _NEGLIGIBLE = 1e-15
 """Mass still unfinished below which the day-by-day When recursion stops."""
@@ -368,7 +369,7 @@ def _alive(values: np.ndarray, counts: np.ndarray, horizon: int, items: int
 
 @functools.lru_cache(maxsize=64)
 def _ascending(days: tuple[int, ...]) -> np.ndarray:
-    """The distinct spans, ascending (a backtest asks for the same few thousands of times)."""
+    """Return the distinct spans, ascending (a backtest asks for the same ones often)."""
     return np.array(sorted(set(int(d) for d in days)), dtype=np.int64)  # callers only read it
 
 
@@ -485,3 +486,43 @@ def score_pmfs(flat: np.ndarray, offsets: np.ndarray, ys: np.ndarray, levels: np
     from forecast.sampling import _kernels
 
     return _kernels.score_counts(flat, offsets, ys, levels)
+
+
+COMPILED_KINDS = {"daily": 0, "weekly": 1, "bayes": 2}
+"""The methods :func:`scored_how_many` computes in one compiled pass, and their codes."""
+
+
+def scored_how_many(work_all: np.ndarray, dates: np.ndarray, moved: np.ndarray,
+                    counts: np.ndarray, firsts: np.ndarray, lasts: np.ndarray,
+                    todo: np.ndarray, method: str, width: int, horizons: np.ndarray,
+                    actual: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Score exact How-many forecasts of one window and method at many origins, compiled.
+
+    The backtest's inner loop in one call: for each origin ``o`` with
+    ``todo[o]``, the window ``[firsts[o], lasts[o]]`` (day numbers) counted as
+    ``History.sample`` counts it, ``method``'s exact distributions of items in
+    each of ``horizons`` (ascending) working days, exactly as
+    :func:`how_many_pmfs`, :func:`how_many_pmfs_blocks` and
+    :func:`bayes_how_many_pmfs` give them, and their scores against
+    ``actual[o, i]`` (:func:`score_pmf`). Returns ``(status, crps, pinball,
+    pit, at_least, at_most)``; ``status[o]`` is 1 when scored, 2 for an empty
+    window, 3 when the method cannot use the window (weekly: fewer than two
+    whole weeks, or none with a completion), 4 when it is too large for this
+    pass (compute it the other way), 0 when not asked.
+
+    Examples
+    --------
+    >>> days = np.arange(10, dtype=np.int64)            # ten working days, day numbers 0..9
+    >>> counts = np.array([1, 0, 2, 1, 0, 1, 1, 0, 2, 1])
+    >>> status, crps, *_ = scored_how_many(
+    ...     days, days, days, counts, np.array([0]), np.array([4]), np.array([True]), "daily",
+    ...     5, np.array([2]), np.array([[2]]), np.array([85.0]))
+    >>> status.tolist(), round(float(crps[0, 0]), 6) == round(
+    ...     score_pmf(how_many_pmf(counts[:5], 2), 2, np.array([85.0]))[0], 6)
+    ([1], True)
+    """
+    from forecast.sampling import _kernels
+
+    return _kernels.backtest_how_many(
+        work_all, dates, moved, counts, firsts, lasts, todo, COMPILED_KINDS[method], int(width),
+        horizons, actual, levels, _DIRECT_LIMIT)
