@@ -43,7 +43,6 @@ from forecast.evaluation.origins import (
     fit_to_history,
     rolling_origins,
 )
-from forecast.evaluation.scoring import Scores
 from forecast.evaluation.tally import Score, Tally, score_pending
 from forecast.exceptions import ForecastError, ParameterError
 from forecast.notes import messages, note_label, warning
@@ -334,29 +333,33 @@ def _memo(history: History) -> dict[Any, Any]:
 def _compiled_scores(history: History, origins: list[dt.date], windows: tuple[int, ...],
                      methods: tuple[str, ...], horizons: tuple[int, ...],
                      levels: tuple[float, ...], memo: dict[Any, Any], through: Any,
-                     raw_before: Any, work: np.ndarray) -> None:
-    """Put the exact How-many scores of every origin, window and method into ``memo``.
+                     raw_before: Any, work: np.ndarray) -> dict[tuple[int, str], Any]:
+    """Score the exact How-many forecasts of every origin, per window and method, compiled.
 
-    The same forecasts and scores the origin loop makes one by one (it finds
-    them in the memo), each window and method in one compiled pass
-    (:func:`~forecast.sampling.exact.scored_how_many`); only what the memo
-    lacks is computed, and what the pass leaves (too large for it) is left to
-    the loop.
+    The same forecasts and scores the origin loop would make one by one, each
+    window and method in one compiled pass
+    (:func:`~forecast.sampling.exact.scored_how_many`), each origin's row kept
+    in ``memo`` for the next backtest of the history (only what it lacks is
+    computed). Returns ``(status, crps, pinball, pit, at_least, at_most)``
+    arrays by ``(window, method)``, columns in the order of ``horizons``; a
+    window and method with an origin too large for the pass is left out (the
+    loop makes all of its forecasts, so each tally stays in origin order).
     """
     compiled = [m for m in methods if m in COMPILED_KINDS]
+    found: dict[tuple[int, str], Any] = {}
     if not compiled or not origins:
-        return
+        return found
     order = np.array(sorted(horizons), dtype=np.int64)
-    position = {int(h): i for i, h in enumerate(order)}
+    columns = [int(np.searchsorted(order, h)) for h in horizons]
     starts = np.array([np.datetime64(o, "D") for o in origins])
     index = np.searchsorted(work, starts)
     actual = np.array([[through(int(i), int(h)) - raw_before(d) for h in order]
                        for i, d in zip(index, starts, strict=True)], dtype=np.int64)
     latest = max(origins) - dt.timedelta(days=1)
     work_all = history.calendar.working_dates(history.first, max(latest, history.first))
-    moved = history.calendar.roll_forward(history.dates).astype(np.int64)
-    dates = history.dates.astype(np.int64)
-    counts = history.counts.astype(np.int64)
+    common = (work_all.astype(np.int64), history.dates.astype(np.int64),
+              history.calendar.roll_forward(history.dates).astype(np.int64),
+              history.counts.astype(np.int64))
     lasts = starts.astype(np.int64) - 1
     width = history.calendar.working_days_per_week
     level_array = np.asarray(levels, dtype=np.float64)
@@ -364,30 +367,20 @@ def _compiled_scores(history: History, origins: list[dt.date], windows: tuple[in
         firsts = np.maximum(lasts + 1 - int(window),
                             np.datetime64(history.first, "D").astype(np.int64))
         for method in compiled:
-            keys = [[(o, window, method, int(h), levels) for h in horizons] for o in origins]
-            todo = np.array([memo.get((o, window)) is not True
-                             and memo.get((o, window, method)) is not False
-                             and not all(k in memo for k in ks)
-                             for o, ks in zip(origins, keys, strict=True)])
-            if not todo.any():
+            keys = [(o, window, method, levels, tuple(horizons), "row") for o in origins]
+            todo = np.array([k not in memo for k in keys])
+            if todo.any():
+                made = scored_how_many(*common, firsts, lasts, todo, method, width, order,
+                                       actual, level_array)
+                for o in np.flatnonzero(todo):
+                    memo[keys[o]] = tuple(a[o] for a in made)
+            rows = [memo[k] for k in keys]
+            status = np.array([r[0] for r in rows])
+            if (status == 4).any():
                 continue
-            status, crps, loss, pit, least, most = scored_how_many(
-                work_all.astype(np.int64), dates, moved, counts, firsts, lasts, todo, method,
-                width, order, actual, level_array)
-            for o, origin in enumerate(origins):
-                if status[o] == 2:
-                    memo[(origin, window)] = True
-                    continue
-                if status[o] in (1, 3):
-                    memo.setdefault((origin, window), False)
-                if status[o] == 3:
-                    memo[(origin, window, method)] = False
-                elif status[o] == 1:
-                    for h, key in zip(horizons, keys[o], strict=True):
-                        i = position[int(h)]
-                        memo[key] = Scores(float(crps[o, i]), float(loss[o, i]),
-                                           float(pit[o, i]), least[o, i].tolist(),
-                                           most[o, i].tolist())
+            found[(window, method)] = (
+                status, *(np.stack([r[i] for r in rows])[:, columns] for i in range(1, 6)))
+    return found
 
 
 def backtest(
@@ -549,9 +542,23 @@ def backtest(
         tally.add_online(day_pmf, when_actual, levels, np.datetime64(origin, "D"),
                          work[index + when_actual - 1], batch_days, when=True, key=key)
 
-    if memo is not None:  # the exact How-many scores in compiled passes, into the memo
-        _compiled_scores(history, origins, windows, methods, horizons, levels, memo,
-                         lambda o, h: int(through[o + h - 1]), raw_before, work)
+    compiled: dict[tuple[int, str], Any] = {}
+    if memo is not None:  # the exact How-many forecasts in compiled passes
+        compiled = _compiled_scores(history, origins, windows, methods, horizons, levels, memo,
+                                    lambda o, h: int(through[o + h - 1]), raw_before, work)
+    if compiled:  # what happened after each origin, at each horizon
+        at = np.searchsorted(work, np.array([np.datetime64(o, "D") for o in origins]))
+        befores = np.array([raw_before(np.datetime64(o, "D")) for o in origins])
+        outcomes = np.stack([through[at + h - 1] - befores for h in horizons], axis=1)
+    for (window, method), (status, crps, loss, pit, least, most) in compiled.items():
+        ok = np.flatnonzero(status == 1)
+        if not ok.size:
+            continue
+        for i, h in enumerate(horizons):
+            ys = outcomes[ok, i]
+            tallies.setdefault((method, window, "how-many", h), Tally(online=recalibrated)
+                               ).extend(crps[ok, i], loss[ok, i], pit[ok, i], least[ok, i],
+                                        most[ok, i], ys, ok.tolist())
     for done, origin in enumerate(origins):
         index = int(np.searchsorted(work, np.datetime64(origin, "D")))
         # What happened: items dated from the origin through each working day after it
@@ -562,9 +569,16 @@ def backtest(
         reached = np.flatnonzero(done_by >= batch)
         when_actual = int(reached[0]) + 1 if reached.size else None
         for window in windows:
+            known = next((v[0][done] for (w, _), v in compiled.items() if w == window), None)
+            if known is not None and known != 0:  # the compiled pass saw this window
+                if known == 2:  # empty
+                    skipped += 1
+                    continue
             empty = (origin, window)
             sample: Any
-            if memo is not None and empty in memo:
+            if known is not None and known != 0:
+                sample = False  # not empty; made on need
+            elif memo is not None and empty in memo:
                 sample = None if memo[empty] else False  # False: not empty, not yet made
             else:
                 sample = sample_at(window, done)
@@ -575,8 +589,18 @@ def backtest(
                 continue
             for method in methods:
                 spec = specs[method]
-                keys = [(origin, window, method, h, levels) for h in horizons]
                 blocks = None
+                if (window, method) in compiled:
+                    state = compiled[(window, method)][0][done]
+                    if state == 3:  # the method cannot use this window
+                        skipped += 1
+                        continue
+                    if when_actual is not None:  # How many is tallied: When is left
+                        later.append((done, origin, index, when_actual, window, method, None))
+                        if settings["when"] == "all":
+                            when_forecast(*later.pop())
+                    continue
+                keys = [(origin, window, method, h, levels) for h in horizons]
                 if memo is not None and memo.get((origin, window, method)) is False:
                     skipped += 1  # the method cannot use this window (known from before)
                     continue

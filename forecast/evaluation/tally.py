@@ -134,6 +134,18 @@ class Tally:
         self.pinball.append(found.pinball)
         self.pit.append(found.pit)
 
+    def extend(self, crps: np.ndarray, pinball: np.ndarray, pit: np.ndarray,
+               at_least: np.ndarray, at_most: np.ndarray, ys: np.ndarray,
+               origin_ids: list[int]) -> None:
+        """Keep many How-many forecasts' scores at once, as :meth:`add_scored` keeps one."""
+        ys = np.asarray(ys, dtype=np.int64)[:, None]
+        self.held_least.extend((ys >= at_least).tolist())
+        self.held_most.extend((ys <= at_most).tolist())
+        self.crps.extend(np.asarray(crps, dtype=float).tolist())
+        self.pinball.extend(np.asarray(pinball, dtype=float).tolist())
+        self.pit.extend(np.asarray(pit, dtype=float).tolist())
+        self.origin_ids.extend(origin_ids)
+
     def add_online(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], origin: Any,
                    resolved: Any, span_days: float, when: bool = False, key: Any = None
                    ) -> None:
