@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,7 @@ import numpy as np
 
 from forecast.core.checks import listed
 from forecast.core.history import History
+from forecast.evaluation.compiled import compiled_scores, memo_for
 from forecast.evaluation.origins import (
     DEFAULT_HORIZONS,
     DEFAULT_LEVELS,
@@ -46,7 +46,6 @@ from forecast.evaluation.origins import (
 from forecast.evaluation.tally import Score, Tally, score_pending
 from forecast.exceptions import ForecastError, ParameterError
 from forecast.notes import messages, note_label, warning
-from forecast.sampling.exact import COMPILED_KINDS, scored_how_many
 from forecast.sampling.methods import get_method, how_many_distributions, when_distribution
 
 __all__ = ["backtest", "BacktestResult", "Score", "STANDARD", "AUTO_DEFAULT", "SWITCH_Z",
@@ -316,73 +315,6 @@ class BacktestResult:
         return "\n".join(lines)
 
 
-_MEMOS: weakref.WeakKeyDictionary[History, dict[Any, Any]] = weakref.WeakKeyDictionary()
-"""Exact scores of a history's past forecasts, by history (kept no longer than it is)."""
-
-MEMO_LIMIT = 500_000
-"""Scores kept per history at most (about 100 MB); beyond it the memo starts over."""
-
-
-def _memo(history: History) -> dict[Any, Any]:
-    memo = _MEMOS.setdefault(history, {})
-    if len(memo) > MEMO_LIMIT:
-        memo.clear()
-    return memo
-
-
-def _compiled_scores(history: History, origins: list[dt.date], windows: tuple[int, ...],
-                     methods: tuple[str, ...], horizons: tuple[int, ...],
-                     levels: tuple[float, ...], memo: dict[Any, Any], through: Any,
-                     raw_before: Any, work: np.ndarray) -> dict[tuple[int, str], Any]:
-    """Score the exact How-many forecasts of every origin, per window and method, compiled.
-
-    The same forecasts and scores the origin loop would make one by one, each
-    window and method in one compiled pass
-    (:func:`~forecast.sampling.exact.scored_how_many`), each origin's row kept
-    in ``memo`` for the next backtest of the history (only what it lacks is
-    computed). Returns ``(status, crps, pinball, pit, at_least, at_most)``
-    arrays by ``(window, method)``, columns in the order of ``horizons``; a
-    window and method with an origin too large for the pass is left out (the
-    loop makes all of its forecasts, so each tally stays in origin order).
-    """
-    compiled = [m for m in methods if m in COMPILED_KINDS]
-    found: dict[tuple[int, str], Any] = {}
-    if not compiled or not origins:
-        return found
-    order = np.array(sorted(horizons), dtype=np.int64)
-    columns = [int(np.searchsorted(order, h)) for h in horizons]
-    starts = np.array([np.datetime64(o, "D") for o in origins])
-    index = np.searchsorted(work, starts)
-    actual = np.array([[through(int(i), int(h)) - raw_before(d) for h in order]
-                       for i, d in zip(index, starts, strict=True)], dtype=np.int64)
-    latest = max(origins) - dt.timedelta(days=1)
-    work_all = history.calendar.working_dates(history.first, max(latest, history.first))
-    common = (work_all.astype(np.int64), history.dates.astype(np.int64),
-              history.calendar.roll_forward(history.dates).astype(np.int64),
-              history.counts.astype(np.int64))
-    lasts = starts.astype(np.int64) - 1
-    width = history.calendar.working_days_per_week
-    level_array = np.asarray(levels, dtype=np.float64)
-    for window in windows:
-        firsts = np.maximum(lasts + 1 - int(window),
-                            np.datetime64(history.first, "D").astype(np.int64))
-        for method in compiled:
-            keys = [(o, window, method, levels, tuple(horizons), "row") for o in origins]
-            todo = np.array([k not in memo for k in keys])
-            if todo.any():
-                made = scored_how_many(*common, firsts, lasts, todo, method, width, order,
-                                       actual, level_array)
-                for o in np.flatnonzero(todo):
-                    memo[keys[o]] = tuple(a[o] for a in made)
-            rows = [memo[k] for k in keys]
-            status = np.array([r[0] for r in rows])
-            if (status == 4).any():
-                continue
-            found[(window, method)] = (
-                status, *(np.stack([r[i] for r in rows])[:, columns] for i in range(1, 6)))
-    return found
-
-
 def backtest(
     history: History,
     *,
@@ -509,7 +441,7 @@ def backtest(
     skipped = 0
     # exact scores without walk-forward recalibration are a function of the history, the
     # origin and the configuration only: kept with the history for the next backtest of it
-    memo = _memo(history) if not recalibrated and settings["engine"] == "exact" else None
+    memo = memo_for(history) if not recalibrated and settings["engine"] == "exact" else None
     found_samples: dict[int, list[Any]] = {}
 
     warm = bool(memo)  # a history backtested before: only its new origins need samples
@@ -529,7 +461,7 @@ def backtest(
         tally = tallies.setdefault((method, window, "when", batch), Tally(online=recalibrated))
         key = (origin, window, method, "when", batch, when_actual, levels)
         if memo is not None and key in memo:
-            tally.add_scored(memo[key], when_actual, when=True)
+            tally.add_known(memo[key], when_actual, when=True)
             return
         if blocks is None:
             sample = sample_at(window, done)
@@ -544,7 +476,7 @@ def backtest(
 
     compiled: dict[tuple[int, str], Any] = {}
     if memo is not None:  # the exact How-many forecasts in compiled passes
-        compiled = _compiled_scores(history, origins, windows, methods, horizons, levels, memo,
+        compiled = compiled_scores(history, origins, windows, methods, horizons, levels, memo,
                                     lambda o, h: int(through[o + h - 1]), raw_before, work)
     if compiled:  # what happened after each origin, at each horizon
         at = np.searchsorted(work, np.array([np.datetime64(o, "D") for o in origins]))
@@ -608,7 +540,7 @@ def backtest(
                     for h, key in zip(horizons, keys, strict=True):
                         tally = tallies.setdefault((method, window, "how-many", h),
                                                    Tally(online=recalibrated))
-                        tally.add_scored(memo[key], actual[h])
+                        tally.add_known(memo[key], actual[h])
                         tally.origin_ids.append(done)
                 else:
                     if sample is False:

@@ -113,13 +113,22 @@ class Tally:
     origin_ids: list[int] = field(default_factory=list)
     recal: Tally | None = None
     online: bool = True  # also score the forecasts as recalibrated walk-forward
-    pending: list[tuple[np.ndarray, int, bool, Any]] = field(default_factory=list)
+    pending: list[tuple[np.ndarray | None, int, bool, Any]] = field(default_factory=list)
+    known: dict[int, Scores] = field(default_factory=dict)  # pending entries already scored
     made: tuple[tuple[Any, ...], Score] | None = None  # the last score, while nothing is added
 
     def add(self, pmf: np.ndarray, y: int, levels: tuple[float, ...], when: bool = False
             ) -> None:
         """Score one forecast against its outcome ``y`` and keep the scores."""
         self.add_scored(score(pmf, y, levels), y, when)
+
+    def add_known(self, found: Scores, y: int, when: bool = False) -> None:
+        """Keep a forecast scored before (a memo's), after any that wait to be scored."""
+        if not self.pending:
+            self.add_scored(found, y, when)
+            return
+        self.known[len(self.pending)] = found
+        self.pending.append((None, y, when, None))
 
     def add_scored(self, found: Scores, y: int, when: bool = False) -> None:
         """Keep one forecast's scores (``found``) against its outcome ``y``."""
@@ -210,14 +219,15 @@ def score_pending(tallies: list[Tally], levels: tuple[float, ...],
     >>> score_pending([t], (85.0,)); t.crps
     [0.25]
     """
-    queued = [(t, y, when, key) for t in tallies for _, y, when, key in t.pending]
-    if not queued:
-        return
-    found = score_many([pmf for t in tallies for pmf, _, _, _ in t.pending],
-                       [y for _, y, _, _ in queued], levels)
-    for (tally, y, when, key), scored in zip(queued, found, strict=True):
-        tally.add_scored(scored, y, when)
-        if memo is not None and key is not None:
-            memo[key] = scored
-    for t in tallies:
+    queued = [(t, pmf, y, key) for t in tallies for pmf, y, _, key in t.pending
+              if pmf is not None]
+    found = iter(score_many([pmf for _, pmf, _, _ in queued], [y for _, _, y, _ in queued],
+                            levels))
+    for t in tallies:  # in the order each tally was given them
+        for i, (pmf, y, when, key) in enumerate(t.pending):
+            scored = t.known[i] if pmf is None else next(found)
+            t.add_scored(scored, y, when)
+            if memo is not None and key is not None:
+                memo[key] = scored
         t.pending.clear()
+        t.known.clear()

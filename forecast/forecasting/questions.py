@@ -56,25 +56,47 @@ def _when_cost(counts: np.ndarray, items: int, horizon: int, bayes: bool = False
     """Rough multiply-add count of the exact When recursion.
 
     The Bayesian bootstrap's completion day has a polynomial tail (a trial may
-    weight the slow days heavily), so its recursion runs further, and each day
-    costs about ``items**2 / (2 v)`` per distinct daily count ``v``.
+    weight the slow days heavily), so its programme may run to the horizon;
+    each day costs, per distinct daily count ``v`` seen ``c`` times, the
+    cheaper of ``c`` one-ball passes over the ``items`` totals and one
+    beta-binomial step (about ``items / v`` draws of it times ``items``), as
+    :func:`forecast.sampling._kernels.polya_rows` chooses.
     """
     top, mean = int(counts.max()), float(counts.mean())
     if items > horizon * top:
         return 0.0
-    values = np.flatnonzero(np.bincount(counts))
+    freq = np.bincount(counts)
+    values = np.flatnonzero(freq)
     if bayes:
-        days = min(float(horizon), 25.0 * items / mean + 100.0)
-        return days * float(sum(min(items, days * v) ** 2 / (2.0 * v) for v in values if v))
+        days = float(horizon) if horizon <= 400 else min(float(horizon),
+                                                         4 * (4.0 * items / mean + 32))
+        per_day = sum(min(freq[v] * items, (items / v + 1) * (items + 20))
+                      for v in values[1:])
+        return days * float(per_day)
     days = min(float(horizon), 4.0 * items / mean + 100.0)
     return days * min(items, days * top) * values.size
 
 
 def _how_many_cost(counts: np.ndarray, days: int, bayes: bool) -> float:
-    """Rough multiply-add count of the exact How-many computation (Bayesian bootstrap)."""
+    """Rough multiply-add count of the exact How-many programme of the Bayesian bootstrap.
+
+    Per distinct daily count ``v`` (seen ``c`` times) after the first, the
+    cheaper of ``c`` one-ball passes (about ``v * days**2 / 2`` each) and one
+    beta-binomial step (about ``v' * days**3 / 3``, ``v'`` the largest count
+    before it).
+    """
     if not bayes:
         return 0.0  # bounded by EXACT_SIZE
-    return np.count_nonzero(np.bincount(counts)) * float(days) ** 3 * int(counts.max()) / 6.0
+    freq = np.bincount(counts)
+    values = np.flatnonzero(freq)
+    d = float(days)
+    return float(sum(min(freq[v] * v * d * d / 2, values[i] * d ** 3 / 3)
+                     for i, v in enumerate(values[1:])))
+
+
+def _urn_cells(counts: np.ndarray, days: int) -> float:
+    """Cells of each of the two tables the Bayesian bootstrap's exact How many keeps."""
+    return (days + 1.0) * (days * float(counts.max()) + 1.0)
 
 
 def _prepare(
@@ -162,13 +184,12 @@ def when(
         How the past is sampled: independent working days; whole weeks of
         working days (a block bootstrap that keeps a team's batching); days
         with Bayesian-bootstrap weights drawn per trial, which widens the
-        forecast honestly when the window is short (Monte Carlo only); or
+        forecast honestly when the window is short (exact: a Polya urn); or
         ``auto`` (the default): the team's own backtest over the year before
-        ``start`` keeps the Bayesian bootstrap of 30 days unless another
-        method and window had a clearly lower CRPS, and recalibrates the
-        result halfway by the latest past outcomes when its stated 85% missed
-        (both are stated in the notes). With ``engine="exact"``, ``auto``
-        chooses among ``daily`` and ``weekly`` (default: daily, 30 days).
+        ``start`` (every forecast of it exact) keeps the Bayesian bootstrap
+        of 30 days unless another method and window had a clearly lower
+        CRPS, and recalibrates the result halfway by the latest past outcomes
+        when its stated 85% missed (both are stated in the notes).
 
     Returns
     -------
@@ -317,13 +338,20 @@ def how_many(
     spec = get_method(method)
     blocks = spec.blocks(sample)
     engine_auto, chosen = chosen == "auto", spec.engine(chosen)
-    if chosen == "exact" and engine_auto and _how_many_cost(counts, span, spec.bayes) \
-            > EXACT_BUDGET:
+    big = spec.bayes and _urn_cells(counts, span) > URN_CELLS
+    if chosen == "exact" and engine_auto and (
+            big or _how_many_cost(counts, span, spec.bayes) > EXACT_BUDGET):
         chosen = "mc"
         notes.append(info(
             f"engine auto chose Monte Carlo: the exact engine would be slow for {span:,} "
             f"working days with a day of {int(counts.max()):,} completions in the window",
             "engine-auto-chose"))
+    if chosen == "exact" and big:
+        raise ParameterError(
+            f"the Bayesian bootstrap's exact distribution over {span:,} working days, with a "
+            f"day of {int(counts.max()):,} completions in the window, would need "
+            f"{16 * _urn_cells(counts, span) / 1e6:,.0f} MB; use {ref('engine', 'mc')}",
+            parameter="engine")
     elif chosen == "exact" and engine_auto and size > EXACT_SIZE:
         chosen = "mc"
         notes.append(info(
@@ -357,3 +385,7 @@ MAX_COUNT = 5e7
 
 EXACT_SIZE = 2e6
 """Above this many possible counts, ``engine="auto"`` prefers Monte Carlo."""
+
+URN_CELLS = 2.5e7
+"""Cells (of 8 bytes, two tables) above which the Bayesian bootstrap's exact How many
+is not run: about 400 MB."""

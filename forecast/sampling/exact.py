@@ -326,8 +326,11 @@ def bayes_when_pmf(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.nda
             extra = counts.copy()
             extra[i] += 1.0
             table = _kernels.polya_rows(values, extra, weeks, items)
-            # below[K, t] = P(S_K < t) for t = 0..items
-            below = np.concatenate([np.zeros((weeks + 1, 1)), np.cumsum(table, axis=1)], axis=1)
+            # below[K, t] = P(S_K < t) for t = 0..items; a table narrower than items (K whole
+            # weeks cannot reach it) has all its mass below every later t
+            below = np.zeros((weeks + 1, items + 1))
+            below[:, 1: table.shape[1] + 1] = np.cumsum(table, axis=1)
+            below[:, table.shape[1] + 1:] = below[:, table.shape[1]: table.shape[1] + 1]
             for b in np.flatnonzero(where == i):
                 for j in range(1, width + 1):
                     keep = day + j <= horizon

@@ -1,0 +1,115 @@
+"""The backtest's compiled pass, and the scores it keeps with each history.
+
+Exact How-many forecasts that need no walk-forward recalibration are a
+function of the history, the origin and the configuration only. For each
+window and method, :func:`compiled_scores` makes them for every origin in
+one compiled call (:func:`~forecast.sampling.exact.scored_how_many`) and
+keeps each origin's row in the history's memo (:func:`memo_for`), so the
+next backtest of the same History object (a rolling evaluation, a report
+after a forecast) computes only what is new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from typing import Any
+
+import numpy as np
+
+from forecast.core.history import History
+from forecast.sampling.exact import COMPILED_KINDS, scored_how_many
+
+__all__ = ["compiled_scores", "memo_for", "MEMOS", "MEMO_LIMIT"]
+
+
+MEMOS: weakref.WeakKeyDictionary[History, dict[Any, Any]] = weakref.WeakKeyDictionary()
+"""Exact scores of a history's past forecasts, by history (kept no longer than it is)."""
+
+MEMO_LIMIT = 500_000
+"""Scores kept per history at most (about 100 MB); beyond it the memo starts over."""
+
+
+def memo_for(history: History) -> dict[Any, Any]:
+    """Return the scores kept with ``history`` (a new, empty dict the first time).
+
+    Examples
+    --------
+    >>> import forecast
+    >>> h = forecast.History.from_counts(["2024-06-03"], [1])
+    >>> memo_for(h) is memo_for(h), memo_for(h)
+    (True, {})
+    """
+    memo = MEMOS.setdefault(history, {})
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    return memo
+
+
+def compiled_scores(history: History, origins: list[dt.date], windows: tuple[int, ...],
+                     methods: tuple[str, ...], horizons: tuple[int, ...],
+                     levels: tuple[float, ...], memo: dict[Any, Any], through: Any,
+                     raw_before: Any, work: np.ndarray) -> dict[tuple[int, str], Any]:
+    """Score the exact How-many forecasts of every origin, per window and method, compiled.
+
+    The same forecasts and scores the origin loop would make one by one, each
+    window and method in one compiled pass
+    (:func:`~forecast.sampling.exact.scored_how_many`), each origin's row kept
+    in ``memo`` for the next backtest of the history (only what it lacks is
+    computed). Returns ``(status, crps, pinball, pit, at_least, at_most)``
+    arrays by ``(window, method)``, columns in the order of ``horizons``; a
+    window and method with an origin too large for the pass is left out (the
+    loop makes all of its forecasts, so each tally stays in origin order).
+
+    Examples
+    --------
+    >>> import datetime as dt, forecast
+    >>> from forecast.evaluation.origins import daily_series
+    >>> h = forecast.read_history("examples/team.csv")
+    >>> work, counts = daily_series(h, dt.date(2024, 6, 2))
+    >>> through = np.concatenate([[0], np.cumsum(h.counts)])[
+    ...     np.searchsorted(h.dates, work, side="right")]
+    >>> before = lambda day: int(np.cumsum(np.r_[0, h.counts])[
+    ...     np.searchsorted(h.dates, day)])
+    >>> found = compiled_scores(h, [dt.date(2024, 3, 4)], (30,), ("daily",), (10,), (85.0,),
+    ...                         {}, lambda o, d: int(through[o + d - 1]), before, work)
+    >>> status, crps = found[(30, "daily")][:2]
+    >>> status.tolist(), crps.shape
+    ([1], (1, 1))
+    """
+    compiled = [m for m in methods if m in COMPILED_KINDS]
+    found: dict[tuple[int, str], Any] = {}
+    if not compiled or not origins:
+        return found
+    order = np.array(sorted(horizons), dtype=np.int64)
+    columns = [int(np.searchsorted(order, h)) for h in horizons]
+    starts = np.array([np.datetime64(o, "D") for o in origins])
+    index = np.searchsorted(work, starts)
+    actual = np.array([[through(int(i), int(h)) - raw_before(d) for h in order]
+                       for i, d in zip(index, starts, strict=True)], dtype=np.int64)
+    latest = max(origins) - dt.timedelta(days=1)
+    work_all = history.calendar.working_dates(history.first, max(latest, history.first))
+    common = (work_all.astype(np.int64), history.dates.astype(np.int64),
+              history.calendar.roll_forward(history.dates).astype(np.int64),
+              history.counts.astype(np.int64))
+    lasts = starts.astype(np.int64) - 1
+    width = history.calendar.working_days_per_week
+    level_array = np.asarray(levels, dtype=np.float64)
+    for window in windows:
+        firsts = np.maximum(lasts + 1 - int(window),
+                            np.datetime64(history.first, "D").astype(np.int64))
+        for method in compiled:
+            keys = [(o, window, method, levels, tuple(horizons), "row") for o in origins]
+            todo = np.array([k not in memo for k in keys])
+            if todo.any():
+                made = scored_how_many(*common, firsts, lasts, todo, method, width, order,
+                                       actual, level_array)
+                for o in np.flatnonzero(todo):
+                    memo[keys[o]] = tuple(a[o] for a in made)
+            rows = [memo[k] for k in keys]
+            status = np.array([r[0] for r in rows])
+            if (status == 4).any():
+                continue
+            found[(window, method)] = (
+                status, *(np.stack([r[i] for r in rows])[:, columns] for i in range(1, 6)))
+    return found
