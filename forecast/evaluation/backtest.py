@@ -491,7 +491,7 @@ def backtest(
             tallies.setdefault((method, window, "how-many", h), Tally(online=recalibrated)
                                ).extend(crps[ok, i], loss[ok, i], pit[ok, i], least[ok, i],
                                         most[ok, i], ys, ok.tolist())
-    window_seen = {}  # per window, what a compiled pass saw at each origin (2: empty)
+    window_seen: dict[int, np.ndarray] = {}  # per window, what a compiled pass saw (2: empty)
     for (window, _), found in compiled.items():
         window_seen.setdefault(window, found[0])
     for done, origin in enumerate(origins):
