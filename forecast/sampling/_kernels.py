@@ -298,23 +298,9 @@ def exact_when_pmf(values, probs, items, horizon, tol):
 @njit
 def exact_how_many_pmf(values, probs, days):
     """Distribution of the total of ``days`` independent daily draws (direct)."""
-    top_value = values.max()
-    size = days * top_value + 1
-    current = np.zeros(size)
-    following = np.zeros(size)
-    current[0] = 1.0
-    top = 0
-    for _ in range(days):
-        following[: top + top_value + 1] = 0.0
-        for s in range(top + 1):
-            mass = current[s]
-            if mass == 0.0:
-                continue
-            for j in range(values.size):
-                following[s + values[j]] += mass * probs[j]
-        current, following = following, current
-        top += top_value
-    return current
+    wanted = np.empty(1, dtype=np.int64)
+    wanted[0] = days
+    return exact_how_many_rows(values, probs, wanted)[0]
 
 
 @njit
