@@ -523,3 +523,24 @@ def test_a_plan_of_six_month_teams_reports_each_teams_calibration(tmp_path):
     words = calibration_text(plan_report(result, backtest={"windows": (180,)}, now=NOW))
     assert words.count("No backtest:") == 2
     assert words.count("with a 180-day window and a 10-working-day horizon need at least") == 2
+
+
+def test_each_plan_team_names_the_backtest_command_with_the_same_figures():
+    # the example portfolio's web team has GB holidays: the command the report names must
+    # carry them, and print the relative CRPS the report's table shows, row by row
+    result = forecast.plan("examples/portfolio.toml", trials=500)
+    page = plan_report(result, now=NOW)
+    words = calibration_text(page)
+    command = re.search(r"The same figures as `forecast (backtest examples/team\.csv[^`]*)`",
+                        words).group(1)
+    assert command.endswith("--start 2024-06-03 --holidays GB")
+    cli = CliRunner().invoke(cli_main, command.split())
+    lines = cli.output.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.split()[:2] == ["rank", "method"])
+    ranked = []
+    for line in lines[top + 1:]:
+        if not line.strip()[:1].isdigit():
+            break
+        ranked.append(line.split()[1:4])
+    table = next(v for v in Page(page).tables.values() if v and "Configuration" in v[1])
+    assert [[r[1].split()[0], r[1].split()[1], r[2]] for r in table[2:]] == ranked

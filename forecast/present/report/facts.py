@@ -233,6 +233,11 @@ def same_as_command(bt: BacktestResult, own_window: int | None = None) -> str:
     settings = dict(bt.settings)
     start = settings.get("start")
     command = f"forecast backtest {bt.source}" + (f" --start {start.isoformat()}" if start else "")
+    cal = bt.history.calendar if bt.history is not None else None
+    if cal is not None:  # the team's calendar, as the command line gives it
+        command += f" --calendar {cal.name}" if cal.name != "weekdays" else ""
+        command += f" --holidays {cal.country}" if cal.country else ""
+        command += " --holidays-file FILE" if cal.dates else ""
     default = backtest_settings(start=start)
     keys = ("methods", "windows", "horizons", "step", "batch", "levels", "max_origins",
             "recalibrated", "engine", "when")
