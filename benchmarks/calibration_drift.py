@@ -84,7 +84,8 @@ origins at 20 days and 0 and 1 at 40.
 
 Run
 ---
-From the repository root::
+From the repository root, with scipy installed (``.venv/bin/pip install -e
+'.[research]'``; the stacking weights are a small quadratic programme)::
 
     nice .venv/bin/python benchmarks/calibration_drift.py [--cache FILE]
 

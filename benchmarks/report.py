@@ -41,7 +41,7 @@ LABELS = {
     "plan_auto_50": "`plan_arrays`, 50 teams on auto (2 years of history each): choosing "
                     "methods",
     "rolling_500": "`forecast.how_many` default at 500 weekly origins of one history",
-    "cli_import_floor": "`python -c \"import numpy, pandas, numba, scipy\"` (import floor)",
+    "cli_import_floor": "`python -c \"import numpy, pandas, numba\"` (import floor)",
     "cli_when": "`forecast when examples/team.csv --items 40 --start 2024-06-03`",
     "cli_report": "`forecast report examples/portfolio.toml`",
     "when_mc": "`forecast.when(engine='mc')`, end to end",
