@@ -377,3 +377,24 @@ def test_plan_percentiles_report_their_precision():
     few = run(teams, [out("A", {"a": 30})], trials=50)
     assert math.isnan(few.percentiles("A")[-1].se)  # P95 of 50 trials: too few beyond
     assert any("cannot pin down" in w and "P95" in w for w in few.warnings)
+
+
+def test_teams_on_auto_choose_as_they_would_alone():
+    # plan_arrays chooses two teams' methods at a time; each choice depends on its own
+    # history only, so it must be the choice the team makes alone, in the teams' order
+    from forecast.forecasting.auto import choose
+
+    rng = np.random.default_rng(3)
+    days = np.busday_offset(np.datetime64("2023-01-02"), np.arange(360), roll="forward")
+    histories = [forecast.History.from_counts(days, rng.poisson(rate, days.size))
+                 for rate in (1.0, 2.5, 4.0)]
+    teams = tuple(Team(f"t{i}", h) for i, h in enumerate(histories))
+    outcomes = tuple(Outcome(f"o{i}", (Part(f"t{i}", Size(5, 5)),)) for i in range(3))
+    start = dt.date(2024, 6, 3)
+    arrays = plan_arrays(Portfolio(teams, outcomes), start, 400)
+    for chosen, h in zip(arrays["auto"], histories, strict=True):
+        alone = choose(forecast.History.from_counts(h.dates, h.counts), start, None, None)
+        assert (chosen.method, chosen.window, str(chosen.note)) == \
+            (alone.method, alone.window, str(alone.note))
+        assert [s.crps_values for s in chosen.result.scores] == \
+            [s.crps_values for s in alone.result.scores]

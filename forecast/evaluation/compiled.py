@@ -12,6 +12,7 @@ after a forecast) computes only what is new.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
 from typing import Any
 
@@ -25,6 +26,8 @@ __all__ = ["compiled_scores", "memo_for", "MEMOS", "MEMO_LIMIT"]
 
 MEMOS: weakref.WeakKeyDictionary[History, dict[Any, Any]] = weakref.WeakKeyDictionary()
 """Exact scores of a history's past forecasts, by history (kept no longer than it is)."""
+
+_LOCK = threading.Lock()
 
 MEMO_LIMIT = 500_000
 """Scores kept per history at most (about 100 MB); beyond it the memo starts over."""
@@ -40,10 +43,11 @@ def memo_for(history: History) -> dict[Any, Any]:
     >>> memo_for(h) is memo_for(h), memo_for(h)
     (True, {})
     """
-    memo = MEMOS.setdefault(history, {})
-    if len(memo) > MEMO_LIMIT:
-        memo.clear()
-    return memo
+    with _LOCK:  # the plan chooses two teams' methods at a time
+        memo = MEMOS.setdefault(history, {})
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        return memo
 
 
 def compiled_scores(history: History, origins: list[dt.date], windows: tuple[int, ...],

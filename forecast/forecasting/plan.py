@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from forecast.core.history import History
 from forecast.core.model import Portfolio
 from forecast.evaluation.signals import window_drift
 from forecast.exceptions import ForecastError
-from forecast.forecasting.auto import choose
+from forecast.forecasting.auto import AutoChoice, choose
 from forecast.io.outcomes_csv import read_outcomes_csv
 from forecast.io.portfolio_toml import check_portfolio, read_portfolio
 from forecast.notes import as_note, warning
@@ -34,6 +35,30 @@ from forecast.sampling.methods import DEFAULT_WINDOW, get_method
 from forecast.sampling.simulate import kernel_arrays, normalise_seed, simulate_plan, use_threads
 
 __all__ = ["plan", "plan_arrays"]
+
+
+def _choose_all(portfolio: Portfolio, start: dt.date) -> list[AutoChoice | None]:
+    """Run ``auto``'s choice for every team on it, two teams at a time.
+
+    Each team's choice depends on its own history only, so the order does not
+    matter and the result is the sequential one; the compiled passes release
+    the GIL, so one team's backtest computes while another's Python runs.
+    """
+    on_auto = [i for i, t in enumerate(portfolio.teams) if t.method == "auto"]
+    found: list[AutoChoice | None] = [None] * len(portfolio.teams)
+
+    def one(i: int) -> AutoChoice:
+        team = portfolio.teams[i]
+        return choose(team.history, start, team.window, team.since)
+
+    if len(on_auto) < 2 or (os.cpu_count() or 1) < 2:
+        for i in on_auto:
+            found[i] = one(i)
+        return found
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for i, chosen in zip(on_auto, pool.map(one, on_auto), strict=True):
+            found[i] = chosen
+    return found
 
 
 def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str, Any]:
@@ -63,10 +88,10 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     """
     auto_notes: list[str] = []
     samples, team_blocks, choices = [], [], []
-    for team in portfolio.teams:
-        method, window, chosen = team.method, team.window, None
-        if method == "auto":
-            chosen = choose(team.history, start, team.window, team.since)
+    chosen_by_team = _choose_all(portfolio, start)
+    for team, chosen in zip(portfolio.teams, chosen_by_team, strict=True):
+        method, window = team.method, team.window
+        if chosen is not None:
             method, window = chosen.method, chosen.window
             auto_notes.append(as_note(chosen.note).prefixed(f"team {team.name!r}: "))
         if window is None and team.since is None:
