@@ -64,7 +64,9 @@ same mixture of ``S_K + P_(b, j)``. Daily rows are weeks of one day, with
 ``j = w`` always: then no conditioning is needed.
 
 These engines are the oracles the Monte Carlo engine is tested against, and
-the Monte Carlo kernels theirs (``tests/test_mc_vs_exact.py``).
+the Monte Carlo kernels theirs (``tests/test_mc_vs_exact.py``); the urn's
+are also tested against exhaustive enumeration of the urn in exact fractions
+and against a million Dirichlet trials (``tests/test_exact_bayes.py``).
 """
 
 from __future__ import annotations
