@@ -25,6 +25,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -113,6 +114,11 @@ class BacktestResult:
         of all configurations at that horizon, so long horizons do not drown
         short ones.
         """
+        return list(self._ranked)
+
+    @cached_property
+    def _ranked(self) -> tuple[tuple[str, int, float], ...]:
+        """The ranking, made once (the result is frozen)."""
         configs = sorted({(s.method, s.window) for s in self.scores})
         totals: dict[tuple[str, int], list[float]] = {c: [] for c in configs}
         for h in self.horizons:
@@ -132,7 +138,7 @@ class BacktestResult:
             for config in configs:
                 totals[config].append(means[config] / scale if scale > 0 else 1.0)
         rows = [(m, w, float(np.mean(v))) for (m, w), v in totals.items() if v]
-        return sorted(rows, key=lambda r: (r[2], r[0], r[1]))
+        return tuple(sorted(rows, key=lambda r: (r[2], r[0], r[1])))
 
     @property
     def best(self) -> tuple[str, int]:
@@ -169,6 +175,11 @@ class BacktestResult:
         best-ranked configuration is recommended when ``z`` exceeds
         :data:`SWITCH_Z`; otherwise the default is.
         """
+        return self._chosen
+
+    @cached_property
+    def _chosen(self) -> tuple[str, int, float, tuple[str, int]]:
+        """The choice, made once (the result is frozen)."""
         default = self.default()
         ranked = self.ranking()
         if not ranked or (ranked[0][0], ranked[0][1]) == default:

@@ -105,15 +105,17 @@ def compiled_scores(history: History, origins: list[dt.date], windows: tuple[int
         for method in compiled:
             keys = [(o, window, method, levels, tuple(horizons), "row") for o in origins]
             todo = np.array([k not in memo for k in keys])
+            made = None
             if todo.any():
                 made = scored_how_many(*common, firsts, lasts, todo, method, width, order,
                                        actual, level_array)
                 for o in np.flatnonzero(todo):
                     memo[keys[o]] = tuple(a[o] for a in made)
-            rows = [memo[k] for k in keys]
-            status = np.array([r[0] for r in rows])
-            if (status == 4).any():
+            if made is None or not todo.all():  # some rows from the memo: gather them
+                rows = [memo[k] for k in keys]
+                made = (np.array([r[0] for r in rows]),
+                        *(np.stack([r[i] for r in rows]) for i in range(1, 6)))
+            if (made[0] == 4).any():
                 continue
-            found[(window, method)] = (
-                status, *(np.stack([r[i] for r in rows])[:, columns] for i in range(1, 6)))
+            found[(window, method)] = (made[0], *(a[:, columns] for a in made[1:]))
     return found
