@@ -487,12 +487,12 @@ def backtest(
 
     compiled: dict[tuple[int, str], Any] = {}
     if memo is not None:  # the exact How-many forecasts in compiled passes
-        compiled = compiled_scores(history, origins, windows, methods, horizons, levels, memo,
-                                    lambda o, h: int(through[o + h - 1]), raw_before, work)
-    if compiled:  # what happened after each origin, at each horizon
+        # what happened after each origin, at each horizon
         at = np.searchsorted(work, np.array([np.datetime64(o, "D") for o in origins]))
         befores = np.array([raw_before(np.datetime64(o, "D")) for o in origins])
         outcomes = np.stack([through[at + h - 1] - befores for h in horizons], axis=1)
+        compiled = compiled_scores(history, origins, windows, methods, horizons, levels, memo,
+                                   outcomes)
     for (window, method), (status, crps, loss, pit, least, most) in compiled.items():
         ok = np.flatnonzero(status == 1)
         if not ok.size:

@@ -52,15 +52,17 @@ def memo_for(history: History) -> dict[Any, Any]:
 
 def compiled_scores(history: History, origins: list[dt.date], windows: tuple[int, ...],
                      methods: tuple[str, ...], horizons: tuple[int, ...],
-                     levels: tuple[float, ...], memo: dict[Any, Any], through: Any,
-                     raw_before: Any, work: np.ndarray) -> dict[tuple[int, str], Any]:
+                     levels: tuple[float, ...], memo: dict[Any, Any], outcomes: np.ndarray
+                     ) -> dict[tuple[int, str], Any]:
     """Score the exact How-many forecasts of every origin, per window and method, compiled.
 
     The same forecasts and scores the origin loop would make one by one, each
     window and method in one compiled pass
     (:func:`~forecast.sampling.exact.scored_how_many`), each origin's row kept
     in ``memo`` for the next backtest of the history (only what it lacks is
-    computed). Returns ``(status, crps, pinball, pit, at_least, at_most)``
+    computed); ``outcomes[o, i]`` is what happened: the items done in
+    ``horizons[i]`` working days from ``origins[o]``. Returns ``(status, crps,
+    pinball, pit, at_least, at_most)``
     arrays by ``(window, method)``, columns in the order of ``horizons``; a
     window and method with an origin too large for the pass is left out (the
     loop makes all of its forecasts, so each tally stays in origin order).
@@ -68,15 +70,9 @@ def compiled_scores(history: History, origins: list[dt.date], windows: tuple[int
     Examples
     --------
     >>> import datetime as dt, forecast
-    >>> from forecast.evaluation.origins import daily_series
     >>> h = forecast.read_history("examples/team.csv")
-    >>> work, counts = daily_series(h, dt.date(2024, 6, 2))
-    >>> through = np.concatenate([[0], np.cumsum(h.counts)])[
-    ...     np.searchsorted(h.dates, work, side="right")]
-    >>> before = lambda day: int(np.cumsum(np.r_[0, h.counts])[
-    ...     np.searchsorted(h.dates, day)])
     >>> found = compiled_scores(h, [dt.date(2024, 3, 4)], (30,), ("daily",), (10,), (85.0,),
-    ...                         {}, lambda o, d: int(through[o + d - 1]), before, work)
+    ...                         {}, np.array([[14]]))
     >>> status, crps = found[(30, "daily")][:2]
     >>> status.tolist(), crps.shape
     ([1], (1, 1))
@@ -85,12 +81,11 @@ def compiled_scores(history: History, origins: list[dt.date], windows: tuple[int
     found: dict[tuple[int, str], Any] = {}
     if not compiled or not origins:
         return found
-    order = np.array(sorted(horizons), dtype=np.int64)
-    columns = [int(np.searchsorted(order, h)) for h in horizons]
+    ascending = np.argsort(horizons)  # the pass takes the horizons in ascending order
+    order = np.asarray(horizons, dtype=np.int64)[ascending]
+    columns = np.argsort(ascending)
+    actual = np.ascontiguousarray(np.asarray(outcomes, dtype=np.int64)[:, ascending])
     starts = np.array([np.datetime64(o, "D") for o in origins])
-    index = np.searchsorted(work, starts)
-    actual = np.array([[through(int(i), int(h)) - raw_before(d) for h in order]
-                       for i, d in zip(index, starts, strict=True)], dtype=np.int64)
     latest = max(origins) - dt.timedelta(days=1)
     work_all = history.calendar.working_dates(history.first, max(latest, history.first))
     common = (work_all.astype(np.int64), history.dates.astype(np.int64),
