@@ -89,7 +89,7 @@ def cases() -> dict[str, dict[str, Any]]:
 def describe(case: dict[str, Any], days: np.ndarray) -> dict[str, Any]:
     """Facts about one plan call, for ``extra_info``."""
     span = pdata.trial_days(days)
-    capacity = case["arrays"]["kernel"][5]
+    capacity = case["arrays"]["kernel"][6]
     return {
         "calendar_team_days": int(span.sum()) * case["teams"],
         "working_team_days": working_team_days(capacity, span),
@@ -108,7 +108,7 @@ def test_plan_arrays(benchmark, cases, rate, label):
         plan_arrays, args=(case["portfolio"], pdata.START, HORIZON),
         rounds=20, iterations=1, warmup_rounds=1,
     )
-    assert arrays["kernel"][5].shape == (case["teams"], HORIZON)
+    assert arrays["kernel"][6].shape == (case["teams"], HORIZON)
     rate(benchmark, f"plan_arrays_{label}", None, None, case=label,
          cold_first_call_s=case["plan_arrays_cold_s"], **pdata.summary(*CASES[label]))
 

@@ -361,13 +361,19 @@ def _rows_needed(days, width):
     return rows
 
 
-def _urn_probability(sequence, n_rows):
+def _urn_probability(sequence, n_rows, alphas=None):
     """Exact probability of one sequence of row indices under the Polya urn
-    (start with one ball per row, put the drawn ball back plus one more)."""
+    (start with one ball per row, put the drawn ball back plus one more).
+    With ``alphas``, row r starts with alphas[r] balls (any positive real:
+    the Dirichlet(alphas)-multinomial), each float taken as the exact
+    fraction it is."""
+    start = [Fraction(1)] * n_rows if alphas is None else [Fraction(float(a)) for a in alphas]
+    assert len(start) == n_rows and all(a > 0 for a in start)
+    total = sum(start)
     drawn = [0] * n_rows
     prob = Fraction(1)
     for j, r in enumerate(sequence):
-        prob = prob * Fraction(1 + drawn[r], n_rows + j)
+        prob = prob * (start[r] + drawn[r]) / (total + j)
         drawn[r] += 1
     return prob
 
@@ -392,7 +398,7 @@ def _all_sequences(n_rows, n_draws):
     return itertools.product(range(n_rows), repeat=n_draws)
 
 
-def naive_bayes_how_many_pmf(blocks, days, exact=False):
+def naive_bayes_how_many_pmf(blocks, days, exact=False, alphas=None):
     """Exact distribution of S, the items completed in the first ``days``
     working days of the future, under the Bayesian bootstrap over the rows of
     ``blocks`` (see the section comment above).
@@ -405,7 +411,8 @@ def naive_bayes_how_many_pmf(blocks, days, exact=False):
     Returns a list ``pmf`` with pmf[n] = P(S = n) for n = 0 .. the largest
     total any sequence reaches (so pmf[-1] > 0; totals in between that cannot
     happen get 0). days = 0 gives [1]. Floats, or Fractions with
-    ``exact=True``.
+    ``exact=True``. ``alphas``: Dirichlet(alphas) weights instead of
+    Dirichlet(1, ..., 1), one parameter per row.
     """
     rows = _check_blocks(blocks)
     assert int(days) == days and days >= 0
@@ -415,7 +422,8 @@ def naive_bayes_how_many_pmf(blocks, days, exact=False):
     by_total = {}
     for sequence in _all_sequences(n_rows, _rows_needed(days, width)):
         total = sum(_future_days(rows, sequence, days))
-        by_total[total] = by_total.get(total, Fraction(0)) + _urn_probability(sequence, n_rows)
+        by_total[total] = by_total.get(total, Fraction(0)) + _urn_probability(
+            sequence, n_rows, alphas)
 
     pmf = []
     for n in range(max(by_total) + 1):
@@ -426,7 +434,7 @@ def naive_bayes_how_many_pmf(blocks, days, exact=False):
     return [float(p) for p in pmf]
 
 
-def naive_bayes_when_pmf(blocks, items, horizon, exact=False):
+def naive_bayes_when_pmf(blocks, items, horizon, exact=False, alphas=None):
     """Exact distribution of the completion day T for ``items`` items under
     the Bayesian bootstrap over the rows of ``blocks`` (see the section
     comment above). T is the first working day d >= 1 (day 1 = the first day
@@ -440,7 +448,8 @@ def naive_bayes_when_pmf(blocks, items, horizon, exact=False):
 
     Returns (pmf, beyond): ``pmf`` is a list of length horizon + 1 with
     pmf[0] = 0 and pmf[d] = P(T = d) for d = 1 .. horizon; ``beyond`` is
-    P(T > horizon). Floats, or Fractions with ``exact=True``.
+    P(T > horizon). Floats, or Fractions with ``exact=True``. ``alphas`` as
+    for naive_bayes_how_many_pmf.
     """
     rows = _check_blocks(blocks)
     assert int(items) == items and items >= 1
@@ -451,7 +460,7 @@ def naive_bayes_when_pmf(blocks, items, horizon, exact=False):
     pmf = [Fraction(0)] * (horizon + 1)
     beyond = Fraction(0)
     for sequence in _all_sequences(n_rows, _rows_needed(horizon, width)):
-        prob = _urn_probability(sequence, n_rows)
+        prob = _urn_probability(sequence, n_rows, alphas)
         finished_on = None
         running = 0
         for day, c in enumerate(_future_days(rows, sequence, horizon), start=1):
@@ -471,17 +480,17 @@ def naive_bayes_when_pmf(blocks, items, horizon, exact=False):
     return [float(p) for p in pmf], float(beyond)
 
 
-def _naive_bayes_trial_days(rng, rows, days):
-    """One Monte Carlo trial: draw Dirichlet(1, ..., 1) weights over the rows,
-    then enough rows i.i.d. with those weights; return the first ``days``
-    daily counts of the future."""
+def _naive_bayes_trial_days(rng, rows, days, alphas=None):
+    """One Monte Carlo trial: draw Dirichlet(1, ..., 1) (or Dirichlet(alphas))
+    weights over the rows, then enough rows i.i.d. with those weights; return
+    the first ``days`` daily counts of the future."""
     n_rows, width = len(rows), len(rows[0])
-    weights = rng.dirichlet(np.ones(n_rows))
+    weights = rng.dirichlet(np.ones(n_rows) if alphas is None else np.asarray(alphas, float))
     picked = rng.choice(n_rows, size=_rows_needed(days, width), replace=True, p=weights)
     return _future_days(rows, [int(r) for r in picked], days)
 
 
-def naive_bayes_how_many_mc(blocks, days, trials, seed):
+def naive_bayes_how_many_mc(blocks, days, trials, seed, alphas=None):
     """Per-trial totals over the first ``days`` working days under the
     Bayesian bootstrap, by literally drawing the weights with
     Generator.dirichlet and the rows with Generator.choice, one plain Python
@@ -492,11 +501,11 @@ def naive_bayes_how_many_mc(blocks, days, trials, seed):
     rng = np.random.default_rng(seed)
     out = np.empty(trials, dtype=np.int64)
     for i in range(trials):
-        out[i] = sum(_naive_bayes_trial_days(rng, rows, days))
+        out[i] = sum(_naive_bayes_trial_days(rng, rows, days, alphas))
     return out
 
 
-def naive_bayes_when_mc(blocks, items, trials, seed, horizon):
+def naive_bayes_when_mc(blocks, items, trials, seed, horizon, alphas=None):
     """Per-trial completion days under the Bayesian bootstrap (horizon + 1 for
     trials not finished within ``horizon`` days), drawn as in
     naive_bayes_how_many_mc. Returns an int64 array of shape (trials,)."""
@@ -507,7 +516,7 @@ def naive_bayes_when_mc(blocks, items, trials, seed, horizon):
     for i in range(trials):
         result = horizon + 1
         running = 0
-        for day, c in enumerate(_naive_bayes_trial_days(rng, rows, horizon), start=1):
+        for day, c in enumerate(_naive_bayes_trial_days(rng, rows, horizon, alphas), start=1):
             running += c
             if running >= items:
                 result = day

@@ -15,17 +15,21 @@ START = dt.date(2024, 6, 3)
 BLOCKS = np.array([[0, 1, 2, 0, 3], [5, 0, 0, 1, 2], [1, 1, 1, 1, 1], [0, 0, 0, 0, 9]])
 
 
-@pytest.mark.parametrize("bayes", [False, True])
-def test_block_kernels_equal_their_twins(bayes):
+# uniform rows; Dirichlet(1, ..., 1); parameters on both sides of 1 (Gamma draws of
+# both kinds: boosted below 1, Marsaglia-Tsang above it)
+@pytest.mark.parametrize("bayes, alphas", [
+    (False, []), (True, [1.0, 1.0, 1.0, 1.0]), (True, [0.003, 0.4, 1.0, 2.7])])
+def test_block_kernels_equal_their_twins(bayes, alphas):
+    alphas = np.array(alphas, dtype=float)
     for kernel, serial, twin, args in (
         (_kernels.when_days_blocks, _kernels.when_days_blocks_serial,
          _reference.when_days_blocks, (40, 2600)),
         (_kernels.how_many_blocks, _kernels.how_many_blocks_serial,
          _reference.how_many_blocks, (23,)),
     ):
-        expected = twin(BLOCKS, *args, 11, 400, bayes)
+        expected = twin(BLOCKS, *args, 11, 400, bayes, alphas)
         for run in (kernel, serial):
-            got = run(BLOCKS.astype(np.int64), *args, np.uint64(11), 400, bayes)
+            got = run(BLOCKS.astype(np.int64), *args, np.uint64(11), 400, bayes, alphas)
             np.testing.assert_array_equal(got, expected)
 
 
@@ -38,7 +42,7 @@ def test_width_one_blocks_are_the_daily_bootstrap():
                                how_many_pmf_blocks(counts.reshape(-1, 1), 13), atol=1e-14)
     d = _kernels.when_days(counts.astype(np.int64), 40, 2600, np.uint64(5), 300)
     b = _kernels.when_days_blocks(counts.reshape(-1, 1).astype(np.int64), 40, 2600,
-                                  np.uint64(5), 300, False)
+                                  np.uint64(5), 300, False, np.empty(0))
     np.testing.assert_array_equal(d, b)
 
 

@@ -219,7 +219,7 @@ def random_portfolio(seed):
     teams, WIP 1 to 3, delays, capacity dips and boosts, mixed sampling methods."""
     rng = np.random.default_rng(seed)
     n_teams = int(rng.integers(3, 8))
-    methods = ("daily", "daily", "weekly", "bayes")
+    methods = ("daily", "daily", "weekly", "bayes", "weighted")
     teams = []
     for t in range(n_teams):
         dip = dt.date(2024, 6, 3) + dt.timedelta(days=int(rng.integers(0, 40)))
@@ -290,7 +290,7 @@ def test_plan_one_and_two_threads_identical():
 
 def to_naive(portfolio, horizon):
     arrays = plan_arrays(portfolio, START, horizon)
-    capacity = arrays["kernel"][5]
+    capacity = arrays["kernel"][6]
     samples = arrays["samples"]
     names = [t.name for t in portfolio.teams]
     onames = [o.name for o in portfolio.outcomes]
@@ -307,7 +307,7 @@ def to_naive(portfolio, horizon):
                          "depends_on": [onames.index(d) for d in o.depends_on],
                          "priority": o.priority})
     risks = []
-    delays = arrays["kernel"][28]
+    delays = arrays["kernel"][29]
     for q, risk in enumerate(portfolio.risks):
         entry = {"outcome": onames.index(risk.outcome), "probability": risk.probability}
         if risk.items is not None:
@@ -337,7 +337,7 @@ def test_plan_agrees_with_naive_oracle(horizon):
             assert abs((mine.date - START).days - theirs) <= 1, (name, p)
 
 
-@pytest.mark.parametrize("method", ["daily", "weekly", "bayes"])
+@pytest.mark.parametrize("method", ["daily", "weekly", "bayes", "weighted"])
 def test_one_outcome_plan_equals_the_single_team_kernel(method):
     # Same streams: a plan with one fixed-size outcome on one team draws exactly what the
     # single-team When kernel draws, so day index + 1 equals its working day, trial by trial.
@@ -349,11 +349,12 @@ def test_one_outcome_plan_equals_the_single_team_kernel(method):
     np.testing.assert_array_equal(r.day_index[:, 0] + 1, f.draws)
 
 
-def test_plan_kernel_equals_twin_with_weekly_and_bayes_teams():
+@pytest.mark.parametrize("methods", [("weekly", "bayes", "daily"),
+                                     ("weighted", "weekly", "bayes")])
+def test_plan_kernel_equals_twin_with_weekly_and_bayes_teams(methods):
     base = complex_portfolio()
     teams = tuple(Team(t.name, t.history, window=t.window, wip=t.wip, capacity=t.capacity,
-                       method=m) for t, m in zip(base.teams, ("weekly", "bayes", "daily"),
-                                                 strict=True))
+                       method=m) for t, m in zip(base.teams, methods, strict=True))
     portfolio = Portfolio(teams, base.outcomes, base.risks)
     arrays = plan_arrays(portfolio, START, 300)["kernel"]
     twin = _reference.plan_days(*arrays, 300, 13, 200)

@@ -29,6 +29,7 @@ from forecast.sampling.exact import (
     bayes_when_pmf,
     how_many_pmf,
     how_many_pmf_blocks,
+    recency_alphas,
     when_pmf,
     when_pmf_blocks,
 )
@@ -74,7 +75,7 @@ def team():
 
 
 def test_every_method_is_one_complete_entry(sample):
-    assert tuple(METHODS) == ("daily", "weekly", "bayes")
+    assert tuple(METHODS) == ("daily", "weekly", "bayes", "weighted")
     for key, method in METHODS.items():
         assert method.key == key and method.summary
         rows = method.blocks(sample)
@@ -84,7 +85,7 @@ def test_every_method_is_one_complete_entry(sample):
         assert get_method(key.upper()) is method and get_method(method) is method
         assert method_blocks(key, sample)[0] == key
     assert [k for k, m in METHODS.items() if not m.exact] == []  # the Monte Carlo is the oracle
-    assert [k for k, m in METHODS.items() if m.bayes] == ["bayes"]
+    assert [k for k, m in METHODS.items() if m.bayes] == ["bayes", "weighted"]
     assert METHODS["weekly"].blocks(sample).shape[1] == 5
     assert METHODS["daily"].blocks(sample).shape == (sample.working_days, 1)
 
@@ -131,6 +132,10 @@ def test_exact_dispatch_is_the_exact_engine_and_the_oracle(sample, key):
     elif key == "bayes":  # the urn's own engine; tests/test_exact_bayes.py checks it
         old, old_beyond = bayes_when_pmf(rows, 25, 60)
         old_how = bayes_how_many_pmf(rows, 15)
+    elif key == "weighted":  # the same urn, other balls; tests/test_exact_weighted.py
+        alphas = recency_alphas(rows.shape[0])
+        old, old_beyond = bayes_when_pmf(rows, 25, 60, alphas=alphas)
+        old_how = bayes_how_many_pmf(rows, 15, alphas=alphas)
     else:
         old, old_beyond = when_pmf_blocks(rows, 25, 60)
         old_how = how_many_pmf_blocks(rows, 15)
@@ -156,14 +161,15 @@ def test_monte_carlo_dispatch_replays_the_kernels_and_their_twins(sample, key):
         np.testing.assert_array_equal(
             totals, _reference.how_many_totals(sample.counts, 15, 9, 300))
     else:
+        alphas = method.row_alphas(rows.shape[0])
         np.testing.assert_array_equal(
-            draws, simulate_when_blocks(rows, 25, 60, 300, 9, method.bayes))
+            draws, simulate_when_blocks(rows, 25, 60, 300, 9, method.bayes, alphas=alphas))
         np.testing.assert_array_equal(
-            draws, _reference.when_days_blocks(rows, 25, 60, 9, 300, method.bayes))
+            draws, _reference.when_days_blocks(rows, 25, 60, 9, 300, method.bayes, alphas))
         np.testing.assert_array_equal(
-            totals, simulate_how_many_blocks(rows, 15, 300, 9, method.bayes))
+            totals, simulate_how_many_blocks(rows, 15, 300, 9, method.bayes, alphas=alphas))
         np.testing.assert_array_equal(
-            totals, _reference.how_many_blocks(rows, 15, 9, 300, method.bayes))
+            totals, _reference.how_many_blocks(rows, 15, 9, 300, method.bayes, alphas))
     np.testing.assert_array_equal(pmf, np.bincount(draws, minlength=62)[:61] / 300)
     assert beyond == np.count_nonzero(draws > 60) / 300
     np.testing.assert_array_equal(how, np.bincount(totals) / 300)
@@ -209,8 +215,11 @@ def test_the_backtest_scores_what_each_method_forecast(lumpy, key):
             pmf = how_many_pmf(sample.counts, 10)
         elif key == "weekly":
             pmf = how_many_pmf_blocks(sample.blocks(5), 10)
-        else:
+        elif key == "bayes":
             pmf = bayes_how_many_pmf(sample.counts.reshape(-1, 1), 10)
+        else:
+            pmf = bayes_how_many_pmf(sample.counts.reshape(-1, 1), 10,
+                                     alphas=recency_alphas(sample.working_days))
         assert score.crps_values[score.origin_ids.index(i)] == crps_of(pmf, y)
 
 

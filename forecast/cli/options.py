@@ -21,7 +21,7 @@ SOURCES = ("auto", "generic", "jira", "ado", "github", "linear")
 """Choices of --source: :func:`forecast.io.trackers.sources`, written out here so that
 ``--help`` imports neither numpy nor pandas (a test checks that both lists agree)."""
 
-METHOD_NAMES = ("daily", "weekly", "bayes")
+METHOD_NAMES = ("daily", "weekly", "bayes", "weighted")
 """The sampling methods: the keys of :data:`forecast.sampling.methods.METHODS`, written out
 here so that ``--help`` imports no numpy (a test checks that both lists agree)."""
 

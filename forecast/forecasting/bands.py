@@ -125,7 +125,8 @@ def _band_exact(result: WhenForecast, days: np.ndarray, levels: tuple[float, ...
     spec = get_method(result.method)
     blocks = spec.blocks(result.sample)
     if spec.bayes:  # the Polya urn: P(S_d = s) for s below the backlog, every day at once
-        below = polya_below_backlog(blocks, cap, last)
+        below = polya_below_backlog(blocks, cap, last, alphas=spec.alphas and
+                                    spec.row_alphas(blocks.shape[0]))
         for day in wanted:
             keep(day, np.append(below[day], max(1.0 - float(below[day].sum()), 0.0)))
     elif blocks.shape[1] > 1:  # whole weeks

@@ -83,7 +83,7 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
     >>> p = Portfolio((Team("api", h, method="daily"),),
     ...               (Outcome("a", (Part("api", Size(4, 4)),)),))
     >>> arrays = plan_arrays(p, dt.date(2024, 6, 4), 10)
-    >>> arrays["kernel"][5].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
+    >>> arrays["kernel"][6].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     auto_notes: list[str] = []
@@ -109,7 +109,7 @@ def plan_arrays(portfolio: Portfolio, start: dt.date, horizon: int) -> dict[str,
         except ForecastError as exc:
             raise exc.within(f"team {team.name!r}: ") from None
         samples.append(sample)
-        team_blocks.append((blocks, spec.bayes))
+        team_blocks.append((blocks, spec.row_alphas(blocks.shape[0])))
         choices.append(chosen)
     arrays = kernel_arrays(portfolio, start, horizon, team_blocks)
     return {"kernel": arrays["kernel"], "samples": samples,

@@ -148,17 +148,52 @@ def _how_many_totals(counts, days, seed, trials):
 
 
 @njit
-def dirichlet_cdf(n, s0, s1, s2, s3):
-    """Cumulative Bayesian-bootstrap weights of ``n`` blocks (unnormalised).
+def gamma_draw(a, s0, s1, s2, s3):
+    """One Gamma(``a``, 1) draw (``a > 0``); returns ``(x, s0, s1, s2, s3)``.
 
-    The weights are independent Exp(1) draws (a Dirichlet(1, ..., 1) vector
-    once normalised); returns ``(cdf, s0, s1, s2, s3)``.
+    Marsaglia and Tsang's squeeze-free method for ``a >= 1`` (a Box-Muller
+    normal from two outputs, one uniform to accept); for ``a < 1``, a draw of
+    Gamma(``a + 1``) times ``U ** (1 / a)``, with ``U`` drawn first.
     """
+    boost = 1.0
+    if a < 1.0:
+        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+        boost = unit(r) ** (1.0 / a)
+        a = a + 1.0
+    d = a - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+        radius = math.sqrt(-2.0 * math.log(1.0 - unit(r)))
+        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+        z = radius * math.cos(2.0 * math.pi * unit(r))
+        v = 1.0 + c * z
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+        if math.log(1.0 - unit(r)) < 0.5 * z * z + d - d * v + d * math.log(v):
+            return d * v * boost, s0, s1, s2, s3
+
+
+@njit
+def dirichlet_cdf(alphas, s0, s1, s2, s3):
+    """Cumulative Dirichlet(``alphas``) weights of ``alphas.size`` blocks (unnormalised).
+
+    The weights are independent Gamma(``alphas[i]``) draws (Exp(1) draws,
+    one output each, where ``alphas[i]`` is 1: the Bayesian bootstrap), a
+    Dirichlet vector once normalised; returns ``(cdf, s0, s1, s2, s3)``.
+    """
+    n = alphas.size
     cdf = np.empty(n)
     acc = 0.0
     for i in range(n):
-        r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
-        acc += -np.log(1.0 - unit(r))
+        if alphas[i] == 1.0:
+            r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+            acc += -np.log(1.0 - unit(r))
+        else:
+            x, s0, s1, s2, s3 = gamma_draw(alphas[i], s0, s1, s2, s3)
+            acc += x
         cdf[i] = acc
     return cdf, s0, s1, s2, s3
 
@@ -177,7 +212,7 @@ def weighted_index(cdf, x):
     return lo
 
 
-def _when_days_blocks(blocks, items, horizon, seed, trials, bayes):
+def _when_days_blocks(blocks, items, horizon, seed, trials, bayes, alphas):
     out = np.empty(trials, dtype=np.int32)
     n = blocks.shape[0]
     width = blocks.shape[1]
@@ -186,7 +221,7 @@ def _when_days_blocks(blocks, items, horizon, seed, trials, bayes):
         s0, s1, s2, s3 = trial_state(key, t)
         cdf = np.empty(1)
         if bayes:
-            cdf, s0, s1, s2, s3 = dirichlet_cdf(n, s0, s1, s2, s3)
+            cdf, s0, s1, s2, s3 = dirichlet_cdf(alphas, s0, s1, s2, s3)
         total = 0
         day = 0
         while total < items and day < horizon:
@@ -201,7 +236,7 @@ def _when_days_blocks(blocks, items, horizon, seed, trials, bayes):
     return out
 
 
-def _how_many_blocks(blocks, days, seed, trials, bayes):
+def _how_many_blocks(blocks, days, seed, trials, bayes, alphas):
     out = np.empty(trials, dtype=np.int64)
     n = blocks.shape[0]
     width = blocks.shape[1]
@@ -210,7 +245,7 @@ def _how_many_blocks(blocks, days, seed, trials, bayes):
         s0, s1, s2, s3 = trial_state(key, t)
         cdf = np.empty(1)
         if bayes:
-            cdf, s0, s1, s2, s3 = dirichlet_cdf(n, s0, s1, s2, s3)
+            cdf, s0, s1, s2, s3 = dirichlet_cdf(alphas, s0, s1, s2, s3)
         total = 0
         day = 0
         while day < days:
@@ -246,7 +281,8 @@ how_many_totals_serial = njit(_twin(_how_many_totals, "how_many_totals_serial"))
 """The same as :func:`how_many_totals` on one thread."""
 when_days_blocks = njit(parallel=True)(_twin(_when_days_blocks, "when_days_blocks"))
 """Completion day per trial, drawing whole blocks of days (weekly) and, with
-``bayes``, with per-trial Dirichlet weights over the blocks."""
+``bayes``, with per-trial Dirichlet(``alphas``) weights over the blocks (one
+parameter per block)."""
 when_days_blocks_serial = njit(_twin(_when_days_blocks, "when_days_blocks_serial"))
 """The same as :func:`when_days_blocks` on one thread."""
 how_many_blocks = njit(parallel=True)(_twin(_how_many_blocks, "how_many_blocks"))
@@ -317,8 +353,9 @@ def polya_rows(values, counts, days, cap):
     """Distributions of the totals of ``m = 0 .. days`` draws from a Polya urn (exact).
 
     The urn starts with ``counts[j]`` balls of value ``values[j]`` (values
-    distinct and ascending, counts whole and >= 1); each draw returns its ball
-    with one more of the same value. Returns ``rows[m, s] = P(S_m = s)`` for
+    distinct and ascending, counts > 0; a fractional count is a Dirichlet
+    parameter that is not whole, as the time-weighted bootstrap's are); each
+    draw returns its ball with one more of the same value. Returns ``rows[m, s] = P(S_m = s)`` for
     totals ``s < cap`` (``cap <= 0``: every total). Totals never decrease, so
     dropping those at or above ``cap`` is exact below it (When needs no more).
 
@@ -329,7 +366,8 @@ def polya_rows(values, counts, days, cap):
     is uniform over compositions, so the new ball's share of ``m`` draws is
     ``a`` with chance ``C(m - a + b - 1, b - 1) / C(m + b, b)``), or all its
     ``c`` balls at once, with beta-binomial weights (see
-    :mod:`forecast.sampling.exact`), whichever needs fewer operations.
+    :mod:`forecast.sampling.exact`), whichever needs fewer operations (one
+    ball at a time only for a whole ``c``).
     """
     k = values.size
     v0 = values[0]
@@ -354,7 +392,7 @@ def polya_rows(values, counts, days, cap):
         for m in range(days + 1):
             single += min(size, (v - v0) * m + 1)
             joint += (min(m, reach) + 1) * (min(size, (below - v0) * m + 1) + 20)
-        if c * single <= joint:
+        if c * single <= joint and c == math.floor(c):
             for _ in range(int(c)):  # one ball at a time, in place, m ascending
                 for m in range(1, days + 1):
                     lo = v0 * m
@@ -672,14 +710,51 @@ def _count_support(sample):
 
 
 @njit
+def recency_support(sample, half_life):
+    """Distinct values of a sample (ascending) and their time-weighted Dirichlet parameters.
+
+    Day ``i`` of ``n`` (oldest first) weighs ``2 ** (-(n - 1 - i) / half_life)``;
+    the parameters are the weights scaled to sum to Kish's effective sample
+    size ``(sum w) ** 2 / sum w ** 2``, summed over the days of each value.
+    """
+    n = sample.size
+    top = 0
+    for v in sample:
+        top = max(top, v)
+    weight = np.zeros(top + 1)
+    total = 0.0
+    squares = 0.0
+    for i in range(n):
+        w = 0.5 ** ((n - 1 - i) / half_life)
+        weight[sample[i]] += w
+        total += w
+        squares += w * w
+    scale = total / squares  # n_eff / total
+    k = 0
+    for v in range(top + 1):
+        if weight[v] > 0.0:
+            k += 1
+    values = np.empty(k, dtype=np.int64)
+    alphas = np.empty(k)
+    k = 0
+    for v in range(top + 1):
+        if weight[v] > 0.0:
+            values[k] = v
+            alphas[k] = weight[v] * scale
+            k += 1
+    return values, alphas
+
+
+@njit
 def backtest_how_many(work_all, dates, moved, counts, firsts, lasts, todo, kind, width,
-                      horizons, actual, levels, direct_limit):
+                      horizons, actual, levels, direct_limit, half_life):
     """Exact How-many forecasts of one window at many origins, scored against what happened.
 
     For each origin ``o`` with ``todo[o]``: the window ``[firsts[o], lasts[o]]``
     (:func:`window_counts`), the distribution of items in each of ``horizons``
     (ascending) working days by the method ``kind`` (0: daily bootstrap, 1:
-    whole blocks of ``width`` days, 2: Bayesian bootstrap of days), and its
+    whole blocks of ``width`` days, 2: Bayesian bootstrap of days, 3: the
+    time-weighted one with ``half_life`` working days), and its
     scores against ``actual[o, i]`` (:func:`score_count`). ``status[o]``: 1
     scored, 2 the window is empty, 3 the method cannot use the window, 4 too
     large for this pass (the caller computes it another way), 0 not asked.
@@ -728,9 +803,12 @@ def backtest_how_many(work_all, dates, moved, counts, firsts, lasts, todo, kind,
                         part = max(part, blocks[r, :rest].sum())
                 tops[i] = whole * week_top + part
         else:
-            values, times = _count_support(sample)
+            if kind == 3:
+                values, times = recency_support(sample, half_life)
+            else:
+                values, times = _count_support(sample)
             top = values[values.size - 1]
-            if kind == 2:
+            if kind >= 2:
                 table = polya_rows(values, times, longest, 0)
                 rows = np.zeros((n_h, longest * top + 1))
                 for i in range(n_h):
@@ -833,7 +911,7 @@ _REUSE = 4  # no scan: the last spill-over scan's parts are the next day's too
 
 
 def _plan_days(
-    sample_values, sample_offsets, team_width, team_bayes, wip, capacity,
+    sample_values, sample_offsets, team_width, team_bayes, sample_alphas, wip, capacity,
     part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
     team_parts, team_offsets, outcome_parts, outcome_offsets,
     split_low, split_high, dependents, dependent_offsets, n_prereq,
@@ -1001,7 +1079,9 @@ def _plan_days(
             s0, s1, s2, s3 = trial_state(team_keys[t], trial)
             if team_bayes[t]:
                 n_blocks = (sample_offsets[t + 1] - sample_offsets[t]) // team_width[t]
-                weights, s0, s1, s2, s3 = dirichlet_cdf(n_blocks, s0, s1, s2, s3)
+                first = sample_offsets[t]
+                weights, s0, s1, s2, s3 = dirichlet_cdf(sample_alphas[first:first + n_blocks],
+                                                        s0, s1, s2, s3)
                 cdf[sample_offsets[t]:sample_offsets[t] + n_blocks] = weights
             streams[t, 0] = s0
             streams[t, 1] = s1

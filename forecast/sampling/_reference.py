@@ -9,6 +9,7 @@ arithmetic wraps.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -98,7 +99,7 @@ def team_key(key: int, team: int) -> int:
 
 
 def plan_days(
-    sample_values, sample_offsets, team_width, team_bayes, wip, capacity,
+    sample_values, sample_offsets, team_width, team_bayes, sample_alphas, wip, capacity,
     part_team, part_outcome, size_low, size_high, pool_offset, pool_count, pool_values,
     team_parts, team_offsets, outcome_parts, outcome_offsets,
     split_low, split_high, dependents, dependent_offsets, n_prereq,
@@ -184,7 +185,8 @@ def plan_days(
             if team_bayes[t]:
                 n_blocks = (int(sample_offsets[t + 1]) - int(sample_offsets[t])) // int(
                     team_width[t])
-                weights[t] = dirichlet_cdf(n_blocks, streams[t])
+                first = int(sample_offsets[t])
+                weights[t] = dirichlet_cdf(sample_alphas[first:first + n_blocks], streams[t])
 
         def eligible_parts(t: int, day: int) -> list[int]:
             found = []
@@ -277,11 +279,33 @@ def plan_days(
     return out, sizes
 
 
-def dirichlet_cdf(n: int, state: list[int]) -> list[float]:
-    """Cumulative Exp(1) weights of ``n`` blocks, drawn from ``state``."""
+def gamma_draw(a: float, state: list[int]) -> float:
+    """One Gamma(``a``, 1) draw from ``state``, as the kernel draws it."""
+    boost = 1.0
+    if a < 1.0:
+        boost = unit(next_u64(state)) ** (1.0 / a)
+        a += 1.0
+    d = a - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        radius = math.sqrt(-2.0 * math.log(1.0 - unit(next_u64(state))))
+        z = radius * math.cos(2.0 * math.pi * unit(next_u64(state)))
+        v = 1.0 + c * z
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        if math.log(1.0 - unit(next_u64(state))) < 0.5 * z * z + d - d * v + d * math.log(v):
+            return d * v * boost
+
+
+def dirichlet_cdf(alphas: Any, state: list[int]) -> list[float]:
+    """Cumulative Gamma(``alphas[i]``) weights (Exp(1) where it is 1), drawn from ``state``."""
     cdf, acc = [], 0.0
-    for _ in range(n):
-        acc += -math.log(1.0 - unit(next_u64(state)))
+    for a in alphas:
+        if float(a) == 1.0:
+            acc += -math.log(1.0 - unit(next_u64(state)))
+        else:
+            acc += gamma_draw(float(a), state)
         cdf.append(acc)
     return cdf
 
@@ -289,6 +313,10 @@ def dirichlet_cdf(n: int, state: list[int]) -> list[float]:
 def weighted_index(cdf: list[float], x: float) -> int:
     """Smallest ``i`` with ``cdf[i] > x``."""
     return next(i for i, c in enumerate(cdf) if c > x) if x < cdf[-1] else len(cdf) - 1
+
+
+def _ones(n: int, alphas: Any) -> Any:
+    return [1.0] * n if alphas is None or len(alphas) == 0 else alphas
 
 
 def _pick(blocks: np.ndarray, cdf: list[float] | None, state: list[int]) -> int:
@@ -299,14 +327,14 @@ def _pick(blocks: np.ndarray, cdf: list[float] | None, state: list[int]) -> int:
 
 
 def when_days_blocks(blocks: np.ndarray, items: int, horizon: int, seed: int, trials: int,
-                     bayes: bool) -> np.ndarray:
+                     bayes: bool, alphas: Any = None) -> np.ndarray:
     """Completion day per trial, drawing whole blocks of days (and Dirichlet weights)."""
     key = mix64(seed & MASK)
     out = np.empty(trials, dtype=np.int32)
     rows = [[int(v) for v in row] for row in blocks]
     for t in range(trials):
         state = trial_state(key, t)
-        cdf = dirichlet_cdf(len(rows), state) if bayes else None
+        cdf = dirichlet_cdf(_ones(len(rows), alphas), state) if bayes else None
         total = day = 0
         while total < items and day < horizon:
             for value in rows[_pick(blocks, cdf, state)]:
@@ -319,14 +347,14 @@ def when_days_blocks(blocks: np.ndarray, items: int, horizon: int, seed: int, tr
 
 
 def how_many_blocks(blocks: np.ndarray, days: int, seed: int, trials: int,
-                    bayes: bool) -> np.ndarray:
+                    bayes: bool, alphas: Any = None) -> np.ndarray:
     """Items completed in ``days`` working days per trial, drawing blocks as above."""
     key = mix64(seed & MASK)
     out = np.empty(trials, dtype=np.int64)
     rows = [[int(v) for v in row] for row in blocks]
     for t in range(trials):
         state = trial_state(key, t)
-        cdf = dirichlet_cdf(len(rows), state) if bayes else None
+        cdf = dirichlet_cdf(_ones(len(rows), alphas), state) if bayes else None
         total = day = 0
         while day < days:
             for value in rows[_pick(blocks, cdf, state)]:

@@ -49,6 +49,19 @@ horizon (:func:`forecast.sampling._kernels.polya_rows`). For When,
 below ``N`` are kept, which caps each total's count at ``(N - 1) // v_j``
 (:func:`forecast.sampling._kernels.polya_rows` with a cap).
 
+The time-weighted bootstrap (``weighted``) changes only the urn's start:
+day ``i`` holds ``alpha_i`` balls instead of one, with ``alpha_i``
+decreasing with the day's age (:func:`recency_alphas`). Nothing above needs
+whole numbers of balls: the Polya urn with real ``alpha_i > 0`` is the
+Dirichlet(alpha)-multinomial (draw ``i + 1`` is row ``r`` with probability
+``(alpha_r + k_r) / (A + i)``, ``A = sum alpha``), the Gamma-function form of
+``P(M)`` holds with ``c_j`` the sum of the parameters of the days of total
+``v_j``, and so does the neutrality argument, the beta-binomial weights
+taking real parameters. The programme is the same one; only the
+one-ball-at-a-time step (which adds a whole ball) is used for whole ``c_j``
+alone. The Monte Carlo twin draws Gamma(``alpha_i``) weights instead of
+Exp(1) ones.
+
 Whole weeks (rows of ``w`` working days) add one step. Day ``K w + j``
 (``1 <= j <= w``) falls in the ``(K+1)``-th drawn week, so ``T <= K w + j``
 exactly when ``S_K + P_j >= N``, with ``P_j`` the first ``j`` days of that
@@ -76,7 +89,8 @@ import functools
 import numpy as np
 
 __all__ = ["daily_pmf", "when_pmf", "how_many_pmf", "when_pmf_blocks", "how_many_pmf_blocks",
-           "bayes_when_pmf", "bayes_how_many_pmf", "how_many_pmfs", "how_many_pmfs_blocks",
+           "bayes_when_pmf", "bayes_how_many_pmf", "how_many_pmfs", "recency_alphas", "HALF_LIFE",
+           "how_many_pmfs_blocks",
            "bayes_how_many_pmfs", "polya_below_backlog", "score_pmf", "score_pmfs",
            "scored_how_many", "COMPILED_KINDS"]
 
@@ -249,21 +263,61 @@ def how_many_pmf_blocks(blocks: np.ndarray, days: int) -> np.ndarray:
     return _conv(_power(total_pmf, whole), prefix_pmfs[rest])
 
 
-def _urn(totals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct row totals (ascending), how many rows have each, and each row's index."""
+HALF_LIFE = 10.0
+"""Working days over which a day's weight halves in the time-weighted bootstrap."""
+
+
+def recency_alphas(n: int, half_life: float = HALF_LIFE) -> np.ndarray:
+    """Dirichlet parameters of ``n`` days (oldest first) for the time-weighted bootstrap.
+
+    Day ``i`` weighs ``w_i = 2 ** (-(n - 1 - i) / half_life)``: yesterday's
+    weight halves every ``half_life`` working days. The parameters are
+    ``n_eff * w_i / sum(w)``, with Kish's effective sample size ``n_eff =
+    sum(w) ** 2 / sum(w ** 2)``, so the weights are as uncertain as
+    ``n_eff`` equally weighted days would be (Dirichlet(1, ..., 1) when every
+    weight is equal: the Bayesian bootstrap).
+
+    Examples
+    --------
+    >>> recency_alphas(3, half_life=1.0).round(4).tolist()   # weights 1/4, 1/2, 1; n_eff 7/3
+    [0.3333, 0.6667, 1.3333]
+    >>> recency_alphas(4, half_life=float("inf")).tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    w = 0.5 ** (np.arange(int(n) - 1, -1, -1, dtype=np.float64) / float(half_life))
+    return w * (w.sum() / float(w @ w))
+
+
+def _urn(totals: np.ndarray, alphas: np.ndarray | None = None
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct row totals (ascending), their balls and each row's index.
+
+    A value's balls are how many rows have it, or the sum of those rows'
+    Dirichlet parameters ``alphas``.
+    """
     freq = np.bincount(totals)  # faster than np.unique for small counts
     values = np.flatnonzero(freq)
     index = np.zeros(freq.size, dtype=np.int64)
     index[values] = np.arange(values.size)
-    return values.astype(np.int64), freq[values].astype(np.float64), index[totals]
+    balls = (freq[values].astype(np.float64) if alphas is None else
+             np.bincount(totals, weights=np.asarray(alphas, dtype=np.float64))[values])
+    return values.astype(np.int64), balls, index[totals]
 
 
-def bayes_how_many_pmf(blocks: np.ndarray, days: int) -> np.ndarray:
+def _single_days(blocks: np.ndarray, alphas: np.ndarray | None) -> None:
+    if alphas is not None and blocks.shape[1] != 1:
+        raise ValueError("Dirichlet parameters other than 1 take single days (one column)")
+
+
+def bayes_how_many_pmf(blocks: np.ndarray, days: int, alphas: np.ndarray | None = None
+                       ) -> np.ndarray:
     """Distribution of items in ``days`` working days under the Bayesian bootstrap (exact).
 
     ``blocks`` holds the sample's rows: single days (one column) or whole
     weeks; a trial weights them by Dirichlet(1, ..., 1) and draws rows by
-    those weights (see the module's notes for the derivation).
+    those weights (see the module's notes for the derivation). ``alphas``
+    (single days only) replaces the ones by other Dirichlet parameters, one
+    per row: the time-weighted bootstrap's :func:`recency_alphas`.
 
     Examples
     --------
@@ -272,12 +326,16 @@ def bayes_how_many_pmf(blocks: np.ndarray, days: int) -> np.ndarray:
     >>> # weeks [1, 0] and [0, 2]: 3 days are a whole week and the next one's first day
     >>> bayes_how_many_pmf(np.array([[1, 0], [0, 2]]), 3).round(4).tolist()
     [0.0, 0.1667, 0.6667, 0.1667]
+    >>> # Dirichlet(2, 1): the first day (0 items) has weight 2/3 on average; P(S_1 = 1) = 1/3
+    >>> bayes_how_many_pmf(np.array([[0], [1]]), 1, alphas=np.array([2.0, 1.0])).tolist()
+    [0.6666666666666666, 0.3333333333333333]
     """
     from forecast.sampling import _kernels
 
     blocks = np.asarray(blocks, dtype=np.int64)
+    _single_days(blocks, alphas)
     rows, width = blocks.shape
-    values, counts, where = _urn(blocks.sum(axis=1))
+    values, counts, where = _urn(blocks.sum(axis=1), alphas)
     whole, rest = divmod(int(days), width)
     if rest == 0:
         return _kernels.polya_rows(values, counts, whole, 0)[whole].copy()
@@ -295,11 +353,12 @@ def bayes_how_many_pmf(blocks: np.ndarray, days: int) -> np.ndarray:
     return out
 
 
-def bayes_when_pmf(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.ndarray, float]:
+def bayes_when_pmf(blocks: np.ndarray, items: int, horizon: int,
+                   alphas: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Completion-day distribution of ``items`` items under the Bayesian bootstrap (exact).
 
-    Returns ``(pmf, beyond)`` as :func:`when_pmf` does; ``blocks`` as for
-    :func:`bayes_how_many_pmf`.
+    Returns ``(pmf, beyond)`` as :func:`when_pmf` does; ``blocks`` and
+    ``alphas`` as for :func:`bayes_how_many_pmf`.
 
     Examples
     --------
@@ -310,11 +369,12 @@ def bayes_when_pmf(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.nda
     from forecast.sampling import _kernels
 
     blocks = np.asarray(blocks, dtype=np.int64)
+    _single_days(blocks, alphas)
     rows, width = blocks.shape
     items, horizon = int(items), int(horizon)
     if items > horizon * int(blocks.max()):  # cannot finish even at the best pace
         return np.zeros(horizon + 1), 1.0
-    values, counts, where = _urn(blocks.sum(axis=1))
+    values, counts, where = _urn(blocks.sum(axis=1), alphas)
     if width == 1:
         alive, last = _alive(values, counts, horizon, items)
     else:
@@ -423,7 +483,8 @@ def how_many_pmfs_blocks(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.n
     return [found[int(d)] for d in days]
 
 
-def bayes_how_many_pmfs(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]:
+def bayes_how_many_pmfs(blocks: np.ndarray, days: tuple[int, ...],
+                        alphas: np.ndarray | None = None) -> list[np.ndarray]:
     """:func:`bayes_how_many_pmf` for each of ``days`` at once (one urn programme for days).
 
     Examples
@@ -432,22 +493,25 @@ def bayes_how_many_pmfs(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.nd
     [[0.5, 0.5], [0.3333, 0.3333, 0.3333]]
     """
     blocks = np.asarray(blocks, dtype=np.int64)
+    _single_days(blocks, alphas)
     if blocks.shape[1] != 1:
         return [bayes_how_many_pmf(blocks, d) for d in days]
     from forecast.sampling import _kernels
 
-    values, counts, _ = _urn(blocks[:, 0])
+    values, counts, _ = _urn(blocks[:, 0], alphas)
     order = _ascending(tuple(days))
     rows = _kernels.polya_rows(values, counts, int(order[-1]), 0)
     top = int(values[-1])
     return [rows[int(d), : int(d) * top + 1] for d in days]
 
 
-def polya_below_backlog(blocks: np.ndarray, items: int, days: int) -> np.ndarray:
+def polya_below_backlog(blocks: np.ndarray, items: int, days: int,
+                        alphas: np.ndarray | None = None) -> np.ndarray:
     """``out[d, s] = P(S_d = s)`` for totals ``s`` below ``items``, days ``d = 0 .. days``.
 
-    The Bayesian bootstrap of single days (``blocks`` of one column): the
-    burn-up's bands read it, capping at the backlog as When does.
+    The Bayesian bootstrap of single days (``blocks`` of one column; with
+    ``alphas`` as for :func:`bayes_how_many_pmf`): the burn-up's bands read
+    it, capping at the backlog as When does.
 
     Examples
     --------
@@ -459,7 +523,7 @@ def polya_below_backlog(blocks: np.ndarray, items: int, days: int) -> np.ndarray
     blocks = np.asarray(blocks, dtype=np.int64)
     if blocks.shape[1] != 1:
         raise ValueError("polya_below_backlog takes single days (one column)")
-    values, counts, _ = _urn(blocks[:, 0])
+    values, counts, _ = _urn(blocks[:, 0], alphas)
     return _kernels.polya_rows(values, counts, int(days), int(items))
 
 
@@ -493,7 +557,7 @@ def score_pmfs(flat: np.ndarray, offsets: np.ndarray, ys: np.ndarray, levels: np
     return _kernels.score_counts(flat, offsets, ys, levels)
 
 
-COMPILED_KINDS = {"daily": 0, "weekly": 1, "bayes": 2}
+COMPILED_KINDS = {"daily": 0, "weekly": 1, "bayes": 2, "weighted": 3}
 """The methods :func:`scored_how_many` computes in one compiled pass, and their codes."""
 
 
@@ -508,9 +572,10 @@ def scored_how_many(work_all: np.ndarray, dates: np.ndarray, moved: np.ndarray,
     ``History.sample`` counts it, ``method``'s exact distributions of items in
     each of ``horizons`` (ascending) working days, exactly as
     :func:`how_many_pmfs`, :func:`how_many_pmfs_blocks` and
-    :func:`bayes_how_many_pmfs` give them, and their scores against
-    ``actual[o, i]`` (:func:`score_pmf`). Returns ``(status, crps, pinball,
-    pit, at_least, at_most)``; ``status[o]`` is 1 when scored, 2 for an empty
+    :func:`bayes_how_many_pmfs` (with :func:`recency_alphas` for
+    ``weighted``) give them, and their scores against ``actual[o, i]``
+    (:func:`score_pmf`). Returns ``(status, crps, pinball, pit, at_least,
+    at_most)``; ``status[o]`` is 1 when scored, 2 for an empty
     window, 3 when the method cannot use the window (weekly: fewer than two
     whole weeks, or none with a completion), 4 when it is too large for this
     pass (compute it the other way), 0 when not asked.
@@ -530,4 +595,4 @@ def scored_how_many(work_all: np.ndarray, dates: np.ndarray, moved: np.ndarray,
 
     return _kernels.backtest_how_many(
         work_all, dates, moved, counts, firsts, lasts, todo, COMPILED_KINDS[method], int(width),
-        horizons, actual, levels, _DIRECT_LIMIT)
+        horizons, actual, levels, _DIRECT_LIMIT, float(HALF_LIFE))

@@ -47,6 +47,7 @@ from forecast.sampling.exact import (
     how_many_pmf_blocks,
     how_many_pmfs,
     how_many_pmfs_blocks,
+    recency_alphas,
     when_pmf,
     when_pmf_blocks,
 )
@@ -89,8 +90,12 @@ class Method:
         working week per row. It raises :class:`~forecast.exceptions.ParameterError`
         when the window cannot serve the method (the message says how to fix it).
     bayes : bool
-        Whether each trial weights the rows by Dirichlet(1, ..., 1) weights
-        (a Bayesian bootstrap) instead of drawing them uniformly.
+        Whether each trial weights the rows by Dirichlet weights (a Bayesian
+        bootstrap) instead of drawing them uniformly.
+    alphas : callable or None
+        ``alphas(rows)``: the Dirichlet parameters of a sample of ``rows``
+        rows, oldest first, for a ``bayes`` method whose parameters are not
+        all 1 (``weighted``: :func:`~forecast.sampling.exact.recency_alphas`).
     exact_when, exact_how_many : callable or None
         Exact engines: ``exact_when(blocks, items, horizon)`` returns
         ``(pmf, beyond)`` and ``exact_how_many(blocks, days)`` the pmf; None
@@ -126,6 +131,7 @@ class Method:
     exact_how_many: HowManyExact | None = None
     bayes: bool = False
     exact_how_many_many: HowManyExactMany | None = None
+    alphas: Callable[[int], np.ndarray] | None = None
 
     @property
     def exact(self) -> bool:
@@ -172,6 +178,20 @@ class Method:
         if engine == "exact":
             self.require_exact()
         return engine
+
+    def row_alphas(self, rows: int) -> np.ndarray | None:
+        """Return the Dirichlet parameters of ``rows`` rows (None: rows are drawn uniformly).
+
+        Examples
+        --------
+        >>> METHODS["daily"].row_alphas(3) is None, METHODS["bayes"].row_alphas(3).tolist()
+        (True, [1.0, 1.0, 1.0])
+        >>> METHODS["weighted"].row_alphas(3).round(3).tolist()   # the newest weighs most
+        [0.929, 0.995, 1.067]
+        """
+        if not self.bayes:
+            return None
+        return np.ones(int(rows)) if self.alphas is None else self.alphas(int(rows))
 
     def when_draws(self, blocks: np.ndarray, items: int, horizon: int, trials: int, seed: int,
                    parallel: bool = False) -> np.ndarray:
@@ -249,6 +269,34 @@ def _blocks_mc_how_many(blocks: np.ndarray, days: int, trials: int, seed: int, b
     return simulate_how_many_blocks(blocks, days, trials, seed, bayes, parallel=parallel)
 
 
+def _recent_alphas(blocks: np.ndarray) -> np.ndarray:
+    return recency_alphas(blocks.shape[0])
+
+
+def _weighted_when(blocks: np.ndarray, items: int, horizon: int) -> tuple[np.ndarray, float]:
+    return bayes_when_pmf(blocks, items, horizon, alphas=_recent_alphas(blocks))
+
+
+def _weighted_how_many(blocks: np.ndarray, days: int) -> np.ndarray:
+    return bayes_how_many_pmf(blocks, days, alphas=_recent_alphas(blocks))
+
+
+def _weighted_how_many_many(blocks: np.ndarray, days: tuple[int, ...]) -> list[np.ndarray]:
+    return bayes_how_many_pmfs(blocks, days, alphas=_recent_alphas(blocks))
+
+
+def _weighted_mc_when(blocks: np.ndarray, items: int, horizon: int, trials: int, seed: int,
+                      bayes: bool, parallel: bool) -> np.ndarray:
+    return simulate_when_blocks(blocks, items, horizon, trials, seed, bayes, parallel=parallel,
+                                alphas=_recent_alphas(blocks))
+
+
+def _weighted_mc_how_many(blocks: np.ndarray, days: int, trials: int, seed: int, bayes: bool,
+                          parallel: bool) -> np.ndarray:
+    return simulate_how_many_blocks(blocks, days, trials, seed, bayes, parallel=parallel,
+                                    alphas=_recent_alphas(blocks))
+
+
 METHODS: dict[str, Method] = {
     "daily": Method(
         "daily", "independent draws of single working days (the industry standard)",
@@ -262,10 +310,15 @@ METHODS: dict[str, Method] = {
         "bayes", "working days with Bayesian-bootstrap weights drawn per trial",
         _day_rows, _blocks_mc_when, _blocks_mc_how_many, bayes_when_pmf, bayes_how_many_pmf,
         bayes=True, exact_how_many_many=bayes_how_many_pmfs),
+    "weighted": Method(
+        "weighted", "working days with Bayesian-bootstrap weights that favour recent days "
+        "(half-life 10 working days)",
+        _day_rows, _weighted_mc_when, _weighted_mc_how_many, _weighted_when, _weighted_how_many,
+        bayes=True, exact_how_many_many=_weighted_how_many_many, alphas=recency_alphas),
 }
 """Every sampling method by key, in the order they are listed and scored.
 
-``tuple(METHODS)`` is the keys: ``('daily', 'weekly', 'bayes')``; ``auto``
+``tuple(METHODS)`` is the keys: ``('daily', 'weekly', 'bayes', 'weighted')``; ``auto``
 is not a method but a policy that chooses one (:mod:`forecast.forecasting.auto`)."""
 
 

@@ -80,28 +80,51 @@ def simulate_when(
     return kernel(values, int(items), int(horizon), np.uint64(seed), int(trials))
 
 
+def _dirichlet(blocks: np.ndarray, bayes: bool, alphas: np.ndarray | None) -> np.ndarray:
+    """Return the kernels' Dirichlet parameters: ``alphas``, or ones (none when not bayes)."""
+    if not bayes:
+        return np.empty(0)
+    if alphas is None:
+        return np.ones(blocks.shape[0])
+    alphas = np.ascontiguousarray(alphas, dtype=np.float64)
+    if alphas.shape != (blocks.shape[0],) or not (alphas > 0).all():
+        raise ValueError("alphas: one positive Dirichlet parameter per block")
+    return alphas
+
+
 def simulate_when_blocks(
     blocks: np.ndarray, items: int, horizon: int, trials: int, seed: int, bayes: bool,
-    parallel: bool = True,
+    parallel: bool = True, alphas: np.ndarray | None = None,
 ) -> np.ndarray:
     """Like :func:`simulate_when`, drawing whole blocks of days (and Dirichlet weights).
+
+    With ``bayes``, each trial weights the blocks by Dirichlet(``alphas``)
+    weights (Dirichlet(1, ..., 1), the Bayesian bootstrap, when ``alphas`` is
+    None).
 
     Examples
     --------
     >>> simulate_when_blocks(np.array([[1, 1]]), 3, 10, 2, 1, bayes=True).tolist()
     [3, 3]
+    >>> simulate_when_blocks(np.array([[1], [2]]), 4, 10, 3, 1, bayes=True,
+    ...                      alphas=np.array([0.5, 2.0])).tolist()
+    [4, 2, 2]
     """
     from forecast.sampling import _kernels
 
     kernel = _kernels.when_days_blocks if parallel else _kernels.when_days_blocks_serial
     values = np.ascontiguousarray(blocks, dtype=np.int64)
-    return kernel(values, int(items), int(horizon), np.uint64(seed), int(trials), bool(bayes))
+    return kernel(values, int(items), int(horizon), np.uint64(seed), int(trials), bool(bayes),
+                  _dirichlet(values, bayes, alphas))
 
 
 def simulate_how_many_blocks(
-    blocks: np.ndarray, days: int, trials: int, seed: int, bayes: bool, parallel: bool = True
+    blocks: np.ndarray, days: int, trials: int, seed: int, bayes: bool, parallel: bool = True,
+    alphas: np.ndarray | None = None,
 ) -> np.ndarray:
     """Like :func:`simulate_how_many`, drawing whole blocks of days (and weights).
+
+    ``bayes`` and ``alphas`` as for :func:`simulate_when_blocks`.
 
     Examples
     --------
@@ -112,7 +135,8 @@ def simulate_how_many_blocks(
 
     kernel = _kernels.how_many_blocks if parallel else _kernels.how_many_blocks_serial
     values = np.ascontiguousarray(blocks, dtype=np.int64)
-    return kernel(values, int(days), np.uint64(seed), int(trials), bool(bayes))
+    return kernel(values, int(days), np.uint64(seed), int(trials), bool(bayes),
+                  _dirichlet(values, bayes, alphas))
 
 
 def simulate_how_many(
@@ -133,14 +157,17 @@ def simulate_how_many(
 
 
 def kernel_arrays(portfolio: Any, start: Any, horizon: int,
-                  team_blocks: Sequence[tuple[np.ndarray, bool]]) -> dict[str, Any]:
+                  team_blocks: Sequence[tuple[np.ndarray, np.ndarray | None]]
+                  ) -> dict[str, Any]:
     """Turn a :class:`~forecast.core.model.Portfolio` into the plan kernel's arrays.
 
     The timeline is calendar days ``0 .. horizon - 1`` from ``start``; each
     team's capacity on a day is 0 on its non-working days, else its capacity
     factor for that date (1 outside its ranges). ``team_blocks`` gives each
-    team's sample as the engines draw it: ``(blocks, bayes)`` from
-    :func:`forecast.sampling.methods.method_blocks`.
+    team's sample as the engines draw it: ``(blocks, alphas)``, its rows
+    (:attr:`forecast.sampling.methods.Method.blocks`) and their Dirichlet
+    parameters (:meth:`forecast.sampling.methods.Method.row_alphas`; None: rows
+    drawn uniformly).
 
     Returns
     -------
@@ -154,8 +181,8 @@ def kernel_arrays(portfolio: Any, start: Any, horizon: int,
     >>> from forecast.core.model import Outcome, Part, Portfolio, Size, Team
     >>> h = forecast.History.from_counts(["2024-06-03"], [2])
     >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(4, 4)),)),))
-    >>> arrays = kernel_arrays(p, dt.date(2024, 6, 4), 10, [(np.array([[2]]), False)])
-    >>> arrays["kernel"][5].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
+    >>> arrays = kernel_arrays(p, dt.date(2024, 6, 4), 10, [(np.array([[2]]), None)])
+    >>> arrays["kernel"][6].tolist()   # capacity: Tue..Fri, weekend, Mon..Thu
     [[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]]
     """
     teams = {team.name: i for i, team in enumerate(portfolio.teams)}
@@ -167,13 +194,19 @@ def kernel_arrays(portfolio: Any, start: Any, horizon: int,
     values, offsets = [], [0]
     widths: list[int] = []
     bayes_flags: list[bool] = []
+    alphas_flat: list[np.ndarray] = []
     capacity = np.zeros((len(teams), horizon))
     pools: dict[str, np.ndarray] = {}
-    for t, (team, (blocks, bayes)) in enumerate(zip(portfolio.teams, team_blocks, strict=True)):
+    for t, (team, (blocks, alphas)) in enumerate(zip(portfolio.teams, team_blocks, strict=True)):
         values.append(blocks.ravel())
         offsets.append(offsets[-1] + blocks.size)
         widths.append(blocks.shape[1])
-        bayes_flags.append(bayes)
+        bayes_flags.append(alphas is not None)
+        # the kernel reads a team's parameters where its values start, one per block
+        row = np.ones(blocks.size)
+        if alphas is not None:
+            row[: blocks.shape[0]] = _dirichlet(blocks, True, alphas)
+        alphas_flat.append(row)
         cal = team.history.calendar
         row = np.is_busday(dates, busdaycal=cal.busdaycalendar(start, end)).astype(float)
         for span in team.capacity:
@@ -266,7 +299,7 @@ def kernel_arrays(portfolio: Any, start: Any, horizon: int,
     split_high = np.array([o.split[1] if o.split else 1.0 for o in portfolio.outcomes])
     kernel = (
         ints(np.concatenate(values)), ints(offsets), ints(widths),
-        np.asarray(bayes_flags, dtype=np.bool_),
+        np.asarray(bayes_flags, dtype=np.bool_), np.concatenate(alphas_flat),
         ints([team.wip for team in portfolio.teams]), capacity,
         ints(part_team), ints(part_outcome), ints(size_low), ints(size_high),
         ints(pool_offset), ints(pool_count), ints(pool_values),
@@ -295,7 +328,7 @@ def simulate_plan(
     >>> from forecast.core.model import Outcome, Part, Portfolio, Size, Team
     >>> h = forecast.History.from_counts(["2024-06-03"], [2], calendar="all")
     >>> p = Portfolio((Team("api", h),), (Outcome("a", (Part("api", Size(5, 5)),)),))
-    >>> arrays = kernel_arrays(p, dt.date(2024, 6, 4), 30, [(np.array([[2]]), False)])
+    >>> arrays = kernel_arrays(p, dt.date(2024, 6, 4), 30, [(np.array([[2]]), None)])
     >>> days, items = simulate_plan(arrays, 30, 2, 1)
     >>> days.tolist(), items.tolist()   # 2 + 2 + 1: done on day index 2
     ([[2], [2]], [[5], [5]])
