@@ -152,23 +152,25 @@ def test_bad_parameters(kwargs, message):
 def test_auto_falls_back_on_short_histories():
     h = weekday_history([1, 2, 0, 3, 1, 2, 2, 1, 0, 1])
     f = forecast.when(h, 10, start="2022-01-17", method="auto")
-    assert f.method == "bayes"
-    assert any("method auto fell back to bayes with a 30-day window" in w for w in f.warnings)
-    assert f.engine == "exact"  # the Bayesian bootstrap has an exact engine
+    assert f.method == "weighted"
+    assert any("method auto fell back to weighted with a 180-day window" in w
+               for w in f.warnings)
+    assert f.engine == "exact"  # the time-weighted Bayesian bootstrap has an exact engine
     g = forecast.when(h, 10, start="2022-01-17", method="auto", engine="exact")
-    assert g.method == "bayes" and g.engine == "exact"
+    assert g.method == "weighted" and g.engine == "exact"
     np.testing.assert_array_equal(f.pmf, g.pmf)
 
 
 def test_auto_is_the_default_and_prefers_long_windows_on_a_steady_team():
-    # Independent Poisson days: a longer window only removes sampling noise, and the
-    # backtest shows it clearly enough to leave the 30-day default.
+    # Independent Poisson days: weighting the latest days only adds sampling noise, and
+    # the backtest shows it clearly enough to leave the time-weighted default for equal
+    # weights over the long window.
     h = weekday_history(np.random.default_rng(8).poisson(2.0, 600))
     start = (FIRST + 600 * 7 // 5 + 3).astype(dt.date)
     f = forecast.how_many(h, days=20, start=start)
-    assert (f.sample.last - f.sample.first).days + 1 > 30
-    assert any(w.startswith(f"method auto chose {f.method} with a ")
-               and "lower than the default bayes 30d's by" in w for w in f.warnings)
+    assert (f.method, (f.sample.last - f.sample.first).days + 1) == ("bayes", 180)
+    assert any(w.startswith("method auto chose bayes with a 180-day window")
+               and "lower than the default weighted 180d's by" in w for w in f.warnings)
     # every method has an exact engine: engine="exact" is the same choice and the same answer
     g = forecast.how_many(h, days=20, start=start, engine="exact")
     assert (g.method, g.engine, f.engine) == (f.method, "exact", "exact")
@@ -181,28 +183,25 @@ def test_auto_is_the_default_and_prefers_long_windows_on_a_steady_team():
 
 def test_choice_switches_only_on_a_clear_crps_gain():
     h = weekday_history(np.random.default_rng(8).poisson(2.0, 600))
-    result = backtest(h, methods=("daily", "bayes"), windows=(30, 90), horizons=(10, 20))
+    result = backtest(h, methods=("bayes", "weighted"), windows=(90, 180), horizons=(10, 20))
     method, window, z, default = result.choice()
-    assert default == bt.AUTO_DEFAULT
-    ranked = result.ranking()[0][:2]
-    if z > bt.SWITCH_Z:
-        assert (method, window) == ranked
-    else:
-        assert (method, window) == default
-    # without the default among the configurations, the shortest bayes window is the default
-    no_default = backtest(h, methods=("daily", "bayes"), windows=(60, 90), horizons=(10,))
-    assert no_default.default() == ("bayes", 60)
+    assert default == bt.AUTO_DEFAULT == ("weighted", 180)
+    # steady Poisson days: equal weights over 180 days are clearly better
+    assert (method, window) == result.ranking()[0][:2] == ("bayes", 180) and z > bt.SWITCH_Z
+    assert "standard errors better than the default weighted 180d" in str(result)
+    # without the default among the configurations, its method's longest window is
+    no_default = backtest(h, methods=("daily", "weighted"), windows=(60, 90), horizons=(10,))
+    assert no_default.default() == ("weighted", 90)
     only_daily = backtest(h, methods=("daily",), windows=(30, 60), horizons=(10,))
     assert only_daily.default() == bt.STANDARD
-    # bayes 40d ranks first but is not clearly better: the default is kept, and the table
-    # says why (and with 90 days above, it said why it switched)
-    close = backtest(h, methods=("daily", "bayes"), windows=(30, 40), horizons=(10, 20))
-    assert close.ranking()[0][:2] == ("bayes", 40)
+    # on 30 origins bayes 180d still ranks first but is not clearly better: the default is
+    # kept, and the table says why
+    close = backtest(h, methods=("bayes", "weighted"), windows=(90, 180), horizons=(10, 20),
+                     max_origins=30)
+    assert close.ranking()[0][:2] == ("bayes", 180)
     method, window, z, default = close.choice()
     assert (method, window) == default == bt.AUTO_DEFAULT and 0 < z <= bt.SWITCH_Z
     assert f"the first ranked beat it by {z:.1f} standard errors, not the 2 needed" in str(close)
-    assert result.choice()[:2] != bt.AUTO_DEFAULT  # steady Poisson: 90 days is clearly better
-    assert "standard errors better than the default bayes 30d" in str(result)
 
 
 def test_recalibration_rules_out_what_the_forecast_ruled_out():
@@ -221,7 +220,7 @@ def test_partial_recalibration_is_halfway_and_only_on_a_miss():
     full = recal.recalibrate(pmf, narrow)
     assert half == pytest.approx(0.5 * pmf + 0.5 * full)
     # only the latest RECALIBRATION_PITS values count: old misses are forgotten
-    old_then_good = np.r_[narrow, np.tile(calibrated, 2)]
+    old_then_good = np.r_[narrow, np.tile(calibrated, 3)]
     assert recal.partial_recalibration(pmf, old_then_good, 28) is None
 
 
@@ -256,19 +255,26 @@ def test_recalibration_widens_an_overconfident_forecast():
     assert np.abs(same - pmf).max() < 0.01
 
 
-def test_auto_recalibrates_only_a_miscalibrated_team():
+def test_auto_recalibrates_and_warns_only_on_a_miss():
     # Throughput that doubles every 60 working days: any window of the past lags, so the
-    # "85% at most N" statements keep failing and auto recalibrates. A stable team is left
-    # alone.
+    # "85% at most N" statements kept failing; auto recalibrates every answer by the past
+    # PITs, and says so as a warning only when the raw forecast missed.
     rng = np.random.default_rng(3)
     days = 420
     h = weekday_history(rng.poisson(0.5 * 2 ** (np.arange(days) / 60)))
     start = (FIRST + days * 7 // 5 + 3).astype(dt.date)
     f = forecast.how_many(h, days=20, start=start, method="auto")
-    assert any("recalibrated halfway by the" in w for w in f.warnings)
+    note = next(w for w in f.warnings if w.code == "recalibrated")
+    assert note.severity == "warning"
+    assert note.startswith("recalibrated at 7 quantiles of the ")
+    raw = forecast.how_many(h, days=20, start=start, method=f.method,
+                            window=(f.sample.last - f.sample.first).days + 1)
+    # lagging: the raw forecast's "at most" failed, so the recalibrated one reaches higher
+    assert f.percentile(50).value > raw.percentile(50).value
     stable = weekday_history(rng.poisson(2.0, days))
     g = forecast.how_many(stable, days=20, start=start, method="auto")
-    assert not any("recalibrated" in w for w in g.warnings)
+    note = next(w for w in g.warnings if w.code == "recalibrated")
+    assert note.severity == "info"
 
 
 def test_outcomes_count_only_items_from_the_origin_on(monkeypatch):
@@ -494,7 +500,7 @@ def test_auto_falls_back_at_the_boundary_and_says_so_consistently():
     short = choose(h, enough - dt.timedelta(days=1), None, None)
     assert short.result is None and short.note.code == "auto-fell-back"
     assert short.note == (
-        "method auto fell back to bayes with a 30-day window: too little history for a "
+        "method auto fell back to weighted with a 180-day window: too little history for a "
         "backtest: 10 origins 7 days apart with a 180-day window and a 10-working-day horizon "
         f"need at least {needed} days of history, and it spans {needed - 1} (2022-01-03 .. "
         "2022-09-15)")

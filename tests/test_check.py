@@ -41,10 +41,10 @@ def test_check_describes_the_window_that_when_samples():
     c = forecast.check(h, start="2024-06-03")
     f = forecast.when(h, 40, start="2024-06-03")
     assert (c.sample.first, c.sample.last) == (f.sample.first, f.sample.last)
-    assert (c.sample.last - c.sample.first).days + 1 == 30  # what auto chose, not 90 days
+    assert (c.sample.last - c.sample.first).days + 1 == 180  # what auto chose, not 90 days
     auto = next(w for w in f.warnings if getattr(w, "code", None) == "auto-chose")
     assert c.why == auto and c.why.code == "auto-chose" and c.why.severity == "info"
-    assert c.backtest is not None and c.backtest.best == ("bayes", 30)
+    assert c.backtest is not None and c.backtest.best == ("weighted", 180)
     # a fixed method samples its default 90 days, and no backtest is run for it
     d = forecast.check(h, start="2024-06-03", method="daily")
     g = forecast.when(h, 40, start="2024-06-03", method="daily")
@@ -66,15 +66,15 @@ def test_a_given_window_or_since_is_kept():
 def test_check_says_which_window_and_why_in_table_and_json():
     r = run("check", TEAM, "--start", "2024-06-03")
     assert r.exit_code == 0, r.output
-    assert "(window 2024-05-04 .. 2024-06-02)" in r.stdout.splitlines()[0]
-    assert "  window: method auto chose bayes with a 30-day window: " in r.stdout
-    assert "  backtest of bayes over 30 days, 40 origins: how often its stated 85% held" \
+    assert "(window 2023-12-06 .. 2024-06-02)" in r.stdout.splitlines()[0]
+    assert "  window: method auto chose weighted with a 180-day window: " in r.stdout
+    assert "  backtest of weighted over 180 days, 40 origins: how often its stated 85% held" \
         in r.stdout
     doc = json.loads(run("check", TEAM, "--start", "2024-06-03", "--format", "json").stdout)
-    assert doc["window"]["calendar_days"] == 30
-    assert doc["window"]["why"].startswith("method auto chose bayes with a 30-day window")
+    assert doc["window"]["calendar_days"] == 180
+    assert doc["window"]["why"].startswith("method auto chose weighted with a 180-day window")
     assert {"auto-chose"} <= {m["code"] for m in doc["messages"] if m["severity"] == "info"}
-    assert doc["backtest"]["method"] == "bayes" and doc["backtest"]["window"] == 30
+    assert doc["backtest"]["method"] == "weighted" and doc["backtest"]["window"] == 180
     assert len(doc["backtest"]["p85_held"]) == 8  # 3 horizons and When, both directions
     fixed = json.loads(run("check", TEAM, "--start", "2024-06-03", "--method", "daily",
                            "--format", "json").stdout)
@@ -82,14 +82,17 @@ def test_check_says_which_window_and_why_in_table_and_json():
 
 
 def test_auto_falling_back_is_a_note_in_a_check():
-    # three months are too little to backtest: auto keeps its default, and says so; in a
-    # check that says which window this is, not that the data is wrong
+    # three months are too little to backtest: auto keeps its default method over all the
+    # history there is, and says so; in a check that says which window this is, not that
+    # the data is wrong (nor that the window was cut short)
     days = np.datetime64("2024-03-04") + np.arange(91)
     h = forecast.History.from_counts(days, np.tile([3, 1, 2, 0, 2, 1, 2], 13))
     c = forecast.check(h, start="2024-06-03")
     assert c.why.code == "auto-fell-back" and c.why.severity == "info"
     assert c.why not in c.warnings and c.backtest is None
-    assert (c.sample.last - c.sample.first).days + 1 == 30
+    assert (c.sample.first, c.sample.last) == (h.first, h.last)
+    assert "with a 91-day window (all of its history)" in c.why
+    assert "window-cut-short" not in codes(c) and not c.sample.warnings
 
 
 def test_a_stale_history_is_checked_as_of_its_end():

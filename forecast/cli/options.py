@@ -148,9 +148,11 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--method", type=click.Choice(METHOD_CHOICES),
                      default="auto", show_default=True,
                      help="Sample single working days, whole weeks (keeps batching), days "
-                     "with Bayesian-bootstrap weights (wider on thin data), or auto: the "
-                     "team's own backtest keeps bayes over 30 days unless another method and "
-                     "window scored clearly better, and recalibrates on a past miss."),
+                     "with Bayesian-bootstrap weights (wider on thin data), the same weights "
+                     "favouring recent days (weighted: half-life 10 working days), or auto: "
+                     "the team's own backtest keeps weighted over 180 days unless another "
+                     "method and window scored clearly better, and recalibrates the answer "
+                     "by the team's past outcomes."),
         click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
                      show_default=True,
                      help="exact: convolution, no noise; mc: numba Monte Carlo."),

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, partial_recalibration
+from forecast.evaluation.recalibration import MIN_RECALIBRATION_ORIGINS, knot_recalibration
 from forecast.evaluation.scoring import Scores, score, score_many
 
 __all__ = ["Score", "Tally", "score_pending"]
@@ -42,7 +42,7 @@ class Score:
         Shares of the PIT values in ten equal bins.
     recalibrated : Score or None
         The same forecasts as ``auto`` reports them: each recalibrated by
-        :func:`partial_recalibration` from the PIT values of the earlier
+        :func:`knot_recalibration` from the PIT values of the earlier
         forecasts whose outcome was known at its origin (walk-forward), scored
         over the origins where at least :data:`MIN_RECALIBRATION_ORIGINS`
         were known.
@@ -173,8 +173,8 @@ class Tally:
                    ) -> None:
         """Score the forecast, and the forecast as ``auto`` would report it.
 
-        That is, recalibrated by the PITs known at ``origin`` when they show
-        a miss (:func:`partial_recalibration`), and as it is otherwise.
+        That is, recalibrated by the PITs known at ``origin``
+        (:func:`knot_recalibration`) once there are enough of them.
         """
         if not self.online:  # scored later, all at once (see score_pending)
             self.pending.append((pmf, y, when, key))
@@ -183,7 +183,7 @@ class Tally:
         if cut >= MIN_RECALIBRATION_ORIGINS:
             if self.recal is None:
                 self.recal = Tally()
-            fixed = partial_recalibration(pmf, self.known_pits[:cut], span_days)
+            fixed = knot_recalibration(pmf, self.known_pits[:cut])
             self.recal.add(pmf if fixed is None else fixed, y, levels, when)
         self.add(pmf, y, levels, when)
         day = int(np.datetime64(resolved, "D").astype(np.int64))

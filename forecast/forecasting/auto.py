@@ -1,9 +1,10 @@
 """The ``auto`` policy: choose a team's method and window by its own backtest.
 
-``auto`` keeps the Bayesian bootstrap of the last 30 days unless another
-configuration's CRPS was lower by more than ``SWITCH_Z`` standard errors over
-the same origins of the year before the start, and recalibrates the answer
-halfway by the latest past outcomes when its stated 85% missed.
+``auto`` keeps the time-weighted Bayesian bootstrap of the last 180 days
+(``weighted``) unless another configuration's CRPS was lower by more than
+``SWITCH_Z`` standard errors over the same origins of the two years before
+the start, and recalibrates the answer through the quantiles of the chosen
+configuration's latest past PITs (:func:`recalibrate_answer`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,22 @@ import numpy as np
 from forecast.core.calendar import as_date
 from forecast.core.history import History
 from forecast.evaluation.backtest import AUTO_DEFAULT, DEFAULT_WINDOWS, SWITCH_Z, backtest
-from forecast.evaluation.recalibration import RECALIBRATION_PITS, halfway, recalibration_miss
+from forecast.evaluation.recalibration import (
+    KNOTS,
+    RECALIBRATION_PITS,
+    knot_recalibration,
+    recalibration_miss,
+)
 from forecast.exceptions import ParameterError
 from forecast.notes import info, warning
 from forecast.sampling.methods import METHODS
 
-__all__ = ["AutoChoice", "choose", "recalibrate_on_miss", "AUTO_ORIGINS"]
+__all__ = ["AutoChoice", "choose", "recalibrate_answer", "AUTO_ORIGINS"]
 
 
-AUTO_ORIGINS = 52
-"""``method="auto"`` scores configurations on the last year of weekly origins."""
+AUTO_ORIGINS = RECALIBRATION_PITS
+"""``method="auto"`` scores configurations on the last two years of weekly origins
+(as many as the recalibration reads)."""
 
 @dataclass(frozen=True)
 class AutoChoice:
@@ -90,8 +97,15 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> Aut
                           engine="exact", when="best")
     except ParameterError as exc:
         reason = str(exc).removeprefix(f"{hist.source}: ").split("; ", 1)[0]
-        kept = None if since is not None else (window or fallback[1])
-        shown = f"{fallback[0]}" + (f" with a {kept}-day window" if kept else "")
+        kept = None if since is not None else window
+        whole = ""
+        if since is None and window is None:
+            # the default window, or all the history there is: the weights fade within
+            # weeks, so a shorter history loses nothing and is not "cut short"
+            span = (begin - hist.first).days
+            kept = fallback[1] if span >= fallback[1] else max(span, 1)
+            whole = "" if span >= fallback[1] else " (all of its history)"
+        shown = f"{fallback[0]}" + (f" with a {kept}-day window{whole}" if kept else "")
         return AutoChoice(fallback[0], kept, warning(
             f"method auto fell back to {shown}: {reason}", "auto-fell-back"))
     method, chosen, z, default = result.choice()
@@ -110,9 +124,9 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> Aut
     return AutoChoice(method, None if since is not None else chosen, note, result)
 
 
-def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str, days: int | None
-                 ) -> tuple[np.ndarray, str | None]:
-    """Recalibrate ``pmf`` halfway by the chosen configuration's recent PITs, on a miss.
+def recalibrate_answer(auto: AutoChoice | None, pmf: np.ndarray, question: str,
+                       days: int | None) -> tuple[np.ndarray, str | None]:
+    """Recalibrate ``pmf`` by the chosen configuration's latest past PITs, at seven knots.
 
     Parameters
     ----------
@@ -129,10 +143,13 @@ def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     Returns
     -------
     pmf : numpy.ndarray
-        ``pmf`` recalibrated halfway (:func:`~forecast.evaluation.recalibration.halfway`)
-        when its stated 85% missed on the team's past, else ``pmf`` itself.
+        ``pmf`` mapped through the quantiles of the latest past PITs
+        (:func:`~forecast.evaluation.recalibration.knot_recalibration`), or
+        ``pmf`` itself when fewer than 20 past outcomes are known.
     note : str or None
-        What was recalibrated and why, or None when nothing was.
+        What was recalibrated, by what, and how the raw forecast's stated
+        85% had held: a warning when that missed by more than a standard
+        error, else an info note; None when nothing was recalibrated.
 
     Examples
     --------
@@ -140,15 +157,13 @@ def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     >>> h = forecast.read_history("examples/team.csv")
     >>> choice = choose(h, dt.date(2024, 6, 3), None, None)
     >>> pmf = np.full(20, 0.05)
-    >>> fixed, note = recalibrate_on_miss(choice, pmf, "when", None)
+    >>> fixed, note = recalibrate_answer(choice, pmf, "when", None)
     >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
-    recalibrated halfway by the 40 latest past outcomes of the team's own backtest
-    (When 22 items): its stated 85% had held 92% (done by the date) and 57% (not done
-    before it)
+    recalibrated at 7 quantiles of the 75 latest past outcomes of the team's own backtest
+    (When 22 items): as forecast, its stated 85% had held 89% (done by the date) and 79%
+    (not done before it)
     >>> fixed[:3].round(3).tolist()
-    [0.159, 0.047, 0.076]
-    >>> recalibrate_on_miss(choice, pmf, "how-many", 20)[1] is None   # no miss: as it was
-    True
+    [0.045, 0.042, 0.042]
     """
     if auto is None or auto.result is None:
         return pmf, None
@@ -165,19 +180,18 @@ def recalibrate_on_miss(auto: AutoChoice | None, pmf: np.ndarray, question: str,
         return pmf, None
     # the backtest's PITs in origin order; the latest ones are the most recent outcomes
     pits = np.asarray(score.pit_values)[-RECALIBRATION_PITS:]
-    span_days = result.batch_days if key[0] == "when" else key[1] * 7 / 5
-    miss = recalibration_miss(pits, span_days)  # as partial_recalibration decides
-    if miss is None:
+    fixed = knot_recalibration(pmf, pits)
+    if fixed is None:
         return pmf, None
-    fixed = halfway(pmf, pits)
+    span_days = result.batch_days if key[0] == "when" else key[1] * 7 / 5
+    least, most = float(np.mean(pits > 0.15)), float(np.mean(pits < 0.85))
     if key[0] == "when":  # a low PIT is an early finish: "done by the date" is the upper side
         what = f"When {result.batch} items"
-        held = f"{miss[1]:.0%} (done by the date) and {miss[0]:.0%} (not done before it)"
+        held = f"{most:.0%} (done by the date) and {least:.0%} (not done before it)"
     else:
         what = f"How many in {key[1]} working days"
-        held = f"{miss[0]:.0%} (N or more) and {miss[1]:.0%} (at most N)"
-    return fixed, warning(
-        f"recalibrated halfway by the {pits.size} latest past outcomes of the team's own "
-        f"backtest ({what}): its stated 85% had held {held}", "recalibrated")
-
-
+        held = f"{least:.0%} (N or more) and {most:.0%} (at most N)"
+    text = (f"recalibrated at {len(KNOTS)} quantiles of the {pits.size} latest past outcomes "
+            f"of the team's own backtest ({what}): as forecast, its stated 85% had held {held}")
+    missed = recalibration_miss(pits, span_days) is not None
+    return fixed, (warning(text, "recalibrated") if missed else info(text, "recalibrated"))

@@ -21,7 +21,7 @@ from forecast.core.checks import (
 from forecast.core.history import History, Sample
 from forecast.evaluation.signals import window_drift
 from forecast.exceptions import ParameterError, ref
-from forecast.forecasting.auto import choose, recalibrate_on_miss
+from forecast.forecasting.auto import choose, recalibrate_answer
 from forecast.io.readers import as_history
 from forecast.notes import info, warning
 from forecast.results.forecast import HowManyForecast, WhenForecast
@@ -185,11 +185,11 @@ def when(
         working days (a block bootstrap that keeps a team's batching); days
         with Bayesian-bootstrap weights drawn per trial, which widens the
         forecast honestly when the window is short (exact: a Polya urn); or
-        ``auto`` (the default): the team's own backtest over the year before
-        ``start`` (every forecast of it exact) keeps the Bayesian bootstrap
-        of 30 days unless another method and window had a clearly lower
-        CRPS, and recalibrates the result halfway by the latest past outcomes
-        when its stated 85% missed (both are stated in the notes).
+        ``auto`` (the default): the team's own backtest over the two years
+        before ``start`` (every forecast of it exact) keeps the time-weighted
+        Bayesian bootstrap of 180 days unless another method and window had
+        a clearly lower CRPS, and recalibrates the result at seven quantiles
+        of the latest past outcomes' PITs (both are stated in the notes).
 
     Returns
     -------
@@ -240,7 +240,7 @@ def when(
         notes.append(warning(
             f"{beyond:.1%} of outcomes do not finish within the horizon of {limit} working "
             f"days; throughput in the window is very low for {items:,} items", "beyond-horizon"))
-    pmf, recal_note = recalibrate_on_miss(auto, pmf, "when", None)
+    pmf, recal_note = recalibrate_answer(auto, pmf, "when", None)
     raw = None
     if recal_note:
         notes.append(recal_note)
@@ -368,7 +368,7 @@ def how_many(
     pmf, draws = how_many_distribution(
         spec, blocks, span, engine=chosen, trials=trials, seed=seed or 0,
         parallel=use_threads(parallel, float(trials) * span), max_count=MAX_COUNT)
-    pmf, recal_note = recalibrate_on_miss(auto, pmf, "how-many", span)
+    pmf, recal_note = recalibrate_answer(auto, pmf, "how-many", span)
     if recal_note:
         notes.append(recal_note)
     return HowManyForecast(

@@ -710,37 +710,50 @@ def _count_support(sample):
 
 
 @njit
-def recency_support(sample, half_life):
-    """Distinct values of a sample (ascending) and their time-weighted Dirichlet parameters.
+def recency_weights(n, half_life):
+    """Time-weighted Dirichlet parameters of ``n`` days, oldest first.
 
-    Day ``i`` of ``n`` (oldest first) weighs ``2 ** (-(n - 1 - i) / half_life)``;
-    the parameters are the weights scaled to sum to Kish's effective sample
-    size ``(sum w) ** 2 / sum w ** 2``, summed over the days of each value.
+    Day ``i`` weighs ``w_i = 2 ** (-(n - 1 - i) / half_life)``; the
+    parameters are ``n_eff * w_i / sum(w)`` with Kish's effective sample size
+    ``n_eff = sum(w) ** 2 / sum(w ** 2)``.
     """
-    n = sample.size
-    top = 0
-    for v in sample:
-        top = max(top, v)
-    weight = np.zeros(top + 1)
+    w = np.empty(n)
     total = 0.0
     squares = 0.0
     for i in range(n):
-        w = 0.5 ** ((n - 1 - i) / half_life)
-        weight[sample[i]] += w
-        total += w
-        squares += w * w
+        w[i] = 0.5 ** ((n - 1 - i) / half_life)
+        total += w[i]
+        squares += w[i] * w[i]
     scale = total / squares  # n_eff / total
+    for i in range(n):
+        w[i] *= scale
+    return w
+
+
+@njit
+def recency_support(sample, half_life):
+    """Distinct values of a sample (ascending) and the sums of their days' :func:`recency_weights`."""
+    n = sample.size
+    alpha = recency_weights(n, half_life)
+    top = 0
+    for v in sample:
+        top = max(top, v)
+    balls = np.zeros(top + 1)
+    seen = np.zeros(top + 1, dtype=np.bool_)
+    for i in range(n):
+        balls[sample[i]] += alpha[i]
+        seen[sample[i]] = True
     k = 0
     for v in range(top + 1):
-        if weight[v] > 0.0:
+        if seen[v]:
             k += 1
     values = np.empty(k, dtype=np.int64)
     alphas = np.empty(k)
     k = 0
     for v in range(top + 1):
-        if weight[v] > 0.0:
+        if seen[v]:
             values[k] = v
-            alphas[k] = weight[v] * scale
+            alphas[k] = balls[v]
             k += 1
     return values, alphas
 

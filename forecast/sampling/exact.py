@@ -284,8 +284,9 @@ def recency_alphas(n: int, half_life: float = HALF_LIFE) -> np.ndarray:
     >>> recency_alphas(4, half_life=float("inf")).tolist()
     [1.0, 1.0, 1.0, 1.0]
     """
-    w = 0.5 ** (np.arange(int(n) - 1, -1, -1, dtype=np.float64) / float(half_life))
-    return w * (w.sum() / float(w @ w))
+    from forecast.sampling import _kernels
+
+    return _kernels.recency_weights(int(n), float(half_life))
 
 
 def _urn(totals: np.ndarray, alphas: np.ndarray | None = None
