@@ -110,7 +110,6 @@ from pathlib import Path
 import numba
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 import forecast
 from forecast.evaluation.origins import daily_series
@@ -390,6 +389,8 @@ def simplex_qp(a: np.ndarray, b: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Weights on the simplex minimising ``w @ a @ w - 2 * b @ w`` (the summed mixture CRPS)."""
     m = b.size
     scale = np.trace(a) / m
+    from scipy.optimize import minimize  # the research extra; only the stacking needs it
+
     res = minimize(lambda v: (v @ a @ v - 2 * b @ v) / scale, start,
                    jac=lambda v: (2 * a @ v - 2 * b) / scale, method="SLSQP",
                    bounds=[(0, 1)] * m,

@@ -8,7 +8,7 @@ Examples
 >>> import forecast
 >>> history = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [3, 1])
 >>> forecast.when(history, 8, start="2024-06-05").percentile(85).date
-datetime.date(2024, 6, 12)
+datetime.date(2024, 6, 13)
 """
 
 from __future__ import annotations

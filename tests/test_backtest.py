@@ -153,8 +153,8 @@ def test_auto_falls_back_on_short_histories():
     h = weekday_history([1, 2, 0, 3, 1, 2, 2, 1, 0, 1])
     f = forecast.when(h, 10, start="2022-01-17", method="auto")
     assert f.method == "weighted"
-    assert any("method auto fell back to weighted with a 180-day window" in w
-               for w in f.warnings)
+    assert any("method auto fell back to weighted with a 14-day window (all of its history)"
+               in w for w in f.warnings)
     assert f.engine == "exact"  # the time-weighted Bayesian bootstrap has an exact engine
     g = forecast.when(h, 10, start="2022-01-17", method="auto", engine="exact")
     assert g.method == "weighted" and g.engine == "exact"
@@ -219,8 +219,8 @@ def test_partial_recalibration_is_halfway_and_only_on_a_miss():
     half = recal.partial_recalibration(pmf, narrow, 28)
     full = recal.recalibrate(pmf, narrow)
     assert half == pytest.approx(0.5 * pmf + 0.5 * full)
-    # only the latest RECALIBRATION_PITS values count: old misses are forgotten
-    old_then_good = np.r_[narrow, np.tile(calibrated, 3)]
+    # only the latest HALFWAY_PITS values count: old misses are forgotten
+    old_then_good = np.r_[narrow, np.tile(calibrated, 2)]
     assert recal.partial_recalibration(pmf, old_then_good, 28) is None
 
 

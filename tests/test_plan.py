@@ -1,6 +1,7 @@
 """The portfolio plan: hand-computed cases, the twin, threads, and the naive oracle."""
 
 import datetime as dt
+from dataclasses import replace
 import hashlib
 import math
 import os
@@ -322,7 +323,10 @@ def to_naive(portfolio, horizon):
 
 @pytest.mark.parametrize("horizon", [200])
 def test_plan_agrees_with_naive_oracle(horizon):
-    portfolio = complex_portfolio()
+    # the naive plan draws single days uniformly: the daily bootstrap
+    base = complex_portfolio()
+    portfolio = Portfolio(tuple(replace(t, method="daily") for t in base.teams), base.outcomes,
+                          base.risks)
     teams, outcomes, risks = to_naive(portfolio, horizon)
     trials = 4000
     naive = naive_plan_mc(teams, outcomes, risks, horizon, trials, seed=9)

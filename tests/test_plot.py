@@ -526,7 +526,7 @@ def unfinished_plan():
 
     days = np.datetime64("2024-05-01") + np.arange(28)
     h = forecast.History.from_counts(days, np.tile([0, 1, 2, 1], 7), calendar="all")
-    team = (Team("api", h, wip=1),)
+    team = (Team("api", h, wip=1, method="bayes", window=30),)  # a steady pace, as designed
     outcomes = (
         Outcome("a", (Part("api", Size(30, 30)),), target=dt.date(2024, 7, 1)),
         # P50 within the 120-day horizon, P85 and P95 beyond it

@@ -40,10 +40,10 @@ def test_python_example_values():
 
     history = forecast.read_history("examples/team.csv", holidays="GB")
     f = forecast.when(history, 40, start="2024-06-03", target="2024-07-15")
-    assert "datetime.date(2024, 7, 11)" in README
-    assert f.percentile(85).date.isoformat() == "2024-07-11"
-    assert "# 0.8907" in README and f"{f.likelihood('2024-07-15'):.4f}" == "0.8907"
-    assert "'bayes': what auto chose" in README and f.method == "bayes"
+    assert "datetime.date(2024, 7, 10)" in README
+    assert f.percentile(85).date.isoformat() == "2024-07-10"
+    assert "# 0.9038" in README and f"{f.likelihood('2024-07-15'):.4f}" == "0.9038"
+    assert "'weighted': what auto chose" in README and f.method == "weighted"
 
 
 def test_portfolio_joint_claim():

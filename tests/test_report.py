@@ -138,7 +138,8 @@ def test_plan_report_sections_in_reading_order(example):
     for team in result.portfolio.teams:
         assert f"Team {team.name}" in words
     # signals: the platform window has two outlier days, reported as the check reports them
-    assert "2 outlier days (bulk closes?): 2024-05-20 (4), 2024-05-28 (4)" in words
+    assert "3 outlier days (bulk closes?): 2024-01-16 (9), 2024-03-04 (10), 2024-04-29 (9)" \
+        in words
     # calibration: the configuration in use is marked, and the best one named
     for team in result.portfolio.teams:  # the example's teams are on the default, auto
         note = next(w for w in result.warnings if w.startswith(f"team {team.name!r}: method auto"))
@@ -466,7 +467,7 @@ def test_a_six_month_team_has_its_calibration_with_the_windows_that_fit():
     page = question_report(f, short, now=NOW)
     words = calibration_text(page)
     assert "No backtest" not in words
-    assert "In use: bayes, 30-day window." in words
+    assert "In use: weighted, 180-day window." in words
     # the report runs what `forecast backtest` runs, and says so
     assert "Scored windows of 30 and 60 days at horizons of 10, 20 and 40 working days." in words
     assert "The same figures as `forecast backtest tests/data/ado-6m.csv --start 2024-06-03`." \

@@ -286,7 +286,7 @@ class BacktestResult:
             "",
             "  rank  method  window  relative CRPS",
         ]
-        for i, (method, window, value) in enumerate(self.ranking()[:12], 1):
+        for i, (method, window, value) in enumerate(self.ranking(), 1):
             mark = "  <- recommended" if (method, window) == best else ""
             mark += "  (standard)" if (method, window) == STANDARD else ""
             lines.append(f"  {i:>4}  {method:<6}  {window:>4}d   {value:>12.3f}{mark}")

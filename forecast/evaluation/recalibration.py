@@ -20,7 +20,8 @@ import numpy as np
 
 __all__ = ["knot_recalibration", "through_knots", "KNOTS",
            "recalibration_miss", "partial_recalibration", "halfway", "recalibrate",
-           "MIN_RECALIBRATION_ORIGINS", "RECALIBRATION_PITS", "RECALIBRATION_WEIGHT",
+           "MIN_RECALIBRATION_ORIGINS", "RECALIBRATION_PITS", "HALFWAY_PITS",
+           "RECALIBRATION_WEIGHT",
            "RECALIBRATION_SE"]
 
 
@@ -29,6 +30,9 @@ MIN_RECALIBRATION_ORIGINS = 20
 
 RECALIBRATION_PITS = 104
 """Recalibrate by the PIT values of at most this many of the latest past outcomes."""
+
+HALFWAY_PITS = 52
+""":func:`partial_recalibration` reads at most this many of the latest PIT values."""
 
 KNOTS = (0.05, 0.15, 0.30, 0.50, 0.70, 0.85, 0.95)
 """Levels at which :func:`knot_recalibration` reads the past PITs' quantiles."""
@@ -118,7 +122,7 @@ def recalibration_miss(pits: Any, span_days: float) -> tuple[float, float, float
 def partial_recalibration(pmf: np.ndarray, pits: Any, span_days: float) -> np.ndarray | None:
     """Recalibrate ``pmf`` by the latest past PITs, halfway, when they show a miss.
 
-    Uses the last :data:`RECALIBRATION_PITS` values (in the order given:
+    Uses the last :data:`HALFWAY_PITS` values (in the order given:
     oldest first), returns None when :func:`recalibration_miss` finds no
     miss, and otherwise mixes the forecast with its full quantile
     recalibration (:func:`recalibrate`) at :data:`RECALIBRATION_WEIGHT`.
@@ -133,7 +137,7 @@ def partial_recalibration(pmf: np.ndarray, pits: Any, span_days: float) -> np.nd
     >>> partial_recalibration(pmf, tails, 28).round(3).tolist()   # its P85s held 70%: wider
     [0.199, 0.138, 0.325, 0.138, 0.199]
     """
-    recent = np.asarray(pits, dtype=float)[-RECALIBRATION_PITS:]
+    recent = np.asarray(pits, dtype=float)[-HALFWAY_PITS:]
     if recalibration_miss(recent, span_days) is None:
         return None
     return halfway(pmf, recent)

@@ -42,7 +42,8 @@ class AutoChoice:
     Attributes
     ----------
     method : str
-        The chosen sampling method (``"daily"``, ``"weekly"`` or ``"bayes"``).
+        The chosen sampling method (a key of
+        :data:`~forecast.sampling.methods.METHODS`).
     window : int or None
         The chosen window in calendar days; None when ``since`` fixed it.
     note : str
@@ -57,9 +58,9 @@ class AutoChoice:
     >>> h = forecast.History.from_counts(["2024-06-03", "2024-06-04"], [2, 1])
     >>> short = choose(h, dt.date(2024, 6, 10), None, None)   # too short to backtest
     >>> short.method, short.window, short.result
-    ('bayes', 30, None)
+    ('weighted', 7, None)
     >>> print(short.note[:75])
-    method auto fell back to bayes with a 30-day window: too little history for
+    method auto fell back to weighted with a 7-day window (all of its history):
     """
 
     method: str
@@ -81,7 +82,7 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> Aut
     >>> h = forecast.read_history("examples/team.csv")
     >>> choice = choose(h, dt.date(2024, 6, 3), None, None)
     >>> choice.method, choice.window
-    ('bayes', 30)
+    ('weighted', 180)
     """
     methods = tuple(k for k, m in METHODS.items() if m.exact)
     windows: tuple[int, ...] = DEFAULT_WINDOWS
@@ -159,11 +160,11 @@ def recalibrate_answer(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     >>> pmf = np.full(20, 0.05)
     >>> fixed, note = recalibrate_answer(choice, pmf, "when", None)
     >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
-    recalibrated at 7 quantiles of the 75 latest past outcomes of the team's own backtest
-    (When 22 items): as forecast, its stated 85% had held 89% (done by the date) and 79%
+    recalibrated at 7 quantiles of the 40 latest past outcomes of the team's own backtest
+    (When 22 items): as forecast, its stated 85% had held 95% (done by the date) and 57%
     (not done before it)
     >>> fixed[:3].round(3).tolist()
-    [0.045, 0.042, 0.042]
+    [0.239, 0.095, 0.094]
     """
     if auto is None or auto.result is None:
         return pmf, None

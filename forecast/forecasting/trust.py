@@ -75,7 +75,7 @@ def check(
     >>> c.sample.first.isoformat(), c.why, c.backtest is None
     ('2024-06-03', 'the window given: 3 days', True)
     >>> print(check(h, start="2024-06-05").why)  # doctest: +ELLIPSIS
-    method auto fell back to bayes with a 30-day window: too little history ...
+    method auto fell back to weighted with a 2-day window (all of its history): too little ...
     """
     hist = as_history(history)
     key = str(method).strip().lower()

@@ -126,7 +126,9 @@ class _Forecast:
     def engine_text(self) -> str:
         """How the answer was computed, in words: engine, method, trials and seed."""
         if self.engine == "exact":
-            how = "Polya urn" if self.method == "bayes" else "convolution"
+            from forecast.sampling.methods import get_method
+
+            how = "Polya urn" if get_method(self.method).bayes else "convolution"
             return f"exact ({self.method} bootstrap, {how})"
         trials = f"{self.trials:,} trial{'s' if self.trials != 1 else ''}"
         return f"Monte Carlo ({self.method} bootstrap, {trials}, seed {self.seed})"
