@@ -21,7 +21,10 @@ P50, P70, P85 and P95 in both directions.
 Run (from the repository root; about five minutes on the 2-core machine)::
 
     nice .venv/bin/python benchmarks/calibration_auto.py --save /tmp/auto-now.pkl \\
-        [--baseline /tmp/auto-before.pkl]
+        [--baseline /tmp/auto-before.pkl] [--reuse]
+
+``--reuse`` reads this version's forecasts back from ``--save`` (to print
+them against another baseline without making them again).
 """
 
 from __future__ import annotations
@@ -65,12 +68,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--save", type=Path, help="keep this version's forecasts here")
     parser.add_argument("--baseline", type=Path, help="forecasts saved by another version")
+    parser.add_argument("--reuse", action="store_true",
+                        help="read this version's forecasts from --save instead of making them")
     args = parser.parse_args()
     start = time.perf_counter()
     all_teams = teams()
-    now = auto_forecasts(all_teams)
-    if args.save:
-        args.save.write_bytes(pickle.dumps(now))
+    if args.reuse and args.save:
+        now = pickle.loads(args.save.read_bytes())
+    else:
+        now = auto_forecasts(all_teams)
+        if args.save:
+            args.save.write_bytes(pickle.dumps(now))
     found = {"auto (this version)": now}
     if args.baseline:
         found["auto (baseline)"] = pickle.loads(args.baseline.read_bytes())

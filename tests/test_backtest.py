@@ -550,3 +550,25 @@ def test_the_compiled_pass_scores_exactly_what_the_forecast_by_forecast_loop_doe
         assert a.crps_values == b.crps_values and a.pit_values == b.pit_values
         assert a.at_least == b.at_least and a.at_most == b.at_most
         assert a.origin_ids == b.origin_ids
+
+
+def test_knot_recalibration_by_hand():
+    # PITs of 40 past outcomes: quantiles (inverted_cdf) at 5, 15, 30, 50, 70, 85, 95% of
+    # 0.0125, 0.0375, ..., 0.9875 are the 2nd, 6th, 12th, 20th, 28th, 34th and 38th values
+    pits = (np.arange(40) + 0.5) / 40
+    q = np.quantile(pits, recal.KNOTS, method="inverted_cdf")
+    assert q.tolist() == pytest.approx([(k - 0.5) / 40 for k in (2, 6, 12, 20, 28, 34, 38)])
+    pmf = np.full(5, 0.2)  # CDF 0.2, 0.4, 0.6, 0.8, 1.0
+    fixed = recal.knot_recalibration(pmf, pits)
+    # G(0.2): between (0.2875, 0.30) and (0.1375, 0.15), linearly
+    g = np.interp([0.2, 0.4, 0.6, 0.8, 1.0], np.r_[0, q, 1], np.r_[0, recal.KNOTS, 1])
+    np.testing.assert_allclose(np.cumsum(fixed), g, atol=1e-8)
+    assert fixed.sum() == pytest.approx(1.0)
+    # only the latest RECALIBRATION_PITS count; fewer than 20 known: nothing is changed
+    old = np.r_[np.zeros(50), pits, pits, pits]  # 170 values, the latest 104 uniform-ish
+    np.testing.assert_allclose(recal.knot_recalibration(pmf, old),
+                               recal.knot_recalibration(pmf, old[-104:]), atol=0)
+    assert recal.knot_recalibration(pmf, pits[:19]) is None
+    # outcomes that kept landing above the forecast move its mass up
+    high = np.clip(pits * 0.5 + 0.5, 0, 1)
+    assert (np.cumsum(recal.knot_recalibration(pmf, high))[:4] < np.cumsum(pmf)[:4]).all()

@@ -162,3 +162,21 @@ def test_the_registry_and_the_bands_use_the_recency_alphas(rows):
                                rtol=0, atol=1e-14)
     with pytest.raises(ValueError, match="single days"):
         bayes_how_many_pmf(np.ones((3, 5), dtype=int), 7, alphas=np.ones(3))
+
+
+def test_the_command_line_and_a_plan_take_the_method():
+    from click.testing import CliRunner
+
+    from forecast.cli.app import cli
+
+    r = CliRunner().invoke(cli, ["when", "examples/team.csv", "--items", "40", "--start",
+                                 "2024-06-03", "--method", "weighted"])
+    assert r.exit_code == 0, r.output
+    assert "engine: exact (weighted bootstrap, Polya urn)" in r.output
+    h = forecast.read_history("examples/team.csv")
+    f = forecast.when(h, 40, start="2024-06-03", method="weighted", window=180)
+    g = forecast.when(h, 40, start="2024-06-03", method="weighted", window=180, engine="mc",
+                      trials=20_000, rng=3)
+    # the exact answer and a 20k-trial run agree within five standard errors of a share
+    day = f.percentile(50).value
+    assert abs(float(np.mean(g.draws <= day)) - float(f.cdf[day])) < 5 * 0.5 / np.sqrt(20_000)

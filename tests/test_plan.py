@@ -1,13 +1,13 @@
 """The portfolio plan: hand-computed cases, the twin, threads, and the naive oracle."""
 
 import datetime as dt
-from dataclasses import replace
 import hashlib
 import math
 import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -398,7 +398,8 @@ def test_teams_on_auto_choose_as_they_would_alone():
     start = dt.date(2024, 6, 3)
     arrays = plan_arrays(Portfolio(teams, outcomes), start, 400)
     for chosen, h in zip(arrays["auto"], histories, strict=True):
-        alone = choose(forecast.History.from_counts(h.dates, h.counts), start, None, None)
+        alone = choose(forecast.History.from_counts(h.dates, h.counts), start, None, None,
+                       when="none")  # a plan needs no When scores
         assert (chosen.method, chosen.window, str(chosen.note)) == \
             (alone.method, alone.window, str(alone.note))
         assert [s.crps_values for s in chosen.result.scores] == \

@@ -386,11 +386,11 @@ def backtest(
         Every method has an exact engine, so a backtest carries no sampling
         noise by default; ``"mc"`` runs ``trials`` Monte Carlo trials per
         forecast instead (as a check of the kernels on real histories).
-    when : {"all", "best"}
-        Score the When question for every configuration, or only for the
-        recommended one (found from the How-many scores first): ``auto``
+    when : {"all", "best", "none"}
+        Score the When question for every configuration, only for the
+        recommended one (found from the How-many scores first: ``auto``
         needs the When scores of the configuration it uses, to recalibrate
-        and to state how often its 85% held.
+        a When answer), or not at all (``auto`` for How many and plans).
     fit : bool or tuple of str, optional
         Which of ``"windows"`` and ``"horizons"`` may be shortened to fit
         the history (:func:`~forecast.evaluation.origins.fit_to_history`:
@@ -545,7 +545,8 @@ def backtest(
                     if state == 3:  # the method cannot use this window
                         skipped += 1
                         continue
-                    if when_actual is not None:  # How many is tallied: When is left
+                    if when_actual is not None and settings["when"] != "none":
+                        # How many is tallied: When is left
                         later.append((done, origin, index, when_actual, window, method, None))
                         if settings["when"] == "all":
                             when_forecast(*later.pop())
@@ -579,7 +580,7 @@ def backtest(
                         tally.add_online(pmf, actual[h], levels, np.datetime64(origin, "D"),
                                          work[index + h - 1], h * 7 / 5, key=key)
                         tally.origin_ids.append(done)
-                if when_actual is None:
+                if when_actual is None or settings["when"] == "none":
                     continue
                 later.append((done, origin, index, when_actual, window, method, blocks))
                 if settings["when"] == "all":

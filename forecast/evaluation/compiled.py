@@ -4,7 +4,8 @@ Exact How-many forecasts that need no walk-forward recalibration are a
 function of the history, the origin and the configuration only. For each
 window and method, :func:`compiled_scores` makes them for every origin in
 one compiled call (:func:`~forecast.sampling.exact.scored_how_many`) and
-keeps each origin's row in the history's memo (:func:`memo_for`), so the
+keeps each origin's row in the history's memo (:func:`memo_for`; one array
+per score and configuration, and each origin's place in it), so the
 next backtest of the same History object (a rolling evaluation, a report
 after a forecast) computes only what is new.
 """
@@ -98,18 +99,26 @@ def compiled_scores(history: History, origins: list[dt.date], windows: tuple[int
         firsts = np.maximum(lasts + 1 - int(window),
                             np.datetime64(history.first, "D").astype(np.int64))
         for method in compiled:
-            keys = [(o, window, method, levels, tuple(horizons), "row") for o in origins]
-            todo = np.array([k not in memo for k in keys])
-            made = None
+            # one store per configuration: every origin's row ever made, and where it is
+            store = memo.setdefault((window, method, levels, tuple(horizons), "rows"),
+                                    {"at": {}, "rows": None})
+            at = store["at"]
+            todo = np.array([o not in at for o in origins])
             if todo.any():
                 made = scored_how_many(*common, firsts, lasts, todo, method, width, order,
                                        actual, level_array)
-                for o in np.flatnonzero(todo):
-                    memo[keys[o]] = tuple(a[o] for a in made)
-            if made is None or not todo.all():  # some rows from the memo: gather them
-                rows = [memo[k] for k in keys]
-                made = (np.array([r[0] for r in rows]),
-                        *(np.stack([r[i] for r in rows]) for i in range(1, 6)))
+                new = np.flatnonzero(todo)
+                size = 0 if store["rows"] is None else store["rows"][0].shape[0]
+                fresh = tuple(a[new] for a in made)
+                store["rows"] = fresh if store["rows"] is None else tuple(
+                    np.concatenate([old, add]) for old, add in zip(store["rows"], fresh,
+                                                                   strict=True))
+                for k, o in enumerate(new):
+                    at[origins[o]] = size + k
+                if not todo.all():
+                    made = tuple(a[[at[o] for o in origins]] for a in store["rows"])
+            else:
+                made = tuple(a[[at[o] for o in origins]] for a in store["rows"])
             if (made[0] == 4).any():
                 continue
             found[(window, method)] = (made[0], *(a[:, columns] for a in made[1:]))

@@ -320,8 +320,9 @@ def backtest_settings(
         raise ParameterError(f"no method to score; give at least one of {', '.join(METHODS)}")
     if step < 1:
         raise ParameterError(f"step = {step}, must be >= 1 day")
-    if when not in ("all", "best"):
-        raise ParameterError(f"when = {when!r} is not known; use all or best", parameter="when")
+    if when not in ("all", "best", "none"):
+        raise ParameterError(f"when = {when!r} is not known; use all, best or none",
+                             parameter="when")
     if engine not in ("exact", "mc"):
         raise ParameterError(f"engine = {engine!r} is not known; use exact or mc",
                              parameter="engine")

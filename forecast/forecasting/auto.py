@@ -69,12 +69,15 @@ class AutoChoice:
     result: Any = None
 
 
-def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> AutoChoice:
+def choose(hist: History, begin: dt.date, window: int | None, since: Any, when: str = "best"
+           ) -> AutoChoice:
     """Choose the method and window by the team's own backtest before ``begin``.
 
     A given ``window`` or ``since`` fixes the window, and only the method is
     chosen. Every forecast of the backtest comes from an exact engine, so the
-    choice carries no sampling noise and costs milliseconds.
+    choice carries no sampling noise and costs milliseconds. ``when``: the
+    backtest's (``"best"``: scores When for the chosen configuration, which
+    a When answer is recalibrated by; ``"none"``: How many only).
 
     Examples
     --------
@@ -95,7 +98,7 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any) -> Aut
         # only the P85 statements (for the note) and the raw scores are needed
         result = backtest(hist, start=begin, methods=methods, windows=windows,
                           max_origins=AUTO_ORIGINS, levels=(85,), recalibrated=False,
-                          engine="exact", when="best")
+                          engine="exact", when=when)
     except ParameterError as exc:
         reason = str(exc).removeprefix(f"{hist.source}: ").split("; ", 1)[0]
         kept = None if since is not None else window

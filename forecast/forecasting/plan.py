@@ -49,7 +49,8 @@ def _choose_all(portfolio: Portfolio, start: dt.date) -> list[AutoChoice | None]
 
     def one(i: int) -> AutoChoice:
         team = portfolio.teams[i]
-        return choose(team.history, start, team.window, team.since)
+        # the plan kernel is not recalibrated: only the choice is needed, not When's scores
+        return choose(team.history, start, team.window, team.since, when="none")
 
     if len(on_auto) < 2 or (os.cpu_count() or 1) < 2:
         for i in on_auto:

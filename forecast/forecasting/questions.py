@@ -101,7 +101,7 @@ def _urn_cells(counts: np.ndarray, days: int) -> float:
 
 def _prepare(
     history: Any, start: Any, window: int | None, since: Any, trials: int, engine: str,
-    percentiles: Iterable[float], method: str = "auto",
+    percentiles: Iterable[float], method: str = "auto", question: str = "when",
 ) -> tuple[History, dt.date, Sample, str, tuple[float, ...], int, str, Any]:
     chosen = _engine(engine)
     levels = check_levels(percentiles)
@@ -112,7 +112,8 @@ def _prepare(
     if str(method).strip().lower() == "auto":
         if since is None and window is not None:
             hist.window_bounds(begin, window)  # a bad window is named before the backtest
-        auto = choose(hist, begin, window, since)
+        # How many recalibrates by How many's past outcomes: When's are not needed
+        auto = choose(hist, begin, window, since, when="best" if question == "when" else "none")
         method, window = auto.method, auto.window
     if window is None and since is None:
         window = DEFAULT_WINDOW
@@ -306,7 +307,7 @@ def how_many(
     if (by is None) == (days is None):
         raise ParameterError("give exactly one of by (a date) or days (working days)")
     hist, begin, sample, chosen, levels, trials, method, auto = _prepare(
-        history, start, window, since, trials, engine, percentiles, method
+        history, start, window, since, trials, engine, percentiles, method, "how-many"
     )
     cal = hist.calendar
     end_date = None

@@ -35,6 +35,7 @@ from forecast.results.stats import (
     pct_label,
     se_text,
 )
+from forecast.sampling.methods import get_method
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -126,8 +127,6 @@ class _Forecast:
     def engine_text(self) -> str:
         """How the answer was computed, in words: engine, method, trials and seed."""
         if self.engine == "exact":
-            from forecast.sampling.methods import get_method
-
             how = "Polya urn" if get_method(self.method).bayes else "convolution"
             return f"exact ({self.method} bootstrap, {how})"
         trials = f"{self.trials:,} trial{'s' if self.trials != 1 else ''}"

@@ -732,7 +732,7 @@ def recency_weights(n, half_life):
 
 @njit
 def recency_support(sample, half_life):
-    """Distinct values of a sample (ascending) and the sums of their days' :func:`recency_weights`."""
+    """Distinct values of a sample (ascending) and their days' summed :func:`recency_weights`."""
     n = sample.size
     alpha = recency_weights(n, half_life)
     top = 0
