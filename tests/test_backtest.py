@@ -572,3 +572,16 @@ def test_knot_recalibration_by_hand():
     # outcomes that kept landing above the forecast move its mass up
     high = np.clip(pits * 0.5 + 0.5, 0, 1)
     assert (np.cumsum(recal.knot_recalibration(pmf, high))[:4] < np.cumsum(pmf)[:4]).all()
+
+
+def test_when_none_scores_how_many_only_and_the_same():
+    h = forecast.read_history("examples/team.csv")
+    both = backtest(h, methods=("daily", "weighted"), windows=(30, 180), when="best")
+    only = backtest(forecast.read_history("examples/team.csv"), methods=("daily", "weighted"),
+                    windows=(30, 180), when="none")
+    assert {s.question for s in only.scores} == {"how-many"}
+    assert any(s.question == "when" for s in both.scores)
+    assert [s.crps_values for s in only.scores] == \
+        [s.crps_values for s in both.scores if s.question == "how-many"]
+    with pytest.raises(ParameterError, match="when = 'some' is not known; use all, best or"):
+        backtest(h, when="some")
