@@ -31,9 +31,10 @@ from forecast.sampling.methods import METHODS
 __all__ = ["AutoChoice", "choose", "recalibrate_answer", "AUTO_ORIGINS"]
 
 
-AUTO_ORIGINS = RECALIBRATION_PITS
-"""``method="auto"`` scores configurations on the last two years of weekly origins
-(as many as the recalibration reads)."""
+AUTO_ORIGINS = 52
+"""``method="auto"`` chooses among configurations by the last year of weekly origins;
+the one chosen is then scored on as many as the recalibration reads
+(:data:`~forecast.evaluation.recalibration.RECALIBRATION_PITS`)."""
 
 @dataclass(frozen=True)
 class AutoChoice:
@@ -51,6 +52,11 @@ class AutoChoice:
     result : BacktestResult or None
         The backtest the choice was made by; None when it fell back to the
         default (too little history for a backtest).
+    recalibration : BacktestResult or None
+        The chosen configuration's own backtest over the latest
+        :data:`~forecast.evaluation.recalibration.RECALIBRATION_PITS` origins,
+        whose PIT values the answer is recalibrated by (None when not asked
+        for, or not run).
 
     Examples
     --------
@@ -67,17 +73,21 @@ class AutoChoice:
     window: int | None
     note: str
     result: Any = None
+    recalibration: Any = None
 
 
-def choose(hist: History, begin: dt.date, window: int | None, since: Any, when: str = "best"
-           ) -> AutoChoice:
+def choose(hist: History, begin: dt.date, window: int | None, since: Any, when: str = "best",
+           recalibration: str | None = None) -> AutoChoice:
     """Choose the method and window by the team's own backtest before ``begin``.
 
     A given ``window`` or ``since`` fixes the window, and only the method is
     chosen. Every forecast of the backtest comes from an exact engine, so the
     choice carries no sampling noise and costs milliseconds. ``when``: the
-    backtest's (``"best"``: scores When for the chosen configuration, which
-    a When answer is recalibrated by; ``"none"``: How many only).
+    backtest's (``"best"``: also scores When for the chosen configuration;
+    ``"none"``: How many only). ``recalibration`` (``"when"`` or
+    ``"how-many"``: the question to be recalibrated) also scores the chosen
+    configuration alone over the latest 104 origins
+    (:attr:`AutoChoice.recalibration`), When only for a When question.
 
     Examples
     --------
@@ -125,7 +135,17 @@ def choose(hist: History, begin: dt.date, window: int | None, since: Any, when: 
                f"{z:.1f} standard errors {over}")
     note = info(f"method auto chose {method} with a {chosen}-day window: {why}{detail}",
                 "auto-chose")
-    return AutoChoice(method, None if since is not None else chosen, note, result)
+    pits = None
+    if recalibration is not None:
+        # the chosen configuration's rows of the latest origins are kept from the choice
+        try:
+            pits = backtest(hist, start=begin, methods=(method,), windows=(chosen,),
+                            horizons=result.horizons, max_origins=RECALIBRATION_PITS,
+                            levels=(85,), recalibrated=False, engine="exact",
+                            when="best" if recalibration == "when" else "none")
+        except ParameterError:  # as the choice ran, this cannot fail; if it did, use that
+            pits = None
+    return AutoChoice(method, None if since is not None else chosen, note, result, pits)
 
 
 def recalibrate_answer(auto: AutoChoice | None, pmf: np.ndarray, question: str,
@@ -159,7 +179,7 @@ def recalibrate_answer(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     --------
     >>> import datetime as dt, forecast
     >>> h = forecast.read_history("examples/team.csv")
-    >>> choice = choose(h, dt.date(2024, 6, 3), None, None)
+    >>> choice = choose(h, dt.date(2024, 6, 3), None, None, recalibration="when")
     >>> pmf = np.full(20, 0.05)
     >>> fixed, note = recalibrate_answer(choice, pmf, "when", None)
     >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
@@ -172,7 +192,8 @@ def recalibrate_answer(auto: AutoChoice | None, pmf: np.ndarray, question: str,
     if auto is None or auto.result is None:
         return pmf, None
 
-    result, (method, window) = auto.result, auto.result.best
+    result = auto.recalibration if auto.recalibration is not None else auto.result
+    method, window = auto.result.best
     if question == "when":
         key = ("when", result.batch)
     else:

@@ -112,8 +112,8 @@ def _prepare(
     if str(method).strip().lower() == "auto":
         if since is None and window is not None:
             hist.window_bounds(begin, window)  # a bad window is named before the backtest
-        # How many recalibrates by How many's past outcomes: When's are not needed
-        auto = choose(hist, begin, window, since, when="best" if question == "when" else "none")
+        # the answer is recalibrated by its own question's past outcomes
+        auto = choose(hist, begin, window, since, when="none", recalibration=question)
         method, window = auto.method, auto.window
     if window is None and since is None:
         window = DEFAULT_WINDOW
