@@ -2,9 +2,9 @@
 
 ``auto`` keeps the time-weighted Bayesian bootstrap of the last 180 days
 (``weighted``) unless another configuration's CRPS was lower by more than
-``SWITCH_Z`` standard errors over the same origins of the two years before
-the start, and recalibrates the answer through the quantiles of the chosen
-configuration's latest past PITs (:func:`recalibrate_answer`).
+``SWITCH_Z`` standard errors over the same origins of the year before the
+start, and recalibrates the answer through the quantiles of the chosen
+configuration's PITs over the latest two years (:func:`recalibrate_answer`).
 """
 
 from __future__ import annotations

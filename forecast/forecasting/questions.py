@@ -186,7 +186,7 @@ def when(
         working days (a block bootstrap that keeps a team's batching); days
         with Bayesian-bootstrap weights drawn per trial, which widens the
         forecast honestly when the window is short (exact: a Polya urn); or
-        ``auto`` (the default): the team's own backtest over the two years
+        ``auto`` (the default): the team's own backtest over the year
         before ``start`` (every forecast of it exact) keeps the time-weighted
         Bayesian bootstrap of 180 days unless another method and window had
         a clearly lower CRPS, and recalibrates the result at seven quantiles
