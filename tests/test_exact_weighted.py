@@ -180,3 +180,18 @@ def test_the_command_line_and_a_plan_take_the_method():
     # the exact answer and a 20k-trial run agree within five standard errors of a share
     day = f.percentile(50).value
     assert abs(float(np.mean(g.draws <= day)) - float(f.cdf[day])) < 5 * 0.5 / np.sqrt(20_000)
+
+
+def test_the_exact_engines_refuse_bad_parameters_and_auto_knows_their_cost():
+    rows = np.array([[0], [2], [1]])
+    for bad in ([np.nan, 1, 1], [0, 1, 1], [-1, 1, 1], [1, 1], [np.inf, 1, 1]):
+        with pytest.raises(ValueError, match="one finite, positive Dirichlet parameter"):
+            bayes_how_many_pmf(rows, 2, alphas=np.array(bad, dtype=float))
+    # real numbers of balls take no one-ball step: engine auto counts the dearer one
+    from forecast.forecasting.questions import _how_many_cost, _when_cost
+
+    counts = np.random.default_rng(4).integers(0, 60, 128)
+    assert _how_many_cost(counts, 260, True, whole=False) > 20 * _how_many_cost(counts, 260,
+                                                                                True)
+    assert _when_cost(counts, 1400, 2600, True, whole=False) > _when_cost(counts, 1400, 2600,
+                                                                         True)

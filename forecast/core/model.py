@@ -49,7 +49,7 @@ class Team:
         How many outcomes the team works on at once (>= 1).
     capacity : tuple of CapacityRange
         Non-overlapping date ranges with a capacity factor (1 elsewhere).
-    method : {"daily", "weekly", "bayes", "auto"}
+    method : {"daily", "weekly", "bayes", "weighted", "auto"}
         How the team's past is sampled, as for :func:`forecast.when`
         (default ``auto``).
 

@@ -52,7 +52,8 @@ def _engine(engine: str) -> str:
     return key
 
 
-def _when_cost(counts: np.ndarray, items: int, horizon: int, bayes: bool = False) -> float:
+def _when_cost(counts: np.ndarray, items: int, horizon: int, bayes: bool = False,
+               whole: bool = True) -> float:
     """Rough multiply-add count of the exact When recursion.
 
     The Bayesian bootstrap's completion day has a polynomial tail (a trial may
@@ -60,7 +61,9 @@ def _when_cost(counts: np.ndarray, items: int, horizon: int, bayes: bool = False
     each day costs, per distinct daily count ``v`` seen ``c`` times, the
     cheaper of ``c`` one-ball passes over the ``items`` totals and one
     beta-binomial step (about ``items / v`` draws of it times ``items``), as
-    :func:`forecast.sampling._kernels.polya_rows` chooses.
+    :func:`forecast.sampling._kernels.polya_rows` chooses. Without ``whole``
+    numbers of balls (``weighted``'s real Dirichlet parameters) only the
+    beta-binomial step is available.
     """
     top, mean = int(counts.max()), float(counts.mean())
     if items > horizon * top:
@@ -70,27 +73,27 @@ def _when_cost(counts: np.ndarray, items: int, horizon: int, bayes: bool = False
     if bayes:
         days = float(horizon) if horizon <= 400 else min(float(horizon),
                                                          4 * (4.0 * items / mean + 32))
-        per_day = sum(min(freq[v] * items, (items / v + 1) * (items + 20))
-                      for v in values[1:])
+        per_day = sum(min(freq[v] * items if whole else np.inf,
+                          (items / v + 1) * (items + 20)) for v in values[1:])
         return days * float(per_day)
     days = min(float(horizon), 4.0 * items / mean + 100.0)
     return days * min(items, days * top) * values.size
 
 
-def _how_many_cost(counts: np.ndarray, days: int, bayes: bool) -> float:
+def _how_many_cost(counts: np.ndarray, days: int, bayes: bool, whole: bool = True) -> float:
     """Rough multiply-add count of the exact How-many programme of the Bayesian bootstrap.
 
     Per distinct daily count ``v`` (seen ``c`` times) after the first, the
     cheaper of ``c`` one-ball passes (about ``v * days**2 / 2`` each) and one
     beta-binomial step (about ``v' * days**3 / 3``, ``v'`` the largest count
-    before it).
+    before it); only the latter without ``whole`` numbers of balls.
     """
     if not bayes:
         return 0.0  # bounded by EXACT_SIZE
     freq = np.bincount(counts)
     values = np.flatnonzero(freq)
     d = float(days)
-    return float(sum(min(freq[v] * v * d * d / 2, values[i] * d ** 3 / 3)
+    return float(sum(min(freq[v] * v * d * d / 2 if whole else np.inf, values[i] * d ** 3 / 3)
                      for i, v in enumerate(values[1:])))
 
 
@@ -181,16 +184,18 @@ def when(
     parallel : bool, optional
         Run the Monte Carlo trials on all cores (results are identical).
         By default, threads are used when the run is large enough to gain.
-    method : {"daily", "weekly", "bayes", "auto"}
+    method : {"daily", "weekly", "bayes", "weighted", "auto"}
         How the past is sampled: independent working days; whole weeks of
         working days (a block bootstrap that keeps a team's batching); days
         with Bayesian-bootstrap weights drawn per trial, which widens the
-        forecast honestly when the window is short (exact: a Polya urn); or
-        ``auto`` (the default): the team's own backtest over the year
-        before ``start`` (every forecast of it exact) keeps the time-weighted
-        Bayesian bootstrap of 180 days unless another method and window had
-        a clearly lower CRPS, and recalibrates the result at seven quantiles
-        of the latest past outcomes' PITs (both are stated in the notes).
+        forecast honestly when the window is short (exact: a Polya urn); the
+        same weights favouring recent days (``weighted``: a day's Dirichlet
+        parameter halves every 10 working days); or ``auto`` (the default):
+        the team's own backtest over the year before ``start`` (every
+        forecast of it exact) keeps ``weighted`` over 180 days unless another
+        method and window had a clearly lower CRPS, and recalibrates the
+        result at seven quantiles of the chosen configuration's past
+        outcomes' PITs over up to two years (both are stated in the notes).
 
     Returns
     -------
@@ -224,8 +229,8 @@ def when(
     spec = get_method(method)
     blocks = spec.blocks(sample)
     engine_auto, chosen = chosen == "auto", spec.engine(chosen)
-    if chosen == "exact" and engine_auto and _when_cost(counts, items, limit,
-                                                        spec.bayes) > EXACT_BUDGET:
+    if chosen == "exact" and engine_auto and _when_cost(
+            counts, items, limit, spec.bayes, whole=spec.alphas is None) > EXACT_BUDGET:
         chosen = "mc"
         notes.append(info(
             "engine auto chose Monte Carlo: the exact engine would be slow for "
@@ -341,7 +346,8 @@ def how_many(
     engine_auto, chosen = chosen == "auto", spec.engine(chosen)
     big = spec.bayes and _urn_cells(counts, span) > URN_CELLS
     if chosen == "exact" and engine_auto and (
-            big or _how_many_cost(counts, span, spec.bayes) > EXACT_BUDGET):
+            big or _how_many_cost(counts, span, spec.bayes, whole=spec.alphas is None)
+            > EXACT_BUDGET):
         chosen = "mc"
         notes.append(info(
             f"engine auto chose Monte Carlo: the exact engine would be slow for {span:,} "

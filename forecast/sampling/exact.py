@@ -296,12 +296,16 @@ def _urn(totals: np.ndarray, alphas: np.ndarray | None = None
     A value's balls are how many rows have it, or the sum of those rows'
     Dirichlet parameters ``alphas``.
     """
+    if alphas is not None:
+        alphas = np.asarray(alphas, dtype=np.float64)
+        if alphas.shape != totals.shape or not (np.isfinite(alphas) & (alphas > 0)).all():
+            raise ValueError("alphas: one finite, positive Dirichlet parameter per row")
     freq = np.bincount(totals)  # faster than np.unique for small counts
     values = np.flatnonzero(freq)
     index = np.zeros(freq.size, dtype=np.int64)
     index[values] = np.arange(values.size)
     balls = (freq[values].astype(np.float64) if alphas is None else
-             np.bincount(totals, weights=np.asarray(alphas, dtype=np.float64))[values])
+             np.bincount(totals, weights=alphas)[values])
     return values.astype(np.int64), balls, index[totals]
 
 
