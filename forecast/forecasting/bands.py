@@ -6,7 +6,8 @@ gives, at each level p, the largest number of the backlog's items done by
 the end of day d in at least p% of outcomes (the package's "at least"
 direction). A backlog of N is done by day d exactly when N or more items
 are, so each level's band reaches the backlog on the forecast's own
-percentile date: the bands are computed by the engine the forecast used.
+percentile date (before any recalibration by ``auto``, which has no per-day
+model): the bands are computed by the engine the forecast used.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def burnup_bands(result: WhenForecast, days: Iterable[int], levels: Iterable[flo
     Row i, column j is the largest n such that at least ``levels[i]`` percent
     of outcomes have n or more of the ``result.items`` backlog items done by
     the end of working day ``days[j]`` (day 1 is the start), capped at the
-    backlog. So the P85 row reaches the backlog on ``result.percentile(85)``.
+    backlog. So the P85 row reaches the backlog on ``result.percentile(85)``
+    when the forecast was not recalibrated (see below).
 
     The engine is the forecast's own. An exact forecast convolves its
     sample's daily (or whole-week) distribution day by day, with the mass at
@@ -45,8 +47,10 @@ def burnup_bands(result: WhenForecast, days: Iterable[int], levels: Iterable[flo
     number, so re-running How-many with the forecast's seed and trials for
     each day counts the very timelines the When forecast counted (one
     simulation per day asked for). A forecast recalibrated by
-    ``method="auto"`` has no per-day model of its recalibration: its bands
-    are its sample's before recalibration.
+    ``method="auto"`` (every ``auto`` answer with 20 known past outcomes)
+    has no per-day model of its recalibration: its bands are its sample's
+    before recalibration, and may reach the backlog a few days from its
+    percentile dates (the example team: P85 on day 34, its band on day 37).
 
     Parameters
     ----------
