@@ -13,8 +13,11 @@ datetime.date(2024, 6, 13)
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+# Nothing is imported here at run time (not even typing): the console script imports this
+# package before forecast.cli can answer a Ctrl-C, so this is the window it must keep short.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 
@@ -50,6 +53,8 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
     if name in ("plot", "report"):  # modules: forecast.plot.when(...), forecast.report...
         return importlib.import_module(f"forecast.{name}")
     if name in _EXPORTS:
