@@ -13,8 +13,10 @@ datetime.date(2024, 6, 13)
 
 from __future__ import annotations
 
-# Nothing is imported here at run time (not even typing): the console script imports this
-# package before forecast.cli can answer a Ctrl-C, so this is the window it must keep short.
+import importlib  # (loaded by Python's start-up already, as site uses it)
+
+# typing is not imported at run time: the console script imports this package before
+# forecast.cli can answer a Ctrl-C, a window kept as short as can be.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -53,8 +55,6 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    import importlib
-
     if name in ("plot", "report"):  # modules: forecast.plot.when(...), forecast.report...
         return importlib.import_module(f"forecast.{name}")
     if name in _EXPORTS:

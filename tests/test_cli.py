@@ -169,8 +169,8 @@ def test_by_before_start(run):
 
 
 def test_days_beyond_horizon(run):
-    one_line_error(run("how-many", ADO, "--days", 100000, "--start", "2024-06-03"),
-                   "--days 100000 is beyond the horizon of 10 years")
+    one_line_error(run("how-many", ADO, "--days", 10000, "--start", "2024-06-03"),
+                   "--days 10000 is beyond the horizon of 10 years")
 
 
 def test_huge_items_is_not_within_horizon(run):
