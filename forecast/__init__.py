@@ -13,8 +13,13 @@ datetime.date(2024, 6, 13)
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import importlib  # (loaded by Python's start-up already, as site uses it)
+
+# typing is not imported at run time: the console script imports this package before
+# forecast.cli can answer a Ctrl-C, a window kept as short as can be.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

@@ -57,10 +57,13 @@ def keyword(name: str, value: str | None = None) -> str:
 
     Examples
     --------
-    >>> keyword("window"), keyword("engine", "mc")
-    ('window', "engine='mc'")
+    >>> keyword("window"), keyword("engine", "mc"), keyword("trials", "0")
+    ('window', "engine='mc'", 'trials=0')
     """
-    return name if value is None else f"{name}={value!r}"
+    if value is None:
+        return name
+    number = value[1:] if value[:1] == "-" else value
+    return f"{name}={value}" if number.isdigit() else f"{name}={value!r}"
 
 
 def spelled(template: str, spell: Spelling = keyword) -> str:

@@ -236,7 +236,7 @@ def test_backtest_cli(tmp_path):
     assert "recommended" in r.stdout and "(standard)" in r.stdout
     assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
     r = runner.invoke(cli, ["backtest", "examples/team.csv", "--horizons", "0"])
-    assert r.exit_code == 2 and "each must be a whole number >= 1" in r.stderr
+    assert r.exit_code == 2 and "each must be a whole number from 1 to" in r.stderr
     r = runner.invoke(cli, ["backtest", "examples/team.csv", "--methods", "monthly"])
     assert r.exit_code == 2 and "method = 'monthly' is not known" in r.stderr
     short = tmp_path / "s.csv"

@@ -51,7 +51,7 @@ def test_target_before_start_is_an_error(ado_history):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [({"engine": "fast"}, "engine = 'fast' is not known"),
-     ({"trials": 0}, "trials = 0, must be >= 1"),
+     ({"trials": 0}, "trials=0, must be >= 1"),
      ({"percentiles": [50, 101]}, "percentile 101 is out of range"),
      ({"percentiles": []}, "percentiles is empty"),
      ({"window": -3}, "window = -3, must be a whole number of days >= 1")],
@@ -112,15 +112,15 @@ def test_auto_engine_falls_back_to_monte_carlo_on_an_outlier_day():
 
 def test_monte_carlo_answers_impossible_backlogs_at_once():
     h = daily("2024-06-03", [1, 2, 0, 3])
-    f = forecast.when(h, 10**15, start="2024-06-07", window=4, engine="mc", trials=100,
+    f = forecast.when(h, 10**7, start="2024-06-07", window=4, engine="mc", trials=100,
                       method="daily")
     assert f.not_within_horizon == 1.0 and f.percentile(50).value is None
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"trials": 10**9, "engine": "mc"}, "trials = 1,000,000,000 is more than 100,000,000"),
-     ({"start": "0001-01-01"}, "start = 0001-01-01 is out of range"),
+    [({"trials": 10**9, "engine": "mc"}, "trials=1000000000 is more than 100,000,000"),
+     ({"start": "0001-01-01"}, "start='0001-01-01' is out of range"),
      ({"window": 10**6}, "window = 1000000 days is more than 36525")],
 )
 def test_limits(ado_history, kwargs, message):

@@ -8,17 +8,22 @@ ends in one line and status 130.
 
 from __future__ import annotations
 
+import _signal  # the C module: builtin, instant (signal.py would import enum first)
 import os
-import signal
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["cli", "main"]
 
 
 def _early_sigint(signum: int, frame: Any) -> None:
     """Answer a Ctrl-C that arrives while the command line is still being imported."""
-    os.write(2, b"forecast: interrupted; no output was written\n")
-    os._exit(130)
+    try:
+        os.write(2, b"forecast: interrupted; no output was written\n")
+    finally:
+        os._exit(130)
 
 
 def main() -> None:
@@ -30,8 +35,8 @@ def main() -> None:
     >>> callable(forecast.cli.main), forecast.cli.cli.name
     (True, 'cli')
     """
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # ignored at start: stays so
-        signal.signal(signal.SIGINT, _early_sigint)
+    if _signal.getsignal(_signal.SIGINT) is not _signal.SIG_IGN:  # ignored at start: stays so
+        _signal.signal(_signal.SIGINT, _early_sigint)
     from forecast.cli.app import main as run
 
     run()

@@ -90,10 +90,20 @@ def history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
                     f"{value!r}: with several teams write TEAM=PATH", param_hint="'--history'"
                 )
             name, path = "", value
-        name = name.strip()
+        elif not name.strip():
+            raise click.BadParameter(
+                f"{value!r}: the team name before '=' is empty; write TEAM=PATH, or the "
+                "PATH alone for one team", param_hint="'--history'")
+        name, path = name.strip(), path.strip()
+        if not path:
+            raise click.BadParameter(
+                f"{value!r}: the path is empty; write TEAM=PATH with the team's history "
+                "file after '='" if sep else "the path is empty; give the team's history file",
+                param_hint="'--history'")
         if name in pairs:
-            raise click.BadParameter(f"team {name!r} is given twice", param_hint="'--history'")
-        pairs[name] = Path(path.strip())
+            raise click.BadParameter(f"team {name!r} is given twice; give each team once",
+                                     param_hint="'--history'")
+        pairs[name] = Path(path)
     return pairs
 
 

@@ -43,18 +43,84 @@ class _Date(click.ParamType):
 
 DATE = _Date()
 
+MAX_ITEMS = 10_000_000
+"""The most items a count takes (--items, --wip): :data:`forecast.core.checks.MAX_ITEMS`,
+written out here so that argument errors import no numpy (a test checks that both agree)."""
+
+MAX_TRIALS = 100_000_000
+"""The most Monte Carlo trials: :data:`forecast.core.checks.MAX_TRIALS`, written out here
+(a test checks that both agree)."""
+
+MAX_DAYS = 36_525
+"""The most days a span option takes (--window, --step, --days, --windows, --horizons,
+--slip-days): 100 years, :data:`forecast.core.history.MAX_WINDOW` (a test checks)."""
+
+
+class Whole(click.ParamType):
+    """A whole number from ``minimum`` to ``maximum``, refused in one line naming the range.
+
+    Unlike :class:`click.IntRange`, it says what is wrong with an empty value, a
+    fraction, ``nan`` or ``inf`` ("is not a whole number"), and it has an upper
+    bound, so that a huge value never reaches compiled code as an overflow.
+    """
+
+    name = "INTEGER"
+
+    def __init__(self, minimum: int, maximum: int) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def _range(self) -> str:
+        return f"give a whole number from {self.minimum:,} to {self.maximum:,}"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:  # noqa: D102
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip().replace("_", "")
+            if not text:
+                self.fail(f"the value is empty; {self._range()}", param, ctx)
+            try:
+                number = int(text)
+            except ValueError:
+                self.fail(f"{str(value)!r} is not a whole number; {self._range()}", param, ctx)
+        if number < self.minimum:
+            self.fail(f"{number:,} is less than {self.minimum:,}; {self._range()}", param, ctx)
+        if number > self.maximum:
+            self.fail(f"{number:,} is more than {self.maximum:,}; {self._range()}", param, ctx)
+        return number
+
+    def __repr__(self) -> str:
+        return f"Whole({self.minimum}, {self.maximum})"
+
+
+ITEMS = Whole(1, MAX_ITEMS)
+TRIALS = Whole(1, MAX_TRIALS)
+SEED = Whole(0, 2**64 - 1)
+SPAN = Whole(1, MAX_DAYS)
+
+
+class File(click.Path):
+    """A path, refused when empty (``Path("")`` would be the current folder, '.')."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:  # noqa: D102
+        if isinstance(value, str) and not value.strip():
+            self.fail("the path is empty; give a file", param, ctx)
+        return super().convert(value, param, ctx)
+
 
 def percentiles(ctx: Any, param: Any, value: str) -> tuple[float, ...]:
     """Parse --percentiles: levels separated by commas, each > 0 and <= 100."""
+    if not value.replace(",", "").strip():
+        raise click.BadParameter("the value is empty; give levels such as 50,70,85,95")
     try:
         levels = tuple(float(v) for v in value.replace(" ", "").split(",") if v)
     except ValueError:
         raise click.BadParameter(
             f"{value!r} must be numbers separated by commas, such as 50,70,85,95"
         ) from None
-    bad = [p for p in levels if not 0 < p <= 100]
-    if not levels or bad:
-        raise click.BadParameter(f"{value!r}: each level must be > 0 and <= 100")
+    bad = [p for p in levels if not 0 < p <= 100]  # nan and inf are out of range too
+    if bad:
+        raise click.BadParameter(f"{value!r}: each level must be > 0 and <= 100, such as 85")
     return levels
 
 
@@ -62,7 +128,7 @@ def output_options(*formats: str) -> Callable[..., Any]:
     """Return the --format and -o/--output options, shared by every command."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = click.option("-o", "--output", type=click.Path(path_type=Path),
+        func = click.option("-o", "--output", type=File(path_type=Path),
                             help="Write to this file (atomically); '-' for stdout.")(func)
         return click.option(
             "--format", "fmt", type=click.Choice(list(formats)), default=None,
@@ -74,7 +140,7 @@ def output_options(*formats: str) -> Callable[..., Any]:
 def _reading_options(skip: tuple[str, ...] = ()) -> list[Callable[..., Any]]:
     """Options that say how to read a history and which window to sample."""
     window = [] if "window" in skip else [
-        click.option("--window", type=click.IntRange(min=1), default=None,
+        click.option("--window", type=SPAN, default=None,
                      help="Calendar days of history before the start to sample "
                      "[default: 90, or what --method auto chooses]."),
         click.option("--since", type=DATE, help="Sample the history from this date instead."),
@@ -95,7 +161,7 @@ def _reading_options(skip: tuple[str, ...] = ()) -> list[Callable[..., Any]]:
                      show_default=True, help="Which days are working days."),
         click.option("--holidays", "country", metavar="CC",
                      help="Country code whose public holidays are non-working (e.g. GB)."),
-        click.option("--holidays-file", type=click.Path(path_type=Path),
+        click.option("--holidays-file", type=File(path_type=Path),
                      help="A file of non-working dates, one YYYY-MM-DD per line."),
         click.option("--exclude-type", multiple=True, metavar="TYPE",
                      help="Leave out items of this type (repeatable)."),
@@ -115,7 +181,7 @@ def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the HISTORY argument and the options that say how to read it."""
-    options = [click.argument("history", type=click.Path(dir_okay=True, path_type=Path)),
+    options = [click.argument("history", type=File(dir_okay=True, path_type=Path)),
                *_reading_options()]
     return _apply(func, options)
 
@@ -127,7 +193,7 @@ def history_options_but(*names: str) -> Callable[..., Any]:
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        options = [click.argument("history", type=click.Path(dir_okay=True, path_type=Path)),
+        options = [click.argument("history", type=File(dir_okay=True, path_type=Path)),
                    *_reading_options(skip=names)]
         return _apply(func, options)
 
@@ -136,7 +202,7 @@ def history_options_but(*names: str) -> Callable[..., Any]:
 
 def plot_option(what: str) -> Callable[..., Any]:
     """Return the --plot option of a command that draws ``what``."""
-    return click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+    return click.option("--plot", type=File(dir_okay=False, path_type=Path),
                         help=f"Also draw {what} to this file (.png or .svg, by its suffix).")
 
 
@@ -156,12 +222,12 @@ def run_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
                      show_default=True,
                      help="exact: convolution, no noise; mc: numba Monte Carlo."),
-        click.option("--trials", type=click.IntRange(min=1), default=10_000, show_default=True,
+        click.option("--trials", type=TRIALS, default=10_000, show_default=True,
                      help="Monte Carlo trials."),
-        click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
+        click.option("--seed", type=SEED, default=None,
                      help="Monte Carlo seed [default: fixed, shown in the output]."),
         plot_option("the distribution"),
-        click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+        click.option("--record", type=File(dir_okay=False, path_type=Path),
                      help="Append this forecast to a record CSV (see 'forecast trend')."),
         click.option("--name", help="The outcome's name in the --record and --distribution "
                      "files."),

@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 
 from forecast.core.calendar import as_date
-from forecast.exceptions import ParameterError
+from forecast.exceptions import PARAMETERS, ParameterError, ref
 
-__all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "check_whole", "check_trials", "check_levels",
+__all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "MAX_ITEMS", "FIRST_YEAR", "LAST_YEAR",
+           "check_whole", "check_trials", "check_items", "check_levels", "check_date",
            "start_date", "plural", "listed"]
 
 DEFAULT_PERCENTILES = (50, 70, 85, 95)
@@ -19,6 +20,18 @@ DEFAULT_PERCENTILES = (50, 70, 85, 95)
 
 MAX_TRIALS = 100_000_000
 """More trials than this would need gigabytes and add no useful precision."""
+
+MAX_ITEMS = 10_000_000
+"""The most items a count may be: a backlog (``items``), an outcome part or a risk of a
+portfolio. More is a typo, or a count of something that is not work items."""
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years a date parameter (start, by, target, since) may fall in."""
+
+
+def _named(name: str, value: Any) -> str:
+    """``name`` and its value as each front end spells a parameter (see :func:`ref`)."""
+    return ref(name, value) if name in PARAMETERS else f"{name} = {value}"
 
 
 def check_whole(name: str, value: Any, minimum: int) -> int:
@@ -29,14 +42,13 @@ def check_whole(name: str, value: Any, minimum: int) -> int:
     >>> check_whole("items", 3.0, 1)
     3
     """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)):
-        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}",
-                             parameter=name)
-    if isinstance(value, float) and not value.is_integer():
-        raise ParameterError(f"{name} = {value!r} must be a whole number >= {minimum}",
+    if (isinstance(value, bool) or not isinstance(value, (int, np.integer, float))
+            or (isinstance(value, float) and not value.is_integer())):
+        raise ParameterError(f"{_named(name, value)} must be a whole number >= {minimum}",
                              parameter=name)
     if value < minimum:
-        raise ParameterError(f"{name} = {int(value)}, must be >= {minimum}", parameter=name)
+        raise ParameterError(f"{_named(name, int(value))}, must be >= {minimum}",
+                             parameter=name)
     return int(value)
 
 
@@ -51,10 +63,46 @@ def check_trials(trials: Any) -> int:
     count = check_whole("trials", trials, 1)
     if count > MAX_TRIALS:
         raise ParameterError(
-            f"trials = {count:,} is more than {MAX_TRIALS:,}; the precision is already far "
-            "finer than a day at 1,000,000", parameter="trials"
+            f"{ref('trials', count)} is more than {MAX_TRIALS:,}; the precision is already "
+            "far finer than a day at 1,000,000", parameter="trials"
         )
     return count
+
+
+def check_items(items: Any, name: str = "items") -> int:
+    """Return an item count, a whole number from 1 to :data:`MAX_ITEMS`.
+
+    Examples
+    --------
+    >>> check_items(40)
+    40
+    >>> check_items(10**23)
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.ParameterError: items=100000000000000000000000 is more than 10,000,000; \
+give a whole number from 1 to 10,000,000
+    """
+    count = check_whole(name, items, 1)
+    if count > MAX_ITEMS:
+        raise ParameterError(f"{_named(name, count)} is more than {MAX_ITEMS:,}; give a whole "
+                             f"number from 1 to {MAX_ITEMS:,}", parameter=name)
+    return count
+
+
+def check_date(name: str, value: Any) -> dt.date:
+    """Return a date parameter, read and checked to fall in :data:`FIRST_YEAR`..:data:`LAST_YEAR`.
+
+    Examples
+    --------
+    >>> check_date("by", "2024-06-28")
+    datetime.date(2024, 6, 28)
+    """
+    day = as_date(value, name)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ParameterError(
+            f"{_named(name, day.isoformat())} is out of range; give a date between "
+            f"{FIRST_YEAR} and {LAST_YEAR}", parameter=name)
+    return day
 
 
 def check_levels(levels: Any) -> tuple[float, ...]:
@@ -94,12 +142,7 @@ def start_date(start: Any) -> dt.date:
     >>> start_date("2024-06-03")
     datetime.date(2024, 6, 3)
     """
-    begin = dt.date.today() if start is None else as_date(start, "start")
-    if not 1900 <= begin.year <= 2200:
-        raise ParameterError(
-            f"start = {begin.isoformat()} is out of range; give a date between 1900 and 2200",
-            parameter="start")
-    return begin
+    return dt.date.today() if start is None else check_date("start", start)
 
 
 def plural(n: int, word: str, *, thousands: bool = False) -> str:

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from forecast.core.calendar import as_date
+from forecast.core.calendar import HORIZON_YEARS
 from forecast.core.checks import (
     DEFAULT_PERCENTILES,
+    check_date,
+    check_items,
     check_levels,
     check_trials,
     check_whole,
@@ -102,6 +104,21 @@ def _urn_cells(counts: np.ndarray, days: int) -> float:
     return (days + 1.0) * (days * float(counts.max()) + 1.0)
 
 
+def _refuse_no_working_day(hist: History, begin: dt.date) -> None:
+    """Refuse a calendar with no working day in the horizon: no forecast could give a date.
+
+    An error, not a warning: every percentile would be "not within the horizon" and
+    day 1 a date past it, an answer that looks like one and is none; a calendar that
+    leaves no working day for 10 years is a mistake in the holidays given.
+    """
+    if hist.calendar.horizon(begin) == 0:
+        raise ParameterError(
+            f"the calendar ({hist.calendar.describe()}) has no working day in the "
+            f"{HORIZON_YEARS} years from the start {begin.isoformat()}: every day is a "
+            f"weekend or a holiday; check the holidays file and {ref('holidays')} (one "
+            "date per non-working day), or give a later start", parameter="holidays")
+
+
 def _prepare(
     history: Any, start: Any, window: int | None, since: Any, trials: int, engine: str,
     percentiles: Iterable[float], method: str = "auto", question: str = "when",
@@ -111,6 +128,9 @@ def _prepare(
     trials = check_trials(trials)
     hist = as_history(history)
     begin = start_date(start)
+    if since is not None:
+        since = check_date("since", since)
+    _refuse_no_working_day(hist, begin)
     auto = None
     if str(method).strip().lower() == "auto":
         if since is None and window is not None:
@@ -210,7 +230,7 @@ def when(
     >>> f.percentile(85).date
     datetime.date(2024, 6, 24)
     """
-    items = check_whole("items", items, 1)
+    items = check_items(items)
     hist, begin, sample, chosen, levels, trials, method, auto = _prepare(
         history, start, window, since, trials, engine, percentiles, method
     )
@@ -218,7 +238,7 @@ def when(
     limit = cal.horizon(begin) if horizon is None else check_whole("horizon", horizon, 1)
     goal = None
     if target is not None:
-        goal = as_date(target, "target")
+        goal = check_date("target", target)
         if goal < begin:
             raise ParameterError(
                 f"target {goal.isoformat()} is before the start {begin.isoformat()}; "
@@ -317,7 +337,7 @@ def how_many(
     cal = hist.calendar
     end_date = None
     if by is not None:
-        end_date = as_date(by, "by")
+        end_date = check_date("by", by)
         if end_date < begin:
             raise ParameterError(
                 f"by = {end_date.isoformat()} is before the start {begin.isoformat()}; "
@@ -333,7 +353,7 @@ def how_many(
         span = check_whole("days", days, 1)
     limit = cal.horizon(begin)
     if span > limit:
-        asked = f"by = {end_date.isoformat()}" if end_date else f"days = {span}"
+        asked = ref("by", end_date.isoformat()) if end_date else ref("days", span)
         raise ParameterError(
             f"{asked} is beyond the horizon of 10 years ({limit} working days from "
             f"{begin.isoformat()}); ask about a shorter span"

@@ -9,7 +9,9 @@ import click
 from forecast.cli.inputs import read
 from forecast.cli.options import (
     CONTEXT,
+    MAX_DAYS,
     METHOD_NAMES,
+    SPAN,
     history_options_but,
     output_options,
     plot_option,
@@ -25,8 +27,11 @@ def _ints(ctx: Any, param: Any, value: str | None) -> tuple[int, ...] | None:
         numbers = tuple(int(v) for v in value.replace(" ", "").split(",") if v)
     except ValueError:
         raise click.BadParameter(f"{value!r} must be whole numbers separated by commas") from None
-    if not numbers or min(numbers) <= 0:
-        raise click.BadParameter(f"{value!r}: each must be a whole number >= 1")
+    if not numbers:
+        raise click.BadParameter("the value is empty; give whole numbers such as 30,90")
+    if min(numbers) <= 0 or max(numbers) > MAX_DAYS:
+        raise click.BadParameter(f"{value!r}: each must be a whole number from 1 to "
+                                 f"{MAX_DAYS:,}")
     return numbers
 
 
@@ -52,7 +57,7 @@ def _backtest_figure(plots: Any, result: Any) -> Any:
 @click.option("--horizons", callback=_ints,
               help="How-many horizons, in working days.  [default: 10,20,40, less those too "
                    "long for the history]")
-@click.option("--step", type=click.IntRange(min=1), default=7, show_default=True,
+@click.option("--step", type=SPAN, default=7, show_default=True,
               help="Calendar days between origins.")
 @output_options("table", "csv", "json")
 @plot_option("a reliability diagram (stated against observed coverage) beside the PIT "

@@ -7,7 +7,13 @@ from typing import Any
 import click
 
 from forecast.cli.inputs import question_kwargs, read
-from forecast.cli.options import CONTEXT, DATE, history_options, run_options
+from forecast.cli.options import (
+    CONTEXT,
+    DATE,
+    SPAN,
+    history_options,
+    run_options,
+)
 from forecast.cli.outputs import check_outputs, finish, render
 from forecast.cli.runtime import Progress, work
 
@@ -15,7 +21,7 @@ from forecast.cli.runtime import Progress, work
 @click.command(name="how-many", context_settings=CONTEXT)
 @history_options
 @click.option("--by", type=DATE, help="Count working days from day 1 through this date.")
-@click.option("--days", type=click.IntRange(min=1), help="Or: the number of working days.")
+@click.option("--days", type=SPAN, help="Or: the number of working days.")
 @run_options
 def how_many(**opts: Any) -> None:
     """How many items will be done by a date (or in D working days)?

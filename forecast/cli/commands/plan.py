@@ -12,8 +12,13 @@ from forecast.cli.options import (
     CONTEXT,
     DATE,
     DISTRIBUTION_HELP,
+    ITEMS,
     METHOD_CHOICES,
+    SEED,
     SOURCES,
+    SPAN,
+    TRIALS,
+    File,
     output_options,
     percentiles,
     plot_option,
@@ -24,8 +29,8 @@ from forecast.cli.runtime import Progress, work
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("portfolio", required=False, type=click.Path(path_type=Path))
-@click.option("--outcomes", type=click.Path(path_type=Path),
+@click.argument("portfolio", required=False, type=File(path_type=Path))
+@click.option("--outcomes", type=File(path_type=Path),
               help="An outcomes CSV instead of a TOML portfolio (one row per outcome).")
 @click.option("--history", "histories", multiple=True, metavar="TEAM=PATH",
               help="A team's history for --outcomes (repeatable; PATH alone for one team).")
@@ -33,12 +38,12 @@ from forecast.cli.runtime import Progress, work
               show_default=True,
               help="With --outcomes: which tool exported the histories (auto recognises "
               "Jira, ado, GitHub and Linear exports).")
-@click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--wip", type=ITEMS, default=1, show_default=True,
               help="WIP limit of every team, with --outcomes.")
 @click.option("--method", type=click.Choice(METHOD_CHOICES),
               default="auto", show_default=True,
               help="With --outcomes: how every team's past is sampled (see forecast when).")
-@click.option("--window", type=click.IntRange(min=1), default=None,
+@click.option("--window", type=SPAN, default=None,
               help="With --outcomes: calendar days of history to sample [default: 90, or what "
               "--method auto chooses].")
 @click.option("--since", type=DATE, help="With --outcomes: sample the history from this date.")
@@ -46,7 +51,7 @@ from forecast.cli.runtime import Progress, work
               show_default=True, help="With --outcomes: which days are working days.")
 @click.option("--holidays", "country", metavar="CC",
               help="With --outcomes: country code of public holidays (e.g. GB).")
-@click.option("--holidays-file", type=click.Path(path_type=Path),
+@click.option("--holidays-file", type=File(path_type=Path),
               help="With --outcomes: a file of non-working dates, one YYYY-MM-DD per line.")
 @click.option("--done-column", metavar="NAME",
               help="With --outcomes: the histories' done-date column, when not found by name.")
@@ -55,17 +60,17 @@ from forecast.cli.runtime import Progress, work
 @click.option("--exclude-type", multiple=True, metavar="TYPE",
               help="With --outcomes: leave out items of this type (repeatable).")
 @click.option("--start", type=DATE, help="First day [default: the file's start, else today].")
-@click.option("--trials", type=click.IntRange(min=1), default=None,
+@click.option("--trials", type=TRIALS, default=None,
               help="Monte Carlo trials [default: the file's, else 10000].")
-@click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
+@click.option("--seed", type=SEED, default=None,
               help="Seed [default: the file's, else fixed; shown in the output].")
 @click.option("--percentiles", default=None, callback=lambda c, p, v: None if v is None
               else percentiles(c, p, v), help="Levels to report [default: 50,70,85,95].")
 @output_options("table", "csv", "json")
 @plot_option("one bar per outcome (P50..P95, P85, target, status, dependencies)")
-@click.option("--distribution", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--distribution", type=File(dir_okay=False, path_type=Path),
               metavar="FILE.csv", help=DISTRIBUTION_HELP)
-@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--record", type=File(dir_okay=False, path_type=Path),
               help="Append each outcome's forecast to a record CSV (see 'forecast trend').")
 def plan(**opts: Any) -> None:
     """When does each outcome of a portfolio land, and will they all?

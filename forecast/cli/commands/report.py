@@ -18,7 +18,12 @@ from forecast.cli.inputs import (
 from forecast.cli.options import (
     CONTEXT,
     DATE,
+    ITEMS,
     METHOD_CHOICES,
+    SEED,
+    SPAN,
+    TRIALS,
+    File,
     given_flags,
     percentiles,
     reading_options,
@@ -30,18 +35,18 @@ from forecast.cli.runtime import WRITTEN, Progress, Writing, work
 
 @click.command(context_settings=CONTEXT)
 @click.argument("input_path", metavar="[PORTFOLIO.toml | HISTORY]", required=False,
-                type=click.Path(path_type=Path))
-@click.option("--outcomes", type=click.Path(path_type=Path),
+                type=File(path_type=Path))
+@click.option("--outcomes", type=File(path_type=Path),
               help="An outcomes CSV instead of a TOML portfolio (one row per outcome).")
 @click.option("--history", "histories", multiple=True, metavar="TEAM=PATH",
               help="A team's history for --outcomes (repeatable; PATH alone for one team).")
-@click.option("--wip", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--wip", type=ITEMS, default=1, show_default=True,
               help="WIP limit of every team, with --outcomes.")
-@click.option("-n", "--items", type=click.IntRange(min=1),
+@click.option("-n", "--items", type=ITEMS,
               help="With a HISTORY: report when this many items will be done.")
 @click.option("--target", type=DATE, help="With --items: the chance of being done by it.")
 @click.option("--by", type=DATE, help="With a HISTORY: report how many items by this date.")
-@click.option("--days", type=click.IntRange(min=1),
+@click.option("--days", type=SPAN,
               help="With a HISTORY: report how many items in D working days.")
 @reading_options
 @click.option("--method", type=click.Choice(METHOD_CHOICES),
@@ -49,20 +54,20 @@ from forecast.cli.runtime import WRITTEN, Progress, Writing, work
               help="How the past is sampled (with a HISTORY or --outcomes; see forecast when).")
 @click.option("--engine", type=click.Choice(["auto", "exact", "mc"]), default="auto",
               show_default=True, help="With a HISTORY: exact (no noise) or mc (Monte Carlo).")
-@click.option("--trials", type=click.IntRange(min=1), default=None,
+@click.option("--trials", type=TRIALS, default=None,
               help="Monte Carlo trials [default: the portfolio's, else 10000].")
-@click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
+@click.option("--seed", type=SEED, default=None,
               help="Seed [default: the portfolio's, else fixed; shown in the report].")
 @click.option("--percentiles", default=None, callback=lambda c, p, v: None if v is None
               else percentiles(c, p, v), help="Levels to report [default: 50,70,85,95].")
 @click.option("--no-backtest", is_flag=True,
               help="Leave out each team's backtest (the calibration section); faster.")
-@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--record", type=File(dir_okay=False, path_type=Path),
               help="Append this forecast to a record CSV first, then show how the "
               "forecasts in it moved.")
 @click.option("--name", help="With a HISTORY: the outcome's name in the --record file.")
 @click.option("--title", help="The report's title [default: 'Delivery forecast: SOURCE'].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=File(dir_okay=False, path_type=Path),
               required=True, metavar="FILE.html", help="The HTML file to write (atomically).")
 def report(**opts: Any) -> None:
     """Write a self-contained HTML report: headline, charts, signals, calibration.

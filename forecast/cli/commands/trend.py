@@ -7,14 +7,21 @@ from typing import Any
 
 import click
 
-from forecast.cli.options import CONTEXT, output_options, plot_option
+from forecast.cli.options import (
+    CONTEXT,
+    MAX_DAYS,
+    File,
+    Whole,
+    output_options,
+    plot_option,
+)
 from forecast.cli.outputs import check_outputs, finish, render
 from forecast.cli.runtime import Progress, work
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("records", type=click.Path(path_type=Path))
-@click.option("--slip-days", type=click.IntRange(min=0), default=5, show_default=True,
+@click.argument("records", type=File(path_type=Path))
+@click.option("--slip-days", type=Whole(0, MAX_DAYS), default=5, show_default=True,
               help="Flag a P85 that moves later by more than this many days.")
 @output_options("table", "json")
 @plot_option("each outcome's P85 date over time against its target")

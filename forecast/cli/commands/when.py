@@ -8,14 +8,22 @@ from typing import Any
 import click
 
 from forecast.cli.inputs import question_kwargs, read
-from forecast.cli.options import CONTEXT, DATE, DISTRIBUTION_HELP, history_options, run_options
+from forecast.cli.options import (
+    CONTEXT,
+    DATE,
+    DISTRIBUTION_HELP,
+    ITEMS,
+    File,
+    history_options,
+    run_options,
+)
 from forecast.cli.outputs import check_outputs, finish, render
 from forecast.cli.runtime import Progress, work
 
 
 @click.command(context_settings=CONTEXT)
 @history_options
-@click.option("-n", "--items", type=click.IntRange(min=1), required=True,
+@click.option("-n", "--items", type=ITEMS, required=True,
               help="Items still to do (>= 1).")
 @click.option("--target", type=DATE, help="Report the chance of being done on or before it.")
 @run_options
@@ -24,7 +32,7 @@ from forecast.cli.runtime import Progress, work
               help="What --plot draws: the chance of finishing on each day; a burn-up (the "
               "history, then the forecast's fan up to the backlog); or a calendar of the "
               "chance of being done by each day.")
-@click.option("--distribution", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--distribution", type=File(dir_okay=False, path_type=Path),
               metavar="FILE.csv", help=DISTRIBUTION_HELP)
 def when(**opts: Any) -> None:
     """When will N items be done?
