@@ -11,14 +11,21 @@ import numpy as np
 from forecast.core.calendar import as_date
 from forecast.exceptions import ParameterError
 
-__all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "check_whole", "check_trials", "check_levels",
-           "start_date", "plural", "listed"]
+__all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "MAX_ITEMS", "check_whole", "check_trials",
+           "check_levels", "start_date", "plural", "listed"]
 
 DEFAULT_PERCENTILES = (50, 70, 85, 95)
 """The levels every answer is summarised at unless others are asked for."""
 
 MAX_TRIALS = 100_000_000
 """More trials than this would need gigabytes and add no useful precision."""
+
+MAX_ITEMS = 10_000_000
+"""Largest item count anywhere: a question's items, an outcome part, a risk (a typo guard).
+
+One rule for every input: the portfolio TOML and outcomes CSV check against it,
+and so does the command line's ``--items``.
+"""
 
 
 def check_whole(name: str, value: Any, minimum: int) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from forecast.core.calendar import as_date
+from forecast.core.checks import MAX_ITEMS
 from forecast.core.model import CapacityRange, Portfolio, Size, Team
 from forecast.exceptions import ColumnError, DataError, ParameterError
 from forecast.sampling.methods import METHODS
@@ -49,9 +50,6 @@ class Where:
         """
         return cls(f"{self.source}, {entry}: {message}")
 
-
-MAX_ITEMS = 10_000_000
-"""Largest item count of an outcome part or a risk (a typo guard)."""
 
 MAX_FACTOR = 10.0
 """Largest capacity factor or scope multiplier."""
