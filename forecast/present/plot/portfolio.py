@@ -16,6 +16,7 @@ from forecast.present.plot.style import (
     STATUS_COLOURS,
     STATUS_TEXT,
     date_axis,
+    draws_literally,
 )
 from forecast.results.stats import TOLERANCE
 
@@ -70,6 +71,7 @@ def plan_dates(result: PlanResult, name: str, levels: tuple[float, ...]
     return out
 
 
+@draws_literally
 def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
     """One horizontal bar per outcome from P50 to P95, P85 marked, target drawn.
 
