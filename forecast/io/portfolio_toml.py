@@ -131,9 +131,10 @@ def _load(file: Path) -> dict[str, Any]:
         raise InputFileError(f"portfolio file '{file}' cannot be read: "
                              f"{exc.strerror or exc}") from None
     if len(data) > MAX_PORTFOLIO_BYTES:
-        raise InputFileError(f"portfolio file '{file}' is larger than "
-                             f"{MAX_PORTFOLIO_BYTES // 2**20} MiB, the most a portfolio may be; "
-                             "is it the right file?")
+        cap = (f"{MAX_PORTFOLIO_BYTES // 2**20} MiB" if MAX_PORTFOLIO_BYTES >= 2**20
+               else f"{MAX_PORTFOLIO_BYTES:,} bytes")
+        raise InputFileError(f"portfolio file '{file}' is larger than {cap}, the most a "
+                             "portfolio may be; is it the right file?")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
