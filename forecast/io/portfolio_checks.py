@@ -642,8 +642,8 @@ def check_portfolio(portfolio: Portfolio, where: Where | None = None) -> None:
     cycle = _find_cycle({o.name: list(o.depends_on) for o in portfolio.outcomes})
     if cycle:
         loop = cycle if len(cycle) <= 9 else [*cycle[:4], "...", *cycle[-4:]]
-        size = "" if len(cycle) <= 9 else f" ({len(cycle) - 1:,} outcomes)"
-        raise where.error("outcomes", f"dependency cycle{size}: {' -> '.join(loop)}; "
+        count = "" if len(cycle) <= 9 else f" ({len(cycle) - 1:,} outcomes)"
+        raise where.error("outcomes", f"dependency cycle{count}: {' -> '.join(loop)}; "
                           "remove one of these dependencies")
     by_name = {o.name: o for o in portfolio.outcomes}
     risk_names: set[str] = set()

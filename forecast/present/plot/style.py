@@ -39,7 +39,7 @@ PORTFOLIO_LEVELS = (50.0, 85.0, 95.0)
 """The portfolio bar runs from the first level to the last; the middle one is marked."""
 
 
-LITERAL_TEXT = {"text.parse_math": False, "text.usetex": False}
+LITERAL_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
 """matplotlib settings under which text is drawn as written: no mathtext, no TeX.
 
 Names come from the user (teams, outcomes, files): ``Tier A_$$_B`` would
