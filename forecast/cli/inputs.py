@@ -99,7 +99,7 @@ def history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 
 def is_outcomes_csv(path: Path) -> bool:
     """Return whether a CSV's header names an ``outcome`` column (an outcomes CSV)."""
-    from forecast.io.portfolio_checks import file_kind
+    from forecast.io.portfolio_keys import file_kind
 
     if file_kind(path) is not None:  # a FIFO would block: the reader says what it is
         return False
@@ -125,7 +125,7 @@ def _outcome_teams(path: Path) -> list[str]:
     """
     import csv
 
-    from forecast.io.portfolio_checks import file_kind
+    from forecast.io.portfolio_keys import file_kind
 
     if file_kind(path) is not None:  # a FIFO would block: the reader says what it is
         return []

@@ -15,11 +15,11 @@ from forecast.io.portfolio_checks import (
     Where,
     check_portfolio,
     date_at,
-    file_kind,
     size_at,
     split_at,
     whole_at,
 )
+from forecast.io.portfolio_keys import file_kind
 from forecast.io.readers import read_csv, read_history
 
 __all__ = ["OUTCOME_CSV_COLUMNS", "read_outcomes_csv"]

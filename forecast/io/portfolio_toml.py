@@ -15,27 +15,29 @@ from forecast.core.history import History
 from forecast.core.model import Outcome, Part, Portfolio, Risk, Size, Team
 from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError
 from forecast.io.portfolio_checks import (
+    Where,
+    capacity_at,
+    check_portfolio,
+    date_at,
+    names_at,
+    number_at,
+    size_at,
+    split_at,
+    tables_at,
+    text_at,
+    whole_at,
+)
+from forecast.io.portfolio_keys import (
     DATE,
     FLAG,
     NUMBER,
     TEXT,
     WHOLE,
     Kind,
-    Where,
-    capacity_at,
     check_keys,
-    check_portfolio,
     confined_path,
-    date_at,
     file_kind,
-    names_at,
-    number_at,
     shown,
-    size_at,
-    split_at,
-    tables_at,
-    text_at,
-    whole_at,
 )
 from forecast.io.readers import read_history
 from forecast.io.trackers import sources

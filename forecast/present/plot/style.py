@@ -73,6 +73,19 @@ def draws_literally(func: Callable[_P, _R]) -> Callable[_P, _R]:
     The function runs under :data:`LITERAL_TEXT`, and every text of the
     figure of the axes it returns is then set to be drawn literally (a name
     with two ``$`` is not mathtext).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> @draws_literally
+    ... def titled(name):
+    ...     _, ax = plt.subplots()
+    ...     ax.set_title(name)
+    ...     return ax
+    >>> ax = titled("Tier A_$$_B")
+    >>> ax.title.get_parse_math(), ax.title.get_text()
+    (False, 'Tier A_$$_B')
+    >>> plt.close(ax.figure)
     """
 
     @functools.wraps(func)
