@@ -240,7 +240,7 @@ def test_plan_csv_cells_are_spreadsheet_safe(folder):
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3\ndepends_on = 5\n',
-      "depends_on = 5 must be a name or a list of names"),
+      "depends_on = 5 is a whole number; expected an outcome's name or a list of names"),
      ('outcome = "A"\n', "team 'api': unknown key 'outcome'"),
      ('[[outcome]]\nname = "A"\nteam = "web"\nitems = 3\nsplit_low = nan\n',
       "split_low = nan must be a number"),
@@ -278,4 +278,4 @@ def test_toml_options_on_the_command_line_are_refused(folder):
 def test_top_level_entries_must_be_tables(folder):
     path = folder / "t.toml"
     path.write_text('outcome = "A"\n' + HEAD)
-    one_line_error(run("plan", path), "outcome must be [[outcome]] tables")
+    one_line_error(run("plan", path), "outcome = 'A' is text; expected [[outcome]] tables")

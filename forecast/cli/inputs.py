@@ -109,6 +109,10 @@ def history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 
 def is_outcomes_csv(path: Path) -> bool:
     """Return whether a CSV's header names an ``outcome`` column (an outcomes CSV)."""
+    from forecast.io.portfolio_keys import file_kind
+
+    if file_kind(path) is not None:  # a FIFO would block: the reader says what it is
+        return False
     try:
         with open(path, encoding="utf-8-sig") as fh:
             header = fh.readline()
@@ -131,6 +135,10 @@ def _outcome_teams(path: Path) -> list[str]:
     """
     import csv
 
+    from forecast.io.portfolio_keys import file_kind
+
+    if file_kind(path) is not None:  # a FIFO would block: the reader says what it is
+        return []
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))

@@ -152,12 +152,14 @@ def _image(draw: Callable[[Any], Any], suffix: str) -> bytes:
     import matplotlib.pyplot as plt
 
     from forecast.present import plot as plots
+    from forecast.present.plot.style import LITERAL_TEXT
 
     ax = draw(plots)
     try:
         buffer = io.BytesIO()
-        ax.figure.savefig(buffer, format=suffix.lower().lstrip("."), dpi=120,
-                          bbox_inches="tight")
+        with matplotlib.rc_context(LITERAL_TEXT):  # user names drawn as written, never as math
+            ax.figure.savefig(buffer, format=suffix.lower().lstrip("."), dpi=120,
+                              bbox_inches="tight")
     finally:
         plt.close(ax.figure)
     return buffer.getvalue()

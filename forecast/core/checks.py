@@ -23,7 +23,9 @@ MAX_TRIALS = 100_000_000
 
 MAX_ITEMS = 10_000_000
 """The most items a count may be: a backlog (``items``), an outcome part or a risk of a
-portfolio. More is a typo, or a count of something that is not work items."""
+portfolio (one rule for every input: the portfolio TOML and outcomes CSV check against
+it, and so do ``forecast.when`` and the command line's ``--items``). More is a typo, or a
+count of something that is not work items."""
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 """The years a date parameter (start, by, target, since) may fall in."""

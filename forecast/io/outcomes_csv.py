@@ -10,7 +10,7 @@ from typing import Any
 from forecast.core.calendar import as_date
 from forecast.core.history import History
 from forecast.core.model import Outcome, Part, Portfolio, Size, Team
-from forecast.exceptions import ColumnError, ParameterError, ref
+from forecast.exceptions import ColumnError, InputFileError, ParameterError, ref
 from forecast.io.portfolio_checks import (
     Where,
     check_portfolio,
@@ -19,6 +19,7 @@ from forecast.io.portfolio_checks import (
     split_at,
     whole_at,
 )
+from forecast.io.portfolio_keys import file_kind
 from forecast.io.readers import read_csv, read_history
 
 __all__ = ["OUTCOME_CSV_COLUMNS", "read_outcomes_csv"]
@@ -59,6 +60,13 @@ def read_outcomes_csv(
     -------
     Portfolio
 
+    Notes
+    -----
+    An outcomes CSV names no files (the histories come with it), so there is
+    nothing to confine; a directory, FIFO or device is refused as what it
+    is, and every cell is checked as the TOML's keys are (counts up to
+    :data:`~forecast.core.checks.MAX_ITEMS`), naming the row and the column.
+
     Examples
     --------
     >>> p = read_outcomes_csv("examples/outcomes.csv", {"team": "examples/team.csv"})
@@ -66,6 +74,9 @@ def read_outcomes_csv(
     ['Checkout redesign', 'Self-service returns', 'Loyalty points']
     """
     file = Path(path)
+    kind = file_kind(file)
+    if kind is not None:  # checked before opening: a FIFO would block
+        raise InputFileError(f"outcomes file '{file}' is {kind}; give a CSV file")
     frame = read_csv(file, "outcomes")
     where = Where(f"'{file}'")
     lower = {c.strip().lower(): c for c in frame.columns}
@@ -109,7 +120,7 @@ def read_outcomes_csv(
                                 if d.strip()),
             "target": (date_at(where, entry, "target", cell["target"])
                        if cell.get("target") else None),
-            "priority": (whole_at(where, entry, "priority", cell["priority"], -10**9)
+            "priority": (whole_at(where, entry, "priority", cell["priority"], -10**9, 10**9)
                          if cell.get("priority") else None),
         }
         part = Part(team, size or Size(0, 0, True))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from forecast.core.calendar import as_date
+from forecast.core.checks import MAX_ITEMS
 from forecast.core.model import CapacityRange, Portfolio, Size, Team
 from forecast.exceptions import ColumnError, DataError, ParameterError
 from forecast.sampling.methods import METHODS
@@ -49,9 +50,6 @@ class Where:
         """
         return cls(f"{self.source}, {entry}: {message}")
 
-
-MAX_ITEMS = 10_000_000
-"""Largest item count of an outcome part or a risk (a typo guard)."""
 
 MAX_FACTOR = 10.0
 """Largest capacity factor or scope multiplier."""
@@ -424,8 +422,11 @@ def check_portfolio(portfolio: Portfolio, where: Where | None = None) -> None:
                 raise where.error(f"outcome {outcome.name!r}", "depends on itself")
     cycle = _find_cycle({o.name: list(o.depends_on) for o in portfolio.outcomes})
     if cycle:
-        raise where.error("outcomes", f"dependency cycle: {' -> '.join(cycle)}; "
+        loop = cycle if len(cycle) <= 9 else [*cycle[:4], "...", *cycle[-4:]]
+        count = "" if len(cycle) <= 9 else f" ({len(cycle) - 1:,} outcomes)"
+        raise where.error("outcomes", f"dependency cycle{count}: {' -> '.join(loop)}; "
                           "remove one of these dependencies")
+    by_name = {o.name: o for o in portfolio.outcomes}
     risk_names: set[str] = set()
     for risk in portfolio.risks:
         entry = f"risk {risk.name!r}"
@@ -440,36 +441,47 @@ def check_portfolio(portfolio: Portfolio, where: Where | None = None) -> None:
             raise where.error(entry, f"items {risk.items} must satisfy 0 <= low <= high")
         if risk.delay_days is not None and not 0 <= risk.delay_days <= 2600:
             raise where.error(entry, f"delay_days = {risk.delay_days} must be 0 to 2600")
-        match = [o for o in portfolio.outcomes if o.name == risk.outcome]
-        if not match:
+        match = by_name.get(risk.outcome)
+        if match is None:
             raise where.error(entry, f"unknown outcome {risk.outcome!r}")
-        if risk.team is not None and risk.team not in match[0].teams:
+        if risk.team is not None and risk.team not in match.teams:
             raise where.error(entry, f"team {risk.team!r} has no part in {risk.outcome!r}; "
-                              f"its teams: {', '.join(match[0].teams)}")
+                              f"its teams: {', '.join(match.teams)}")
 
 
 def _find_cycle(graph: Mapping[str, list[str]]) -> list[str] | None:
-    """Return a dependency cycle as a list of names (first = last), or None."""
+    """Return a dependency cycle as a list of names (first = last), or None.
+
+    An iterative depth-first search (no recursion: a chain of any length is
+    fine), linear in names and dependencies.
+
+    Examples
+    --------
+    >>> _find_cycle({"a": ["b"], "b": ["c"], "c": ["a"]})
+    ['a', 'b', 'c', 'a']
+    >>> _find_cycle({"a": [], "b": ["a"]}) is None
+    True
+    """
     state: dict[str, int] = {}  # 1: on the current path, 2: finished
-    path: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        path.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            if state.get(nxt) is None:
-                found = visit(nxt)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if state.get(node) is None:
-            found = visit(node)
-            if found:
-                return found
+    for root in graph:
+        if root in state:
+            continue
+        path = [root]
+        place = {root: 0}  # each name on the path, and where
+        todo = [iter(graph.get(root, ()))]
+        state[root] = 1
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                done = path.pop()
+                del place[done]
+                state[done] = 2
+                todo.pop()
+            elif state.get(nxt) == 1:
+                return path[place[nxt]:] + [nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                place[nxt] = len(path)
+                path.append(nxt)
+                todo.append(iter(graph.get(nxt, ())))
     return None

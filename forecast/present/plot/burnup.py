@@ -18,6 +18,7 @@ from forecast.present.plot.style import (
     LINE_COLOURS,
     axes_or_new,
     date_axis,
+    draws_literally,
     items_text,
 )
 
@@ -35,6 +36,7 @@ _MAX_BAND_POINTS = 150
 simulation each, by :func:`~forecast.forecasting.bands.burnup_bands`)."""
 
 
+@draws_literally
 def burnup(history: History, result: WhenForecast, ax: Axes | None = None, *,
            since: Any = None, levels: tuple[float, ...] = BURNUP_LEVELS) -> Axes:
     """Burn-up: items completed so far, then the forecast fan up to the backlog line.

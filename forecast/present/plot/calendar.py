@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from forecast.present.plot.style import LINE_COLOURS, items_text
+from forecast.present.plot.style import LINE_COLOURS, draws_literally, items_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -95,6 +95,7 @@ def _cells(result: WhenForecast, monday: dt.date, weeks: int
     return grid, ok, closed
 
 
+@draws_literally
 def calendar(result: WhenForecast, ax: Axes | None = None) -> Axes:
     """Calendar heat map: the chance of being done by each day, one cell per day.
 

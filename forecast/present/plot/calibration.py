@@ -11,7 +11,7 @@ import numpy as np
 
 from forecast.evaluation.backtest import STANDARD
 from forecast.exceptions import ParameterError
-from forecast.present.plot.style import axes_or_new
+from forecast.present.plot.style import axes_or_new, draws_literally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["reliability", "pit"]
 
 
+@draws_literally
 def reliability(result: BacktestResult, ax: Axes | None = None, horizon: int | None = None,
                 ) -> Axes:
     """Reliability diagram: stated level against observed coverage, per method.
@@ -93,6 +94,7 @@ def _pit_shares(values: Any) -> np.ndarray:
     return 100.0 * counts / max(pits.size, 1)
 
 
+@draws_literally
 def pit(result: BacktestResult, ax: Axes | None = None, *, method: str | None = None,
         window: int | None = None, horizon: int | None = None, question: str = "how-many",
         ) -> Axes:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from forecast.present.plot.style import LINE_COLOURS, axes_or_new
+from forecast.present.plot.style import LINE_COLOURS, axes_or_new, draws_literally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["when", "how_many"]
 
 
+@draws_literally
 def when(result: WhenForecast, ax: Axes | None = None) -> Axes:
     """Histogram of completion dates, with the percentile dates marked.
 
@@ -85,6 +86,7 @@ def when(result: WhenForecast, ax: Axes | None = None) -> Axes:
     return ax
 
 
+@draws_literally
 def how_many(result: HowManyForecast, ax: Axes | None = None) -> Axes:
     """Distribution of item counts, with the "N or more" percentiles marked.
 

@@ -16,6 +16,7 @@ from forecast.present.plot.style import (
     STATUS_COLOURS,
     STATUS_TEXT,
     date_axis,
+    draws_literally,
 )
 from forecast.results.stats import TOLERANCE
 
@@ -61,15 +62,21 @@ def plan_dates(result: PlanResult, name: str, levels: tuple[float, ...]
     >>> plan_dates(r, "a", (85,)) == [r.percentiles("a")[2].date]     # P50, P70, P85, P95
     True
     """
-    column = np.sort(result.day_index[:, result.names.index(name)])
-    out: list[dt.date | None] = []
-    for p in levels:
-        index = int(column[max(int(np.ceil((p / 100 - TOLERANCE) * result.trials)), 1) - 1])
-        out.append(None if index >= result.horizon else
-                   result.start + dt.timedelta(days=index))
-    return out
+    return _all_dates(result, levels, [result.names.index(name)])[0]
 
 
+def _all_dates(result: PlanResult, levels: tuple[float, ...], columns: list[int] | None = None
+               ) -> list[list[dt.date | None]]:
+    """:func:`plan_dates` of several outcomes (all by default) at once, by their columns."""
+    days = result.day_index if columns is None else result.day_index[:, columns]
+    ranks = [max(int(np.ceil((p / 100 - TOLERANCE) * result.trials)), 1) - 1 for p in levels]
+    picked = np.partition(days, ranks, axis=0)[ranks] if days.size else days[:0]
+    return [[None if int(index) >= result.horizon else
+             result.start + dt.timedelta(days=int(index)) for index in column]
+            for column in picked.T]
+
+
+@draws_literally
 def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
     """One horizontal bar per outcome from P50 to P95, P85 marked, target drawn.
 
@@ -116,7 +123,7 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
 
     outcomes = result.to_dict()["outcomes"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 0.6 * len(outcomes) + 1.9))
+        _, ax = plt.subplots(figsize=(10, _height(len(outcomes))))
     names = [o["name"] for o in outcomes]
     rows = {name: len(names) - 1 - i for i, name in enumerate(names)}
     low_p, _, high_p = PORTFOLIO_LEVELS
@@ -124,8 +131,9 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
     def num(value: dt.date | None) -> float | None:
         return None if value is None else float(date2num(value))
 
-    dates = {name: [num(d) for d in plan_dates(result, name, PORTFOLIO_LEVELS)]
-             for name in names}
+    by_column = _all_dates(result, PORTFOLIO_LEVELS)
+    column_of = {name: i for i, name in enumerate(result.names)}
+    dates = {name: [num(d) for d in by_column[column_of[name]]] for name in names}
     targets = {o.name: num(o.target) for o in result.portfolio.outcomes}
     known = [v for n in names for v in [*dates[n], targets[n]] if v is not None]
     first = min(known, default=float(date2num(result.start)))
@@ -134,6 +142,7 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
     right_edge = last + pad
     starts: dict[str, float | None] = {}
     ticks: dict[str, float | None] = {}
+    bars: dict[str, list[Any]] = {"y": [], "width": [], "left": [], "color": []}
     for item in outcomes:
         name, y = item["name"], rows[item["name"]]
         left, mark, right = dates[name]
@@ -151,8 +160,10 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
                     ha="right", va="center", fontsize=8, color="#d73027")
             continue
         end = right if right is not None else right_edge
-        ax.barh(y, max(end - left, 0.8), left=left, height=0.5, alpha=0.8,
-                color=STATUS_COLOURS.get(item["status"], "#969696"))
+        bars["y"].append(y)
+        bars["width"].append(max(end - left, 0.8))
+        bars["left"].append(left)
+        bars["color"].append(STATUS_COLOURS.get(item["status"], "#969696"))
         if right is None:
             beyond = " and ".join(f"P{p:g}" for p, d in zip(PORTFOLIO_LEVELS, dates[name],
                                                            strict=True) if d is None)
@@ -160,6 +171,9 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
                     va="bottom", fontsize=7, color="#d73027")
         if mark is not None:
             ax.plot([mark, mark], [y - 0.32, y + 0.32], color="black", linewidth=2.4)
+    if bars["y"]:  # one call for every bar: a call per bar costs more than the bar
+        ax.barh(bars["y"], bars["width"], left=bars["left"], height=0.5, alpha=0.8,
+                color=bars["color"])
     arrows = _arrows(ax, result, rows, ticks, starts, right_edge)
     ax.set_yticks(list(range(len(names))), labels=list(reversed(names)))
     ax.set_ylim(-0.7, len(names) - 0.3)
@@ -174,6 +188,11 @@ def portfolio(result: PlanResult, ax: Axes | None = None) -> Axes:
             any(targets[n] is not None for n in names), arrows > 0)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def _height(n: int) -> float:
+    """Height in inches of a chart of ``n`` outcomes: 0.6 a row, 0.3 beyond the 40th."""
+    return 0.6 * min(n, 40) + 0.3 * max(n - 40, 0) + 1.9
 
 
 def _arrows(ax: Axes, result: PlanResult, rows: dict[str, int],

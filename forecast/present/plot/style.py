@@ -6,7 +6,9 @@ none of it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from forecast.core.checks import plural
 
@@ -14,7 +16,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["LINE_COLOURS", "STATUS_COLOURS", "STATUS_TEXT", "BURNUP_LEVELS",
-           "PORTFOLIO_LEVELS", "axes_or_new", "items_text", "date_axis"]
+           "PORTFOLIO_LEVELS", "LITERAL_TEXT", "axes_or_new", "items_text", "date_axis",
+           "literal", "draws_literally"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 LINE_COLOURS = {50: "#2b8cbe", 70: "#7b3294", 85: "#d7301f", 95: "#525252"}
 """The colour of each percentile level's line or mark (other levels: ``#444444``)."""
@@ -31,6 +37,67 @@ BURNUP_LEVELS = (50.0, 85.0, 95.0)
 
 PORTFOLIO_LEVELS = (50.0, 85.0, 95.0)
 """The portfolio bar runs from the first level to the last; the middle one is marked."""
+
+
+LITERAL_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
+"""matplotlib settings under which text is drawn as written: no mathtext, no TeX.
+
+Names come from the user (teams, outcomes, files): ``Tier A_$$_B`` would
+otherwise be read as mathtext, and fail to draw.
+"""
+
+
+def literal(figure: Any) -> None:
+    """Draw every text of ``figure`` (titles, labels, ticks, legends, notes) as written.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> ax = fig.add_subplot()
+    >>> label = ax.set_title("Tier A_$$_B")
+    >>> literal(fig)
+    >>> label.get_parse_math(), label.get_usetex()
+    (False, False)
+    """
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        text.set_usetex(False)
+        text.set_parse_math(False)
+
+
+def draws_literally(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Make a plot function draw all its text as written (see :data:`LITERAL_TEXT`).
+
+    The function runs under :data:`LITERAL_TEXT`, and every text of the
+    figure of the axes it returns is then set to be drawn literally (a name
+    with two ``$`` is not mathtext).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> @draws_literally
+    ... def titled(name):
+    ...     _, ax = plt.subplots()
+    ...     ax.set_title(name)
+    ...     return ax
+    >>> ax = titled("Tier A_$$_B")
+    >>> ax.title.get_parse_math(), ax.title.get_text()
+    (False, 'Tier A_$$_B')
+    >>> plt.close(ax.figure)
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        import matplotlib
+
+        with matplotlib.rc_context(LITERAL_TEXT):
+            ax = func(*args, **kwargs)
+        literal(getattr(ax, "figure", None) or ax)
+        return ax
+
+    return wrapper
 
 
 def axes_or_new(ax: Any, figsize: tuple[float, float] = (8, 4.2)) -> Axes:

@@ -14,7 +14,7 @@ import numpy as np
 
 from forecast.core.calendar import as_date
 from forecast.evaluation.signals import drift, weekly_counts
-from forecast.present.plot.style import axes_or_new, date_axis
+from forecast.present.plot.style import axes_or_new, date_axis, draws_literally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["throughput"]
 
 
+@draws_literally
 def throughput(history: History, changes: tuple[Change, ...] | None = None,
                window: Sample | tuple[Any, Any] | None = None, ax: Axes | None = None,
                ) -> Axes:

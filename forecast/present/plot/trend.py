@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from forecast.io.records import is_count, is_iso_date
-from forecast.present.plot.style import axes_or_new, date_axis
+from forecast.present.plot.style import axes_or_new, date_axis, draws_literally
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["trend"]
 
 
+@draws_literally
 def trend(result: TrendResult, ax: Axes | None = None) -> Axes:
     """Each outcome's P85 over the time it was recorded (one line each), with its target.
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.present import plot
+from forecast.present.plot.style import LITERAL_TEXT, literal
 from forecast.present.report.markup import Chart, percent
 from forecast.results.forecast import WhenForecast
 from forecast.results.plan import status_of
@@ -90,11 +91,16 @@ def _render(figure: Figure, subject: Any) -> Chart | None:
     from matplotlib.figure import Figure as MplFigure
 
     size = figure.size(subject) if callable(figure.size) else figure.size
+    import matplotlib
+
     canvas = MplFigure(figsize=size)  # not registered with pyplot: nothing global changes
     try:
-        figure.draw(subject, canvas)
-        buffer = io.BytesIO()
-        canvas.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+        with matplotlib.rc_context(LITERAL_TEXT):  # names are drawn as written, never as math
+            figure.draw(subject, canvas)
+            literal(canvas)
+            buffer = io.BytesIO()
+            canvas.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight",
+                           facecolor="white")
     except Exception as exc:  # one chart that cannot be drawn must not sink the report
         return Chart(figure.title, note=f"{figure.title}: the chart could not be drawn "
                      f"({type(exc).__name__}: {exc})")
@@ -131,11 +137,6 @@ def charts_of(figures: Sequence[Figure], subject: Any) -> list[Chart]:
     (True, 'Broken: the chart could not be drawn (ZeroDivisionError: division by zero)')
     """
     return [c for c in (_render(f, subject) for f in figures) if c is not None]
-
-
-def _mpl_text(text: str) -> str:
-    """Text for a matplotlib label: ``$`` would start mathtext."""
-    return text.replace("$", r"\$")
 
 
 def _outcome_panels_size(result: PlanResult) -> tuple[float, float]:
@@ -196,8 +197,8 @@ def _outcome_panels(result: PlanResult, fig: MplFigure) -> None:
             summary.append(f"target {target.isoformat()}: {percent(prob)} ({status_of(prob)})")
         if done.size < result.trials:
             summary.append(f"{1 - done.size / result.trials:.1%} not within horizon")
-        ax.set_title(_mpl_text(name), loc="left", fontsize=9.5, fontweight="bold", pad=15)
-        ax.text(0, 1.02, _mpl_text(", ".join(summary)), transform=ax.transAxes, fontsize=8.3,
+        ax.set_title(name, loc="left", fontsize=9.5, fontweight="bold", pad=15)
+        ax.text(0, 1.02, ", ".join(summary), transform=ax.transAxes, fontsize=8.3,
                 ha="left", va="bottom", color="#333333")
         ax.set_ylabel("% of trials", fontsize=8)
         ax.tick_params(labelsize=8)
