@@ -130,16 +130,10 @@ def _note_exact_engine(opts: dict[str, Any]) -> None:
 
 
 def _csv(frame: Any) -> str:
-    """CSV text of a frame, every text cell made safe for spreadsheets."""
-    import pandas as pd
+    """CSV text of a frame, every text cell made safe for spreadsheets (one row, one line)."""
+    from forecast.io.output import csv_text
 
-    from forecast.io.output import spreadsheet_safe
-
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].astype(object).map(spreadsheet_safe)
-    return str(frame.to_csv(index=False, lineterminator="\n"))
+    return csv_text(frame)
 
 
 def _image(draw: Callable[[Any], Any], suffix: str) -> bytes:
