@@ -264,10 +264,14 @@ def _append(fd: int, payload: bytes, size: int, target: Path) -> None:
     except OSError as exc:
         try:
             os.ftruncate(fd, size)
-            os.fsync(fd)
             kept = "the record file is as it was"
         except OSError:  # pragma: no cover - truncating a file one could write
             kept = "its last row may be cut short, which 'forecast trend' skips"
+        else:
+            try:  # the content is back already; this only makes it durable
+                os.fsync(fd)
+            except OSError:
+                pass
         reason = exc.strerror or str(exc)
         raise OutputError(f"cannot append to record file '{target}': {reason}; {kept}, and "
                           "this forecast was not recorded: free some space (or give another "
@@ -566,6 +570,9 @@ def trend(path: str | os.PathLike[str], *, slip_days: int = 5) -> TrendResult:
     except UnicodeDecodeError as exc:
         raise DataError(f"'{file}' is not a forecast record file: byte {exc.start + 1:,} is not "
                         f"UTF-8 text; give a file written by {ref('record')}") from None
+    if not text.strip():
+        raise DataError(f"record file '{file}' is empty: no forecast has been recorded in it "
+                        f"yet; record one with {ref('record')}")
     lines = text.split("\n")
     header = next(csv.reader(lines[:1]), None)
     if header != list(RECORD_COLUMNS):
