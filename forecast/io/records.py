@@ -188,7 +188,13 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
             payload = body if os.read(fd, 1) == b"\n" else b"\n" + body
         _append(fd, payload, size, target)
     finally:
-        os.close(fd)  # closing the file releases the lock
+        if msvcrt is not None:  # pragma: no cover - Windows: unlock before closing
+            try:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            except OSError:
+                pass
+        os.close(fd)  # closing the file releases an flock
     return len(rows)
 
 
