@@ -69,9 +69,6 @@ def check_outputs(opts: dict[str, Any]) -> None:
             raise click.BadParameter(f"'{rec}' is also an output of this run; give another "
                                      "record file", param_hint="'--record'")
         _check_record_file(rec)
-        if not rec.parent.is_dir():
-            raise click.BadParameter(f"directory '{rec.parent}' does not exist",
-                                     param_hint="'--record'")
     _settle_format(opts, output)
     opts["protect"] = protect
     _note_exact_engine(opts)
@@ -108,13 +105,15 @@ def _settle_format(opts: dict[str, Any], output: Path | None) -> None:
 
 
 def _check_record_file(path: Path) -> None:
-    """Refuse, before any work, a --record file that exists and is not a record file."""
+    """Refuse, before any work, a --record file that cannot take this run's record.
+
+    It must end in .csv and be a record file (or new) that can be written, in a
+    folder that exists (:func:`forecast.io.records.check_record_file`): a failure
+    is one line and status 2 before anything is computed or printed.
+    """
     from forecast.io.records import check_record_file
 
     check_suffix(path, (".csv",), "--record", "a record file is a CSV")
-    if path.exists() and not path.is_file():
-        raise click.BadParameter(f"'{path}' exists and is not a regular file; give a record "
-                                 "file", param_hint="'--record'")
     check_record_file(path)
 
 
@@ -130,16 +129,10 @@ def _note_exact_engine(opts: dict[str, Any]) -> None:
 
 
 def _csv(frame: Any) -> str:
-    """CSV text of a frame, every text cell made safe for spreadsheets."""
-    import pandas as pd
+    """CSV text of a frame, every text cell made safe for spreadsheets (one row, one line)."""
+    from forecast.io.output import csv_text
 
-    from forecast.io.output import spreadsheet_safe
-
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].astype(object).map(spreadsheet_safe)
-    return str(frame.to_csv(index=False, lineterminator="\n"))
+    return csv_text(frame)
 
 
 def _image(draw: Callable[[Any], Any], suffix: str) -> bytes:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,31 +14,109 @@ from typing import TYPE_CHECKING
 from forecast.exceptions import OutputError, ref
 
 if TYPE_CHECKING:
+    import pandas as pd
 
-    pass
+__all__ = ["write_atomic", "check_output", "spreadsheet_safe", "csv_cell", "csv_text",
+           "LINE_BREAKS"]
 
-__all__ = ["write_atomic", "check_output", "spreadsheet_safe"]
+
+LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""The characters that end a line for some reader: the CSV module and spreadsheets (CR, LF),
+:meth:`str.splitlines` (also VT, FF, FS, GS, RS, NEL) and Unicode (LS, PS)."""
+
+_LINE_BREAK = re.compile(f"\r\n|[{LINE_BREAKS}]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")  # the other C0 controls (not tab)
+_FORMULA_SIGNS = frozenset("=+-@")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def _formula_lead(text: str) -> bool:
+    """Whether the first visible character of ``text`` is a formula sign, in any width.
+
+    Leading white space and invisible characters (controls, format characters
+    such as a zero-width space or a byte-order mark) are skipped, since some
+    spreadsheets and importers trim them; the character found is compared
+    after NFKC normalisation, which folds the full-width and small forms
+    (``＝ ＋ － ＠``, ``﹦ ﹢ ﹣ ﹫``) into ``= + - @``.
+    """
+    for char in text:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+            continue
+        return unicodedata.normalize("NFKC", char)[:1] in _FORMULA_SIGNS
+    return False
 
 
 def spreadsheet_safe(value: object) -> object:
-    """Return ``value`` so that no spreadsheet reads it as a formula.
+    r"""Return ``value`` so that no spreadsheet reads it as a formula.
 
-    Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return gets a leading apostrophe. Numbers are returned unchanged.
+    Text whose first visible character is ``=``, ``+``, ``-`` or ``@`` (or
+    their full-width forms ``＝ ＋ － ＠``), after any leading white space,
+    and text that starts with a tab or a carriage return, gets a leading
+    apostrophe (OWASP's advice on CSV injection). Anything that is not text,
+    a number in particular, is returned unchanged: ``-3`` stays a number.
 
     Examples
     --------
     >>> spreadsheet_safe("=HYPERLINK(1)")
     "'=HYPERLINK(1)"
-    >>> spreadsheet_safe(-3)
-    -3
+    >>> spreadsheet_safe(" =1+4"), spreadsheet_safe("＝1+4")
+    ("' =1+4", "'＝1+4")
+    >>> spreadsheet_safe("web-app"), spreadsheet_safe(-3)
+    ('web-app', -3)
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and (value.startswith(("\t", "\r")) or _formula_lead(value)):
         return "'" + value
     return value
+
+
+def csv_cell(value: object) -> object:
+    r"""Return ``value`` as a CSV cell that stays on its row and is never a formula.
+
+    Every text cell of every CSV that :mod:`forecast` writes goes through
+    this function. In text, each line break (CR, LF or CR LF, and the other
+    :data:`LINE_BREAKS`) becomes one space, so that one row is always one
+    line for every reader; any other control character but tab becomes
+    U+FFFD (``\ufffd``); then :func:`spreadsheet_safe` neutralises a formula
+    lead. Anything that is not text (numbers, missing values) is returned
+    unchanged.
+
+    Examples
+    --------
+    >>> csv_cell("web\r=2+2"), csv_cell("Checkout\r\nAPI"), csv_cell("a\u2028b")
+    ('web =2+2', 'Checkout API', 'a b')
+    >>> csv_cell("\n=1+1"), csv_cell(-3), csv_cell(None) is None
+    ("' =1+1", -3, True)
+    """
+    if not isinstance(value, str):
+        return value
+    return spreadsheet_safe(_CONTROL.sub("\ufffd", _LINE_BREAK.sub(" ", value)))
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    r"""Return a frame as CSV text (no index, ``\n`` line ends), every text cell safe.
+
+    Each text cell, and each column name, goes through :func:`csv_cell`;
+    numbers, dates written by pandas and missing values are written as they
+    are, so a numeric column keeps its negative numbers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"outcome": ["=cmd()", "web\r=2+2"], "days": [-3, 4]})
+    >>> print(csv_text(frame), end="")
+    outcome,days
+    '=cmd(),-3
+    web =2+2,4
+    """
+    import pandas as pd
+
+    frame = frame.copy()
+    for col in frame.columns:
+        column = frame[col]
+        if (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+                or isinstance(column.dtype, pd.CategoricalDtype)):
+            frame[col] = column.astype(object).map(csv_cell)
+    frame.columns = [csv_cell(str(c)) for c in frame.columns]
+    return str(frame.to_csv(index=False, lineterminator="\n"))
 
 
 def check_output(

@@ -14,21 +14,36 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
 import os
+import stat
+import sys
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from forecast.core.checks import plural
-from forecast.exceptions import DataError, InputFileError, ref
-from forecast.io.output import spreadsheet_safe
+from forecast.exceptions import DataError, InputFileError, OutputError, ref
+from forecast.io.output import csv_cell
 from forecast.results.forecast import HowManyForecast, WhenForecast
 from forecast.results.plan import PlanResult
 
-__all__ = ["RECORD_COLUMNS", "record", "check_record_file", "trend", "TrendResult", "Slip"]
+if sys.platform == "win32":  # pragma: no cover - Windows
+    import msvcrt
+
+    fcntl = None
+else:
+    import fcntl
+
+    msvcrt = None
+
+__all__ = ["RECORD_COLUMNS", "LOCKING", "record", "check_record_file", "file_kind", "trend",
+           "TrendResult", "Slip"]
 
 RECORD_COLUMNS = ("recorded_at", "question", "outcome", "fingerprint", "start", "p50", "p70",
                   "p85", "p95", "target", "probability", "engine", "trials", "seed")
@@ -101,13 +116,20 @@ def _rows(result: Any, name: str | None, now: str) -> list[dict[str, Any]]:
 
 def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None,
            now: dt.datetime | None = None) -> int:
-    """Append ``result`` to a record file, one row per outcome; return the rows written.
+    r"""Append ``result`` to a record file, one row per outcome; return the rows written.
 
     The file is created with a header when missing. Earlier rows are never
-    rewritten: the new rows are appended in one write and flushed to disk. If
-    the file ends in a row cut short (an interrupted write), the new rows
-    start on a fresh line and the broken row is left for :func:`trend` to
-    report.
+    rewritten: the new rows are appended in one write and flushed to disk.
+    The check for a header and the append are done under an exclusive lock
+    on the file (:data:`LOCKING`), so that processes recording to the same
+    file at the same moment write one header and whole rows. A write that
+    fails (a full disk) is undone: the file is cut back to its size before
+    the append and :class:`~forecast.exceptions.OutputError` is raised. If
+    the file ends in a row cut short (an earlier interrupted write), the new
+    rows start on a fresh line and the broken row is left for :func:`trend`
+    to report. Text cells are made safe as every CSV cell is
+    (:func:`~forecast.io.output.csv_cell`), with runs of white space in
+    names written as one space.
 
     Parameters
     ----------
@@ -124,6 +146,14 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
     now : datetime, optional
         The time written in ``recorded_at`` (default: now, UTC).
 
+    Raises
+    ------
+    DataError
+        When the file holds something other than forecast records.
+    OutputError
+        When the file cannot be opened, locked or appended to (it is then
+        left as it was), or is not a regular file.
+
     Examples
     --------
     >>> import forecast, tempfile, pathlib
@@ -132,36 +162,166 @@ def record(result: Any, path: str | os.PathLike[str], *, name: str | None = None
     >>> log = pathlib.Path(tempfile.mkdtemp()) / "record.csv"
     >>> record(f, log, name="release 1")
     1
+    >>> record(f, log, name="=release\r2")   # one line, and never a formula
+    1
+    >>> [line.split(",")[2] for line in log.read_text().splitlines()]
+    ['outcome', 'release 1', "'=release 2"]
     """
     target = Path(path)
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     rows = _rows(result, name, stamp)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=RECORD_COLUMNS, lineterminator="\n")
-    prefix = ""
-    if not target.exists() or target.stat().st_size == 0:
-        writer.writeheader()
-    else:
-        check_record_file(target)
-        with open(target, "rb") as handle:
-            handle.seek(-1, os.SEEK_END)
-            last = handle.read(1)
-        if last != b"\n":
-            prefix = "\n"
+    writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
-        writer.writerow({k: ("" if v is None else spreadsheet_safe(
-            " ".join(v.split()) if isinstance(v, str) else v)) for k, v in row.items()})
-    with open(target, "a", encoding="utf-8", newline="") as handle:
-        handle.write(prefix + buffer.getvalue())
-        handle.flush()
-        os.fsync(handle.fileno())
+        writer.writerow([_record_cell(row[column]) for column in RECORD_COLUMNS])
+    body = buffer.getvalue().encode("utf-8")
+    fd = _open_for_append(target)
+    try:
+        _lock(fd, target)
+        size = os.fstat(fd).st_size
+        if size == 0:
+            payload = (",".join(RECORD_COLUMNS) + "\n").encode("utf-8") + body
+        else:
+            os.lseek(fd, 0, os.SEEK_SET)
+            _check_head(os.read(fd, _HEAD_BYTES), target)
+            os.lseek(fd, size - 1, os.SEEK_SET)
+            payload = body if os.read(fd, 1) == b"\n" else b"\n" + body
+        _append(fd, payload, size, target)
+    finally:
+        if msvcrt is not None:  # pragma: no cover - Windows: unlock before closing
+            try:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            except OSError:
+                pass
+        os.close(fd)  # closing the file releases an flock
     return len(rows)
 
 
-def check_record_file(path: str | os.PathLike[str]) -> None:
-    """Raise DataError when ``path`` holds something other than forecast records.
+def _record_cell(value: Any) -> Any:
+    """Return a record's cell: missing as empty, text on one line with runs of space as one."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = " ".join(value.split())
+    return csv_cell(value)
 
-    A missing or empty file is fine (:func:`record` starts it with the header).
+
+LOCKING = "fcntl" if fcntl is not None else "msvcrt" if msvcrt is not None else "none"
+"""How :func:`record` locks a record file: ``fcntl`` (``flock``, on POSIX systems),
+``msvcrt`` (``locking`` of the file's first byte, on Windows), or ``none`` elsewhere, where
+two processes recording to one new file at the same moment may both write the header
+(:func:`trend` then skips the second). Where the file system refuses locks (``ENOLCK``,
+some network file systems), the append goes ahead unlocked."""
+
+LOCK_TIMEOUT = 10.0
+"""Seconds :func:`record` waits for another process's lock on the record file."""
+
+_HEAD_BYTES = 4096  # enough for the header line of a record file
+
+
+def _open_for_append(target: Path) -> int:
+    """Open (creating if needed) ``target`` for appending; refuse anything but a regular file."""
+    flags = (os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
+             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        fd = os.open(target, flags, 0o666)
+    except OSError as exc:
+        raise _cannot(target, "open", exc) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise OutputError(f"record file '{target}' is {file_kind(mode)}, not a regular file; "
+                          f"give a CSV file to {ref('record')}", parameter="record")
+    return fd
+
+
+def _lock(fd: int, target: Path) -> None:
+    """Hold an exclusive lock on the open record file (released when it is closed)."""
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            elif msvcrt is not None:  # pragma: no cover - Windows
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return
+        except OSError as exc:
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+                return  # this file system has no locks: append without one (see LOCKING)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EDEADLK):
+                raise _cannot(target, "lock", exc) from None
+            if time.monotonic() > deadline:
+                raise OutputError(
+                    f"record file '{target}' is held by another process for over "
+                    f"{LOCK_TIMEOUT:g} s; the forecast was not recorded: try again when it is "
+                    "done", parameter="record") from None
+            time.sleep(0.01)
+
+
+def _append(fd: int, payload: bytes, size: int, target: Path) -> None:
+    """Append ``payload`` whole, or cut the file back to ``size`` and raise OutputError."""
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, size)
+            kept = "the record file is as it was"
+        except OSError:  # pragma: no cover - truncating a file one could write
+            kept = "its last row may be cut short, which 'forecast trend' skips"
+        else:
+            try:  # the content is back already; this only makes it durable
+                os.fsync(fd)
+            except OSError:
+                pass
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot append to record file '{target}': {reason}; {kept}, and "
+                          "this forecast was not recorded: free some space (or give another "
+                          f"{ref('record')} file) and run again", parameter="record") from None
+
+
+def _cannot(target: Path, what: str, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    return OutputError(f"cannot {what} record file '{target}': {reason}; give a file you can "
+                       f"write to {ref('record')}", parameter="record")
+
+
+def file_kind(mode: int) -> str:
+    """Say what kind of file ``mode`` (an ``st_mode``) is, for a message.
+
+    Examples
+    --------
+    >>> import os
+    >>> file_kind(os.stat(".").st_mode)
+    'a directory'
+    """
+    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISREG, "a regular file")):
+        if test(mode):
+            return kind
+    return "a special file"  # pragma: no cover - a door, a whiteout
+
+
+def check_record_file(path: str | os.PathLike[str]) -> None:
+    """Check, before any work, that ``path`` can take a record: raise if it cannot.
+
+    A missing or empty file is fine (:func:`record` starts it with the
+    header) when its folder exists and a file can be created in it; an
+    existing file must be a regular file of forecast records that can be
+    appended to. Nothing is written: a new file is not created yet.
+
+    Raises
+    ------
+    DataError
+        When ``path`` holds something other than forecast records.
+    OutputError
+        When ``path`` is a directory, a named pipe, a device or another
+        special file, or its folder is missing, or it cannot be written.
 
     Examples
     --------
@@ -174,17 +334,67 @@ def check_record_file(path: str | os.PathLike[str]) -> None:
     ... except DataError as exc:
     ...     print(str(exc).split(";")[0].split("/")[-1])
     plan.csv' is not a forecast record file (its header is 'outcome,teams,p50')
+    >>> check_record_file(other.parent / "new.csv")   # a new file in a folder one can write
     """
     target = Path(path)
-    if not target.exists() or target.stat().st_size == 0:
-        return
     try:
-        with open(target, "rb") as handle:
-            head = handle.readline().decode("utf-8-sig").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read '{target}' as a record file ({exc})") from None
-    if head.split(",") != list(RECORD_COLUMNS):
-        shown = head if len(head) <= 70 else head[:67] + "..."
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:  # a parent that is a file (ENOTDIR), a loop of links, no access
+        if exc.errno == errno.ENOTDIR:
+            info = None
+        else:
+            raise _cannot(target, "reach", exc) from None
+    if info is None:
+        _check_new(target)
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"record file '{target}' is {file_kind(info.st_mode)}, not a regular "
+                          f"file; give a CSV file to {ref('record')}", parameter="record")
+    if info.st_size > 0:
+        try:
+            with open(target, "rb") as handle:
+                head = handle.read(_HEAD_BYTES)
+        except OSError as exc:
+            raise DataError(f"cannot read '{target}' as a record file "
+                            f"({exc.strerror or exc})") from None
+        _check_head(head, target)
+    try:  # opening to append writes nothing and changes no time stamp
+        os.close(os.open(target, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as exc:
+        raise _cannot(target, "write to", exc) from None
+
+
+def _check_new(target: Path) -> None:
+    """Check that a record file can be created at ``target`` (a probe file is made and removed)."""
+    parent = target.parent
+    if not parent.exists():
+        raise OutputError(f"the folder of record file '{target}', '{parent}', does not exist; "
+                          "create it first", parameter="record")
+    if not parent.is_dir():
+        raise OutputError(f"the folder of record file '{target}', '{parent}', is "
+                          f"{_parent_kind(parent)}, not a folder; give a path in "
+                          "a folder", parameter="record")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"cannot create record file '{target}' in '{parent}': "
+                          f"{exc.strerror or exc}; give a folder you can write to "
+                          f"{ref('record')}", parameter="record") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _check_head(head: bytes, target: Path) -> None:
+    """Raise DataError when the first line of a file is not the header of a record file."""
+    try:
+        line = head.split(b"\n", 1)[0].decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        raise DataError(f"'{target}' is not a forecast record file (it is not UTF-8 text); "
+                        f"give a new file or one written by {ref('record')}") from None
+    if line.split(",") != list(RECORD_COLUMNS):
+        shown = line if len(line) <= 70 else line[:67] + "..."
         raise DataError(f"'{target}' is not a forecast record file (its header is {shown!r}); "
                         f"give a new file or one written by {ref('record')}")
 
@@ -345,22 +555,42 @@ def trend(path: str | os.PathLike[str], *, slip_days: int = 5) -> TrendResult:
     [11]
     """
     file = Path(path)
-    if file.is_dir():
-        raise InputFileError(f"record file '{file}' is a directory; give the CSV file")
-    if not file.is_file():
-        raise InputFileError(f"record file '{file}' does not exist; write one with {ref('record')}")
-    text = file.read_bytes().decode("utf-8-sig")
+    try:
+        info = file.stat()
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            raise InputFileError(f"cannot read record file '{file}': "
+                                 f"{exc.strerror or exc}") from None
+        raise InputFileError(f"record file '{file}' does not exist; write one with "
+                             f"{ref('record')}") from None
+    if not stat.S_ISREG(info.st_mode):  # never opened: a named pipe would block, a device
+        raise InputFileError(f"record file '{file}' is {file_kind(info.st_mode)}, not a "
+                             f"regular file; give the CSV file written by {ref('record')}")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read record file '{file}': "
+                             f"{exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"'{file}' is not a forecast record file: byte {exc.start + 1:,} is not "
+                        f"UTF-8 text; give a file written by {ref('record')}") from None
+    if not text.strip():
+        raise DataError(f"record file '{file}' is empty: no forecast has been recorded in it "
+                        f"yet; record one with {ref('record')}")
     lines = text.split("\n")
     header = next(csv.reader(lines[:1]), None)
     if header != list(RECORD_COLUMNS):
         raise DataError(f"'{file}' is not a forecast record file; its header should be "
                         f"{','.join(RECORD_COLUMNS)}")
+    header_line = ",".join(RECORD_COLUMNS)
     rows: list[dict[str, str]] = []
     skipped: list[str] = []
     complete = text.endswith("\n")
     for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
+        if not line.strip() or line.rstrip("\r") == header_line:
+            continue  # a header again: two recorders without a lock (see LOCKING)
         # one record per physical line: a row cut inside a quoted cell cannot swallow the next
         cells = next(csv.reader([line]), [])
         last_line = number == len(lines) and not complete
@@ -392,3 +622,8 @@ def _is_row(cells: list[str]) -> bool:
     return cells[1] in ("when", "how-many", "plan")
 
 
+
+
+def _parent_kind(parent: Path) -> str:
+    mode = parent.stat().st_mode
+    return "a file" if stat.S_ISREG(mode) else file_kind(mode)
