@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast.core.calendar import as_date
+from forecast.core.calendar import as_date, check_date_range
 from forecast.exceptions import ParameterError
 
 __all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "check_whole", "check_trials", "check_levels",
@@ -94,12 +94,11 @@ def start_date(start: Any) -> dt.date:
     >>> start_date("2024-06-03")
     datetime.date(2024, 6, 3)
     """
-    begin = dt.date.today() if start is None else as_date(start, "start")
-    if not 1900 <= begin.year <= 2200:
-        raise ParameterError(
-            f"start = {begin.isoformat()} is out of range; give a date between 1900 and 2200",
-            parameter="start")
-    return begin
+    try:
+        return check_date_range(dt.date.today(), "today") if start is None else as_date(
+            start, "start")
+    except ParameterError as exc:
+        raise ParameterError(exc.template, parameter="start") from None
 
 
 def plural(n: int, word: str, *, thousands: bool = False) -> str:
