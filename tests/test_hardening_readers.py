@@ -409,3 +409,15 @@ def test_excluding_every_type_says_so(run, tmp_path):
                     "A-3,Bug,To Do,2024-05-01,\n")
     one_line_error(run("when", jira, "-n", 5, *START, "--exclude-type", "Bug"),
                    "every done item is of an excluded type (2 items")
+
+
+def test_portfolio_dates_share_the_range(run, tmp_path):
+    write_history(tmp_path / "h.csv", history_rows(200))
+    path = tmp_path / "plan.toml"
+    path.write_text('start = 2024-06-03\n[[team]]\nname = "web"\nhistory = "h.csv"\n'
+                    '[[outcome]]\nname = "A"\nteam = "web"\nitems = 5\ntarget = 2300-01-01\n')
+    one_line_error(run("plan", path), "outcome 'A': target = 2300-01-01 is out of range",
+                   "1900-01-01 to 2200-12-31")
+    path.write_text('start = 1700-01-01\n[[team]]\nname = "web"\nhistory = "h.csv"\n'
+                    '[[outcome]]\nname = "A"\nteam = "web"\nitems = 5\n')
+    one_line_error(run("plan", path), "start = 1700-01-01 is out of range")

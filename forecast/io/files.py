@@ -175,7 +175,7 @@ def read_holidays_file(path: Path) -> list[dt.date]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = Path(folder) / "off.txt"
-    ...     _ = path.write_text("date\n2024-12-25,Christmas  # office closed\n2024-12-26\n")
+    ...     _ = path.write_text("date\\n2024-12-25,Christmas  # office closed\\n2024-12-26\\n")
     ...     read_holidays_file(path)
     [datetime.date(2024, 12, 25), datetime.date(2024, 12, 26)]
     """
@@ -207,7 +207,24 @@ def read_holidays_file(path: Path) -> list[dt.date]:
 
 
 def parse_csv(text: str, path: Path, what: str) -> pd.DataFrame:
-    """Split CSV text into text cells, indexed by spreadsheet row number."""
+    """Split CSV text into text cells, indexed by spreadsheet row number.
+
+    The separator is the first line's most frequent of ``,;\\t|`` (or what a
+    ``sep=`` line says); a row with more cells than the header, and a quote
+    never closed, are refused with their row.
+
+    Examples
+    --------
+    >>> parse_csv("id;done\\na;2024-06-03\\n", Path("h.csv"), "history").to_dict("index")
+    {2: {'id': 'a', 'done': '2024-06-03'}}
+    >>> parse_csv('id,done\\n"a,2024-06-03\\n', Path("h.csv"), "history")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: history file 'h.csv', row 2, column 'id': a quote (") opened
+    in this row is never closed, so the rest of the file would be read as one cell; close the
+    quote, or remove it
+    """
     import pandas as pd
 
     lines = text.splitlines()
