@@ -265,8 +265,8 @@ def _refuse_repeated_columns(frame: pd.DataFrame, reading: str, done_column: str
         if norm_name(name) in used:
             raise ColumnError(
                 f"{where}: the header names column {name!r} {len(positions)} times (columns "
-                f"{', '.join(map(str, positions[:-1]))} and {positions[-1]}), and which one to read cannot be guessed; "
-                "rename or delete the extra ones")
+                f"{', '.join(map(str, positions[:-1]))} and {positions[-1]}), and which one "
+                "to read cannot be guessed; rename or delete the extra ones")
 
 
 def _named_column(columns: Sequence[str], done_column: str, where: str) -> str:
