@@ -148,7 +148,7 @@ def test_backtest_lists_at_extremes(run, option, value):
 ])
 def test_dates_out_of_range(run, args, flag, value):
     err = one_line_error(run(*args, value))
-    assert (f"{flag} {value} is out of range; give a date between 1900 and 2200" in err
+    assert (f"{flag} {value} is out of range; give a date from 1900-01-01 to 2200-12-31" in err
             or f"{flag} {value} is before the start" in err
             or f"--by = {value} is before the start" in err
             or f"by = {value} is before the start" in err

@@ -125,7 +125,7 @@ def test_a_history_that_is_a_fifo_or_a_directory_is_named_as_such(folder):
     os.mkfifo(folder / "pipe.csv")
     (folder / "dir.csv").mkdir()
     path = write(folder / "p.toml", TOP + team_with('"pipe.csv"') + OUTCOME)
-    one_line_error(run("plan", path), "history = 'pipe.csv' is a FIFO (named pipe)")
+    one_line_error(run("plan", path), "history = 'pipe.csv' is a named pipe (FIFO)")
     path = write(folder / "p.toml", TOP + team_with('"dir.csv"') + OUTCOME)
     one_line_error(run("plan", path), "history = 'dir.csv' is a directory")
     path = write(folder / "p.toml", TOP + team_with('""') + OUTCOME)
@@ -135,13 +135,13 @@ def test_a_history_that_is_a_fifo_or_a_directory_is_named_as_such(folder):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_portfolio_that_is_a_fifo_directory_or_device_is_named_as_such(folder):
     os.mkfifo(folder / "pipe.toml")
-    one_line_error(run("plan", folder / "pipe.toml"), "is a FIFO (named pipe); give a TOML file")
+    one_line_error(run("plan", folder / "pipe.toml"), "is a named pipe (FIFO); give a TOML file")
     (folder / "dir.toml").mkdir()
     one_line_error(run("plan", folder / "dir.toml"), "is a directory; give a TOML file")
     if os.path.exists("/dev/zero"):
-        one_line_error(run("plan", "/dev/zero"), "is a device; give a TOML file")
+        one_line_error(run("plan", "/dev/zero"), "is a character device; give a TOML file")
     one_line_error(run("report", folder / "pipe.toml", "-o", folder / "r.html"),
-                   "is a FIFO (named pipe)")
+                   "is a named pipe (FIFO)")
 
 
 def test_a_portfolio_larger_than_the_cap_is_refused(folder, monkeypatch):
@@ -269,11 +269,11 @@ def test_an_outcomes_csv_that_is_a_fifo_or_a_directory_is_named_as_such(folder):
     os.mkfifo(folder / "pipe.csv")
     history = folder / "team.csv"
     one_line_error(run("plan", "--outcomes", folder / "pipe.csv", "--history", history),
-                   "outcomes file", "is a FIFO (named pipe); give a CSV file")
+                   "outcomes file", "is a named pipe (FIFO); give a CSV file")
     one_line_error(run("plan", "--outcomes", folder, "--history", history),
                    "is a directory; give a CSV file")
     one_line_error(run("report", "--outcomes", folder / "pipe.csv", "--history", history,
-                       "-o", folder / "r.html"), "is a FIFO (named pipe)")
+                       "-o", folder / "r.html"), "is a named pipe (FIFO)")
 
 
 @pytest.mark.parametrize(("row", "fragment"), [

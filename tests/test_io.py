@@ -199,8 +199,11 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
 
 
 def test_far_dates_are_not_wrapped():
-    got = parse_dates(["9999-12-31", "1700-01-01", "2024-06-03"])
-    assert got.astype(str).tolist() == ["9999-12-31", "1700-01-01", "2024-06-03"]
+    # read without overflow, then refused by the one date range (issue 12) as written
+    with pytest.raises(DataError, match="row 2, column 'done': 9999-12-31 is out of range"):
+        parse_dates(["9999-12-31", "2024-06-03"])
+    with pytest.raises(DataError, match="row 3, column 'done': 1700-01-01 is out of range"):
+        parse_dates(["2024-06-03", "1700-01-01"])
 
 
 def test_impossible_times_are_rejected():

@@ -17,28 +17,9 @@ from forecast.cli.options import KEYWORD, ROUTE
 
 
 def _holiday_dates(path: Path) -> list[dt.date]:
-    from forecast.exceptions import DataError, InputFileError
+    from forecast.io.files import read_holidays_file
 
-    if not path.is_file():
-        raise InputFileError(f"holidays file '{path}' does not exist; check the path")
-    dates = []
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    for number, line in enumerate(text.splitlines(), 1):
-        cell = line.split("#", 1)[0].strip().strip(",")
-        if not cell or cell.lower() in {"date", "holiday", "holidays"}:
-            continue
-        try:
-            dates.append(dt.date.fromisoformat(cell[:10]))
-        except ValueError:
-            raise DataError(
-                f"holidays file '{path}', line {number}: cannot read {cell!r} as a date; "
-                "write one YYYY-MM-DD per line"
-            ) from None
-    return dates
+    return read_holidays_file(path)
 
 
 def _reading(opts: dict[str, Any]) -> dict[str, Any]:
@@ -109,13 +90,13 @@ def history_pairs(values: tuple[str, ...]) -> dict[str, Path]:
 
 def is_outcomes_csv(path: Path) -> bool:
     """Return whether a CSV's header names an ``outcome`` column (an outcomes CSV)."""
-    from forecast.io.portfolio_keys import file_kind
+    from forecast.io.files import path_kind
 
-    if file_kind(path) is not None:  # a FIFO would block: the reader says what it is
+    if path_kind(path) is not None:  # a FIFO would block: the reader says what it is
         return False
     try:
         with open(path, encoding="utf-8-sig") as fh:
-            header = fh.readline()
+            header = fh.readline(65_536)
     except (OSError, UnicodeDecodeError):
         return False
     return "outcome" in [c.strip().strip('"').lower() for c in header.split(",")]
@@ -132,24 +113,21 @@ def _outcome_teams(path: Path) -> list[str]:
     """Return the distinct team names of an outcomes CSV, in order.
 
     Empty when the file cannot be read: the outcomes reader then says what is wrong.
+    It is read by the shared reader, so a FIFO or a device is never opened.
     """
-    import csv
+    from forecast.exceptions import ForecastError
+    from forecast.io.files import parse_csv, read_text_file
 
-    from forecast.io.portfolio_keys import file_kind
-
-    if file_kind(path) is not None:  # a FIFO would block: the reader says what it is
-        return []
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error):
+        frame = parse_csv(read_text_file(path, "outcomes"), path, "outcomes")
+    except ForecastError:
         return []
+    team = next((c for c in frame.columns if str(c).strip().lower() == "team"), None)
     names: list[str] = []
-    for row in rows:
-        team = next((str(v).strip() for k, v in row.items()
-                     if k is not None and k.strip().lower() == "team" and v), "")
-        if team and team not in names:
-            names.append(team)
+    for value in ([] if team is None else frame[team]):
+        name = str(value).strip()
+        if name and name not in names:
+            names.append(name)
     return names
 
 

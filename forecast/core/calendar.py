@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,10 +22,39 @@ import numpy as np
 
 from forecast.exceptions import ParameterError
 
-__all__ = ["Calendar", "HORIZON_YEARS", "as_date", "years_after"]
+__all__ = ["Calendar", "HORIZON_YEARS", "FIRST_DATE", "LAST_DATE", "DATE_RANGE", "as_date",
+           "check_date_range", "parse_date", "years_after"]
 
 HORIZON_YEARS = 10
 """Default simulation horizon, in years of working days after the start."""
+
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2200, 12, 31)
+"""The one range of dates every input must lie in (history rows, holidays, --start, a
+target...): wide enough for any real history and plan, narrow enough that a forecast's
+horizon after the last date stays inside what the calendar can count."""
+
+DATE_RANGE = f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
+"""The range as messages state it."""
+
+
+def check_date_range(day: dt.date, what: str) -> dt.date:
+    """Return ``day``, or raise a ParameterError when it is outside the dates forecast reads.
+
+    Examples
+    --------
+    >>> check_date_range(dt.date(2024, 6, 3), "start")
+    datetime.date(2024, 6, 3)
+    >>> check_date_range(dt.date(1700, 1, 1), "start")
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.ParameterError: start = 1700-01-01 is out of range; give a date from \
+1900-01-01 to 2200-12-31
+    """
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ParameterError(
+            f"{what} = {day.isoformat()} is out of range; give a date from {DATE_RANGE}")
+    return day
 
 _WEEKMASKS = {"weekdays": "1111100", "all": "1111111"}
 
@@ -35,15 +65,16 @@ def as_date(value: object, what: str) -> dt.date:
     Parameters
     ----------
     value : date, datetime, numpy.datetime64, pandas.Timestamp or str
-        A string is read by its first ten characters as ``YYYY-MM-DD``, so a
-        timestamp such as ``2024-06-03T09:30:00`` is its day.
+        A string is read as ``YYYY-MM-DD``, or as an ISO timestamp such as
+        ``2024-06-03T09:30:00`` (its day); anything after the date that is
+        not a time (``2024-06-05garbage``) is refused.
     what : str
         The parameter's name, for the error.
 
     Raises
     ------
     ParameterError
-        ``value`` is not a date.
+        ``value`` is not a date, or is outside :data:`DATE_RANGE`.
 
     Examples
     --------
@@ -53,21 +84,51 @@ def as_date(value: object, what: str) -> dt.date:
     Traceback (most recent call last):
     ...
     forecast.exceptions.ParameterError: start = 'next monday' is not a date; write it as YYYY-MM-DD
+    >>> as_date("2024-06-05garbage", "holiday")
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.ParameterError: holiday = '2024-06-05garbage' is not a date; write it as \
+YYYY-MM-DD
+    """
+    return check_date_range(parse_date(value, what), what)
+
+
+def parse_date(value: object, what: str) -> dt.date:
+    """Return ``value`` as a :class:`datetime.date`, as :func:`as_date` reads it, any year.
+
+    For a caller that words its own range check (the CLI's date parameters).
+
+    Examples
+    --------
+    >>> parse_date("1700-01-01", "start")
+    datetime.date(1700, 1, 1)
     """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, np.datetime64):
-        return value.astype("datetime64[D]").astype(dt.date)
+        day = value.astype("datetime64[D]")
+        if np.isnat(day) or not np.datetime64("0001-01-01") <= day <= np.datetime64("9999-12-31"):
+            raise ParameterError(f"{what} = {value!r} is not a date; write it as YYYY-MM-DD")
+        return day.astype(dt.date)
     if hasattr(value, "date") and callable(value.date):  # pandas.Timestamp
         return value.date()
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip()[:10])
+            return dt.date.fromisoformat(text)
         except ValueError:
             pass
+        if _ISO_DATE.match(text):  # a timestamp: its day, if what follows is a time
+            try:
+                return dt.datetime.fromisoformat(text).date()
+            except ValueError:
+                pass
     raise ParameterError(f"{what} = {value!r} is not a date; write it as YYYY-MM-DD")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]")
 
 
 def years_after(start: dt.date, years: int) -> dt.date:

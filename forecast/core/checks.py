@@ -8,12 +8,17 @@ from typing import Any
 
 import numpy as np
 
-from forecast.core.calendar import as_date
+from forecast.core.calendar import (
+    DATE_RANGE,
+    FIRST_DATE,
+    LAST_DATE,
+    check_date_range,
+    parse_date,
+)
 from forecast.exceptions import PARAMETERS, ParameterError, ref
 
-__all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "MAX_ITEMS", "FIRST_YEAR", "LAST_YEAR",
-           "check_whole", "check_trials", "check_items", "check_levels", "check_date",
-           "start_date", "plural", "listed"]
+__all__ = ["DEFAULT_PERCENTILES", "MAX_TRIALS", "MAX_ITEMS", "check_whole", "check_trials",
+           "check_items", "check_levels", "check_date", "start_date", "plural", "listed"]
 
 DEFAULT_PERCENTILES = (50, 70, 85, 95)
 """The levels every answer is summarised at unless others are asked for."""
@@ -26,9 +31,6 @@ MAX_ITEMS = 10_000_000
 portfolio (one rule for every input: the portfolio TOML and outcomes CSV check against
 it, and so do ``forecast.when`` and the command line's ``--items``). More is a typo, or a
 count of something that is not work items."""
-
-FIRST_YEAR, LAST_YEAR = 1900, 2200
-"""The years a date parameter (start, by, target, since) may fall in."""
 
 
 def _named(name: str, value: Any) -> str:
@@ -92,18 +94,18 @@ give a whole number from 1 to 10,000,000
 
 
 def check_date(name: str, value: Any) -> dt.date:
-    """Return a date parameter, read and checked to fall in :data:`FIRST_YEAR`..:data:`LAST_YEAR`.
+    """Return a date parameter, read and checked against the one range of dates (1900..2200).
 
     Examples
     --------
     >>> check_date("by", "2024-06-28")
     datetime.date(2024, 6, 28)
     """
-    day = as_date(value, name)
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+    day = parse_date(value, name)
+    if not FIRST_DATE <= day <= LAST_DATE:
         raise ParameterError(
-            f"{_named(name, day.isoformat())} is out of range; give a date between "
-            f"{FIRST_YEAR} and {LAST_YEAR}", parameter=name)
+            f"{_named(name, day.isoformat())} is out of range; give a date from {DATE_RANGE}",
+            parameter=name)
     return day
 
 
@@ -144,7 +146,8 @@ def start_date(start: Any) -> dt.date:
     >>> start_date("2024-06-03")
     datetime.date(2024, 6, 3)
     """
-    return dt.date.today() if start is None else check_date("start", start)
+    return check_date_range(dt.date.today(), "today") if start is None else check_date(
+        "start", start)
 
 
 def plural(n: int, word: str, *, thousands: bool = False) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from forecast.core.calendar import Calendar, as_date
+from forecast.core.calendar import DATE_RANGE, FIRST_DATE, LAST_DATE, Calendar, as_date
 from forecast.exceptions import ColumnError, EmptyWindowError, ParameterError, ref
 from forecast.notes import warning
 
@@ -286,6 +286,12 @@ class History:
             raise ParameterError("dates and counts must be non-empty and of the same length")
         if (values < 0).any():
             raise ParameterError("counts must be >= 0")
+        if np.isnat(days).any():
+            raise ParameterError("dates must all be dates (one is NaT)")
+        outside = (days < np.datetime64(FIRST_DATE, "D")) | (days > np.datetime64(LAST_DATE, "D"))
+        if outside.any():
+            raise ParameterError(
+                f"date = {days[outside][0]} is out of range; give dates from {DATE_RANGE}")
         uniq, inverse = np.unique(days, return_inverse=True)
         per_day = np.bincount(inverse, weights=values).astype(np.int64)
         cal = calendar if isinstance(calendar, Calendar) else Calendar.from_options(calendar)

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from forecast.exceptions import DataError, ref
+from forecast.core.calendar import DATE_RANGE, FIRST_DATE, LAST_DATE
+from forecast.exceptions import DataError, ParameterError, ref
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-__all__ = ["DATE_FORMATS", "parse_dates"]
+__all__ = ["DATE_FORMATS", "parse_dates", "check_date_format", "check_in_range"]
 
 DATE_FORMATS: tuple[str, ...] = (
     "%d/%b/%y %I:%M %p",  # Jira: 12/Mar/24 3:15 PM
@@ -73,6 +74,89 @@ European Standard Time)``; like ISO dates, the calendar date as written is kept.
 _DETECT_SAMPLE = 400
 """Cells on which the date format is detected before the whole column is parsed."""
 
+
+
+_DIRECTIVES = frozenset("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
+"""The ``strptime`` directives a date format may use."""
+
+_YEAR_DIRECTIVES = frozenset("YyGcx")
+"""Directives that read a year: without one every date would fall in 1900."""
+
+
+def check_date_format(date_format: object) -> str | None:
+    """Return ``date_format`` if it is a usable ``strptime`` format (or None), else raise.
+
+    Raises
+    ------
+    ParameterError
+        Naming the directive at fault, so that ``--date-format %Q`` (or a TOML
+        ``date_format = "%Q"``) is one line, not a traceback.
+
+    Examples
+    --------
+    >>> check_date_format("%d/%m/%Y"), check_date_format("iso8601")
+    ('%d/%m/%Y', 'iso8601')
+    >>> check_date_format("%Q%Q")  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.ParameterError: date_format = '%Q%Q': '%Q' is not a date directive;
+    use strptime directives such as '%d/%m/%Y %H:%M' (or 'ISO8601')
+    """
+    if date_format is None:
+        return None
+    if not isinstance(date_format, str):
+        raise ParameterError(
+            f"{ref('date_format')} = {date_format!r} must be text, a strptime format such as "
+            "'%d/%m/%Y' (or 'ISO8601')", parameter="date_format")
+    if date_format.strip().upper() == "ISO8601":
+        return date_format
+    hint = "use strptime directives such as '%d/%m/%Y %H:%M' (or 'ISO8601')"
+    shown = f"{ref('date_format')} = {date_format!r}"
+    if not date_format.strip():
+        raise ParameterError(f"{shown} is empty; {hint}", parameter="date_format")
+    used = set()
+    i = 0
+    while i < len(date_format):
+        if date_format[i] == "%":
+            code = date_format[i + 1:i + 2]
+            if code not in _DIRECTIVES or not code:
+                what = f"'%{code}' is not a date directive" if code else "it ends with a lone '%'"
+                raise ParameterError(f"{shown}: {what}; {hint}", parameter="date_format")
+            used.add(code)
+            i += 2
+        else:
+            i += 1
+    if not used & _YEAR_DIRECTIVES:
+        raise ParameterError(
+            f"{shown} has no year (%Y or %y), so every date would fall in 1900; {hint}",
+            parameter="date_format")
+    return date_format
+
+
+def check_in_range(days: np.ndarray, where: str, column: str,
+                   labels: Sequence[object]) -> np.ndarray:
+    """Return ``days``, or raise a DataError naming the first row dated outside the range.
+
+    Every date forecast reads lies in :data:`~forecast.core.calendar.DATE_RANGE`.
+
+    Examples
+    --------
+    >>> days = np.array(["2024-06-03", "1700-01-01"], dtype="datetime64[D]")
+    >>> check_in_range(days, "'h.csv'", "done", [2, 3])  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.exceptions.DataError: 'h.csv', row 3, column 'done': 1700-01-01 is out of range;
+    dates must lie from 1900-01-01 to 2200-12-31: fix the cell
+    """
+    valid = ~np.isnat(days)
+    outside = valid & ((days < np.datetime64(FIRST_DATE, "D"))
+                       | (days > np.datetime64(LAST_DATE, "D")))
+    if outside.any():
+        at = int(np.flatnonzero(outside)[0])
+        raise DataError(
+            f"{where}, row {labels[at]}, column {column!r}: {days[at]} is out of range; "
+            f"dates must lie from {DATE_RANGE}: fix the cell")
+    return days
 
 
 def to_days(parsed: Any) -> np.ndarray:
@@ -135,6 +219,7 @@ def parse_dates(
     """
     import pandas as pd
 
+    date_format = check_date_format(date_format)
     cells = [
         "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
         for v in values
@@ -160,7 +245,12 @@ def parse_dates(
         elif fmt == _JS_DATE_FORMAT:
             subset = subset.str.extract(_JS_DATE, expand=False)
             fmt = "%b %d %Y"
-        return to_days(pd.to_datetime(subset, format=fmt, errors="coerce"))
+        try:
+            return to_days(pd.to_datetime(subset, format=fmt, errors="coerce"))
+        except ValueError as exc:  # a format strptime knows and pandas refuses (%G alone)
+            raise ParameterError(
+                f"{ref('date_format')} = {date_format!r} cannot be used: "
+                f"{str(exc).splitlines()[0]}", parameter="date_format") from None
 
     if date_format is None:
         step = max(1, len(texts) // _DETECT_SAMPLE)
@@ -203,6 +293,7 @@ def parse_dates(
     if bad.size:
         raise fail(int(bad[0]), hint)
     out[filled] = parsed
+    check_in_range(out, where, column, labels)
     if info is not None:
         info["format"] = chosen
         info["ambiguous"] = None

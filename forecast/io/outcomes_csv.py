@@ -11,6 +11,7 @@ from forecast.core.calendar import as_date
 from forecast.core.history import History
 from forecast.core.model import Outcome, Part, Portfolio, Size, Team
 from forecast.exceptions import ColumnError, InputFileError, ParameterError, ref
+from forecast.io.files import path_kind
 from forecast.io.portfolio_checks import (
     Where,
     check_portfolio,
@@ -19,7 +20,6 @@ from forecast.io.portfolio_checks import (
     split_at,
     whole_at,
 )
-from forecast.io.portfolio_keys import file_kind
 from forecast.io.readers import read_csv, read_history
 
 __all__ = ["OUTCOME_CSV_COLUMNS", "read_outcomes_csv"]
@@ -74,7 +74,7 @@ def read_outcomes_csv(
     ['Checkout redesign', 'Self-service returns', 'Loyalty points']
     """
     file = Path(path)
-    kind = file_kind(file)
+    kind = path_kind(file)
     if kind is not None:  # checked before opening: a FIFO would block
         raise InputFileError(f"outcomes file '{file}' is {kind}; give a CSV file")
     frame = read_csv(file, "outcomes")

@@ -207,7 +207,9 @@ def date_at(where: Where, entry: str, key: str, value: Any) -> dt.date:
     """
     try:
         return as_date(value, key)
-    except ParameterError:
+    except ParameterError as exc:
+        if "out of range" in str(exc):  # a date, outside the range every input shares
+            raise where.error(entry, str(exc)) from None
         raise where.error(entry, f"{key} = {value!r} is not a date; write YYYY-MM-DD") from None
 
 

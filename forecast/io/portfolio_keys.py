@@ -4,24 +4,24 @@
 where a number belongs, a list where a name belongs) for every key of a TOML
 table, naming the key, what was given and what is expected.
 :func:`confined_path` keeps the files a portfolio names inside its folder,
-and :func:`file_kind` names what is not a regular file, without opening it.
+and :func:`~forecast.io.files.path_kind` names what is not a regular file, without
+opening it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import reprlib
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from forecast.exceptions import InputFileError
+from forecast.io.files import path_kind
 from forecast.io.portfolio_checks import Where, refuse_unknown
 
 __all__ = ["Kind", "TEXT", "WHOLE", "NUMBER", "DATE", "FLAG", "shown", "check_keys",
-           "file_kind", "confined_path"]
+           "confined_path"]
 
 
 class Kind:
@@ -144,33 +144,6 @@ def check_keys(where: Where, entry: str, table: Mapping[str, Any],
                               f"expected {kind.expected}")
 
 
-def file_kind(path: Path) -> str | None:
-    """Say what ``path`` is when it is not a regular file (None when it is one or is missing).
-
-    Found without opening it, so a FIFO does not block.
-
-    Examples
-    --------
-    >>> file_kind(Path(".")), file_kind(Path("pyproject.toml")), file_kind(Path("/dev/null"))
-    ('a directory', None, 'a device')
-    """
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return None
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def confined_path(where: Where, entry: str, key: str, value: str, folder: Path,
                   allow_outside: bool) -> Path:
     """Return the file a portfolio names, relative to its folder; refuse one outside it.
@@ -231,7 +204,7 @@ def confined_path(where: Where, entry: str, key: str, value: str, folder: Path,
             raise where.error(entry, f"{key} = {shown(value)} leads outside the portfolio's "
                               f"folder ({how}); move the file into that folder, {allow}",
                               InputFileError)
-    kind = file_kind(path)
+    kind = path_kind(path)
     if kind is not None:
         raise where.error(entry, f"{key} = {shown(value)} is {kind}, not a file; give a "
                           "regular file", InputFileError)

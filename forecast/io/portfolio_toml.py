@@ -14,6 +14,7 @@ from forecast.core.checks import check_levels
 from forecast.core.history import History
 from forecast.core.model import Outcome, Part, Portfolio, Risk, Size, Team
 from forecast.exceptions import ColumnError, DataError, InputFileError, ParameterError
+from forecast.io.files import path_kind
 from forecast.io.portfolio_checks import (
     Where,
     capacity_at,
@@ -36,7 +37,6 @@ from forecast.io.portfolio_keys import (
     Kind,
     check_keys,
     confined_path,
-    file_kind,
     shown,
 )
 from forecast.io.readers import read_history
@@ -121,7 +121,7 @@ def _read_team_history(path: Path, table: Mapping[str, Any], cache: dict[Any, Hi
 
 def _load(file: Path) -> dict[str, Any]:
     """Read and parse the TOML file, refusing what is not a readable TOML file in one line."""
-    kind = file_kind(file)
+    kind = path_kind(file)
     if kind is not None:
         raise InputFileError(f"portfolio '{file}' is {kind}; give a TOML file")
     if not file.is_file():

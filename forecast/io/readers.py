@@ -11,12 +11,8 @@ are made safe for spreadsheets.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -37,7 +33,8 @@ from forecast.io.columns import (
     find_columns,
     norm_name,
 )
-from forecast.io.dates import parse_dates, to_days
+from forecast.io.dates import check_date_format, check_in_range, parse_dates, to_days
+from forecast.io.files import REPEATED_ATTR, parse_csv, read_text_file, recognisable, unique_names
 from forecast.notes import Note, info, warning
 
 if TYPE_CHECKING:
@@ -46,20 +43,6 @@ if TYPE_CHECKING:
     from forecast.core.history import History
 
 __all__ = ["read_history", "as_history", "read_csv"]
-
-
-def _decode(raw: bytes, path: Path, what: str) -> str:
-    if raw[:2] == b"PK":
-        raise InputFileError(
-            f"{what} file '{path}' looks like an Excel workbook, not a CSV file; "
-            "save it as 'CSV UTF-8' and give that file"
-        )
-    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 def read_csv(path: Path, what: str) -> pd.DataFrame:
@@ -74,74 +57,15 @@ def read_csv(path: Path, what: str) -> pd.DataFrame:
     ...     read_csv(path, "history").to_dict("index")
     {2: {'id': 'a', 'done': '2024-06-03'}}
     """
-    return _parse_csv(_read_text(path, what), path, what)
+    return parse_csv(_read_text(path, what), path, what)
 
 
 def _read_text(path: Path, what: str) -> str:
-    """Read a text file whatever its encoding, or raise a one-line InputFileError."""
-    if not path.exists():
-        raise InputFileError(f"{what} file '{path}' does not exist; check the path")
-    if path.is_dir():
-        raise InputFileError(f"{what} '{path}' is a directory; give a CSV file")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"{what} file '{path}' cannot be read: {exc.strerror}") from None
-    text = _decode(raw, path, what)
-    if "\x00" in text:
-        raise InputFileError(f"{what} file '{path}' is not a text file; give a CSV file")
-    return text
+    """Read a text file whatever its encoding, or raise a one-line InputFileError.
 
-
-def _parse_csv(text: str, path: Path, what: str) -> pd.DataFrame:
-    """Split CSV text into text cells, indexed by spreadsheet row number."""
-    import pandas as pd
-
-    lines = text.splitlines()
-    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is None:
-        raise InputFileError(
-            f"{what} file '{path}' is empty; it needs a header row and one row per "
-            "completed item"
-        )
-    sep_line = re.fullmatch(r"\s*sep=(.)\s*", lines[first])  # Excel's separator hint
-    offset = 0
-    if sep_line:
-        sep = sep_line.group(1)
-        offset = first + 1
-        text = "\n".join(lines[offset:])
-    else:
-        sep = max((",", ";", "\t", "|"), key=lines[first].count)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as exc:
-        raise DataError(f"{what} file '{path}' is not a readable CSV file: {exc}") from None
-    # Rows are numbered as a spreadsheet shows them: Excel hides a sep= line.
-    numbered = [(n + 1, r) for n, r in enumerate(records) if any(c.strip() for c in r)]
-    if not numbered:
-        raise InputFileError(f"{what} file '{path}' is empty; it needs a header row")
-    header = [c.strip() for c in numbered[0][1]]
-    width = len(header)
-    body = numbered[1:]
-    if not body:
-        raise InputFileError(
-            f"{what} file '{path}' has a header ({', '.join(header)}) but no rows; "
-            "it needs one row per completed item"
-        )
-    cells = []
-    for number, record in body:
-        if len(record) > width and any(c.strip() for c in record[width:]):
-            raise DataError(
-                f"{what} file '{path}', row {number}: {len(record)} cells but the header has "
-                f"{width}; put quotes around cells that contain the separator {sep!r}"
-            )
-        cells.append((record + [""] * width)[:width])
-    seen: dict[str, int] = {}
-    names = []
-    for name in header:  # make duplicate names unique, as spreadsheets show them
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
-    return pd.DataFrame(cells, columns=names, index=[n for n, _ in body], dtype=object)
+    Only a regular file of at most 1 GB is read (see :mod:`forecast.io.files`).
+    """
+    return read_text_file(path, what)
 
 
 def read_history(
@@ -224,6 +148,17 @@ def read_history(
     import pandas as pd
 
     cal = Calendar.from_options(calendar, holidays)
+    date_format = check_date_format(date_format)
+    if done_column is not None and not isinstance(done_column, str):
+        raise ParameterError(
+            f"{ref('done_column')} = {done_column!r} must be a column's name (text)",
+            parameter="done_column")
+    if isinstance(exclude_types, str):
+        exclude_types = (exclude_types,)
+    if not all(isinstance(t, str) for t in exclude_types):
+        raise ParameterError(
+            f"{ref('exclude_types')} = {list(exclude_types)!r} must be type names (text)",
+            parameter="exclude_types")
     if isinstance(source, pd.DataFrame):
         where = "history DataFrame"
     elif isinstance(source, (str, os.PathLike)):
@@ -245,6 +180,7 @@ def read_history(
         done_column = _named_column(columns, done_column, where)
     name, looks_like = trackers.choose_reading(columns, wanted, where, notes,
                                                from_json=from_json, done_column=done_column)
+    _refuse_repeated_columns(frame, name, done_column, where)
     formats: dict[str, str] = {}
     dates_of = _date_reader(frame, date_format, where, formats, notes)
 
@@ -291,14 +227,16 @@ def _history_frame(source: str | os.PathLike[str] | pd.DataFrame, where: str,
 
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
-        frame.columns = [str(c).strip() for c in frame.columns]
+        names, repeated = unique_names([str(c).strip() for c in frame.columns])
+        frame.columns = names
+        frame.attrs[REPEATED_ATTR] = repeated
         if len(frame) == 0:
             raise InputFileError("history DataFrame has no rows; it needs one row per item")
         return frame, False
     path = Path(source)
     text = _read_text(path, "history")
     if not trackers.is_json(text):
-        return _parse_csv(text, path, "history"), False
+        return parse_csv(text, path, "history"), False
     if wanted != "auto" and not trackers.TRACKERS[wanted].reads_json:
         json_reading = trackers.detect_tracker((), from_json=True)
         raise ParameterError(
@@ -308,16 +246,39 @@ def _history_frame(source: str | os.PathLike[str] | pd.DataFrame, where: str,
     return trackers.json_frame(text, where), True
 
 
+def _refuse_repeated_columns(frame: pd.DataFrame, reading: str, done_column: str | None,
+                             where: str) -> None:
+    """Refuse a header that names a column the reading uses twice (``id,done,title,done``).
+
+    Which of the two holds the dates cannot be guessed; other repeated columns
+    (a Jira export's several ``Labels``) are harmless and read as ``Labels.1``.
+    """
+    repeated: dict[str, list[int]] = frame.attrs.get(REPEATED_ATTR, {})
+    if not repeated:
+        return
+    used = set(DONE_COLUMN_NAMES) | set(COUNT_NAMES) if reading == "generic" else set()
+    for role_names in trackers.TRACKERS[reading].columns.values():
+        used.update(role_names)
+    if done_column is not None:
+        used.add(norm_name(done_column))
+    for name, positions in repeated.items():
+        if norm_name(name) in used:
+            raise ColumnError(
+                f"{where}: the header names column {name!r} {len(positions)} times (columns "
+                f"{', '.join(map(str, positions[:-1]))} and {positions[-1]}), and which one "
+                "to read cannot be guessed; rename or delete the extra ones")
+
+
 def _named_column(columns: Sequence[str], done_column: str, where: str) -> str:
     """Return the column ``--done-column`` names (exactly, else whatever its case)."""
     matches = [c for c in columns if c == done_column] or [
         c for c in columns if c.lower() == done_column.strip().lower()
     ]
     if not matches:
-        raise ColumnError(
-            f"{where}: no column named {done_column!r}; columns found: "
-            f"{', '.join(columns)}"
-        )
+        found = (f"columns found: {', '.join(columns)}" if recognisable(columns) else
+                 "its first row names no column forecast knows: is it a CSV export with a "
+                 "header row?")
+        raise ColumnError(f"{where}: no column named {done_column!r}; {found}")
     return matches[0]
 
 
@@ -334,7 +295,7 @@ def _date_reader(frame: pd.DataFrame, date_format: str | None, where: str,
             if getattr(series.dt, "tz", None) is not None:
                 series = series.dt.tz_localize(None)
             formats[col] = "datetime"
-            return to_days(series)
+            return check_in_range(to_days(series), where, col, rows)
         seen: dict[str, Any] = {}
         parsed = parse_dates(
             list(series), date_format=date_format, where=where, column=col, rows=rows,
@@ -373,6 +334,12 @@ def _generic_done_column(columns: Sequence[str], done_column: str | None,
                 f"{trackers.missing_columns(columns, looks_like)[0]!r} column: add it to "
                 "the export"
             ) if looks_like else ""
+            if not recognisable(columns):  # not an export: never echo what it holds
+                raise ColumnError(
+                    f"{where} does not look like a history: its first row names none of the "
+                    f"columns forecast reads; give a CSV export with a header row and a "
+                    f"done-date column ({', '.join(DONE_COLUMN_NAMES[:6])} …), or name the "
+                    f"column with {ref('done_column', 'NAME')}")
             raise ColumnError(
                 f"{where}: no done-date column found among columns: {', '.join(columns)}; "
                 f"looked for: {', '.join(DONE_COLUMN_NAMES)} (any case); "
@@ -397,8 +364,18 @@ def _throughput(frame: pd.DataFrame, done: str, done_dates: np.ndarray, count_co
     keep = ~np.isnat(done_dates)
     if not keep.any():
         raise DataError(f"{where}: column {done!r} has no dates")
-    days, inverse = np.unique(done_dates[keep], return_inverse=True)
+    days, inverse, repeats = np.unique(done_dates[keep], return_inverse=True,
+                                       return_counts=True)
     per_day = np.bincount(inverse, weights=counts[keep]).astype(np.int64)
+    if (repeats > 1).any():
+        labels = np.asarray(rows, dtype=object)[keep]
+        first = int(np.flatnonzero(repeats > 1)[0])
+        at = labels[inverse == first][:2]
+        n = int((repeats > 1).sum())
+        notes.append(warning(
+            f"{where}: {plural(n, 'date')} appear{'s' if n == 1 else ''} on more than one row "
+            f"(first: {days[first]}, rows {at[0]} and {at[1]}); their counts are added up — "
+            "if a row was repeated by mistake, remove it", "duplicate-dates"))
     future = _future_note(where, done, done_dates, keep & (counts > 0), rows)
     if future:
         notes.append(future)
@@ -454,6 +431,7 @@ def _item_history(items: pd.DataFrame, reason: np.ndarray | None, duplicates: in
             notes.append(info(
                 f"{plural(skipped, 'row')} without a done date left out (work in progress)",
                 "in-progress-left-out"))
+        _refuse_all_excluded(where, used, counted, state)
         if not used.any():
             raise DataError(
                 f"{where}: column {done!r} has no dates in any row; "
@@ -482,6 +460,7 @@ def _item_history(items: pd.DataFrame, reason: np.ndarray | None, duplicates: in
             info(f"used {n_used} of {plural(n_rows, 'row')}: {', '.join(parts)}" if parts
                  else f"used all {plural(n_rows, 'row')}", "rows-used"),
         )
+        _refuse_all_excluded(where, used, counted, state)
         if not used.any():
             raise DataError(
                 f"{where}: no row is done ({', '.join(parts) or 'no rows'}); "
@@ -498,6 +477,19 @@ def _item_history(items: pd.DataFrame, reason: np.ndarray | None, duplicates: in
         date_format=date_format, notes=tuple(notes), tracker=name,
         rows=n_rows, canceled=canceled, undated=undated,
     )
+
+
+def _refuse_all_excluded(where: str, used: np.ndarray, counted: np.ndarray,
+                         state: np.ndarray) -> None:
+    """Refuse a history whose every done item is of an excluded type (nothing is left)."""
+    if used.any():
+        return
+    excluded_done = int((~counted & (state == "done")).sum())
+    if excluded_done:
+        raise DataError(
+            f"{where}: every done item is of an excluded type ({plural(excluded_done, 'item')} "
+            f"left out by {ref('exclude_types')}), so no throughput is left to forecast from; "
+            "exclude fewer types")
 
 
 _NO_ID = frozenset({"", "nan", "none", "<na>", "nat"})

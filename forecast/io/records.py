@@ -29,6 +29,7 @@ from typing import Any
 
 from forecast.core.checks import plural
 from forecast.exceptions import DataError, InputFileError, OutputError, ref
+from forecast.io.files import file_kind
 from forecast.io.output import csv_cell
 from forecast.results.forecast import HowManyForecast, WhenForecast
 from forecast.results.plan import PlanResult
@@ -42,7 +43,7 @@ else:
 
     msvcrt = None
 
-__all__ = ["RECORD_COLUMNS", "LOCKING", "record", "check_record_file", "file_kind", "trend",
+__all__ = ["RECORD_COLUMNS", "LOCKING", "record", "check_record_file", "trend",
            "TrendResult", "Slip"]
 
 RECORD_COLUMNS = ("recorded_at", "question", "outcome", "fingerprint", "start", "p50", "p70",
@@ -288,23 +289,6 @@ def _cannot(target: Path, what: str, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
     return OutputError(f"cannot {what} record file '{target}': {reason}; give a file you can "
                        f"write to {ref('record')}", parameter="record")
-
-
-def file_kind(mode: int) -> str:
-    """Say what kind of file ``mode`` (an ``st_mode``) is, for a message.
-
-    Examples
-    --------
-    >>> import os
-    >>> file_kind(os.stat(".").st_mode)
-    'a directory'
-    """
-    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISREG, "a regular file")):
-        if test(mode):
-            return kind
-    return "a special file"  # pragma: no cover - a door, a whiteout
 
 
 def check_record_file(path: str | os.PathLike[str]) -> None:

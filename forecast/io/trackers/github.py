@@ -68,12 +68,18 @@ def json_frame(text: str, where: str) -> pd.DataFrame:
     """
     import pandas as pd
 
-    objects = _objects(text, where)
-    names: dict[str, None] = {}
-    for item in objects:
-        names.update(dict.fromkeys(str(k) for k in item))
-    columns = list(names)
-    cells = [[_cell(item.get(name)) for name in columns] for item in objects]
+    try:
+        objects = _objects(text, where)
+        names: dict[str, None] = {}
+        for item in objects:
+            names.update(dict.fromkeys(str(k) for k in item))
+        columns = list(names)
+        cells = [[_cell(item.get(name)) for name in columns] for item in objects]
+    except RecursionError:
+        raise DataError(
+            f"{where} is JSON nested too deeply to be an export (lists or objects within "
+            "each other hundreds of levels deep); give the output of gh issue list --json ... "
+            "or gh pr list --json ... (a list: [{...}, {...}])") from None
     labels = []
     for i, item in enumerate(objects, 1):
         number = item.get("number")
