@@ -13,6 +13,21 @@ os.chdir(HERE.parent)  # paths in tests and in the README are relative to the re
 DATA = HERE / "data"
 
 
+@pytest.fixture
+def run():
+    """Invoke the command line in-process: ``run("when", path, "--items", 40)``."""
+    from click.testing import CliRunner
+
+    from forecast.cli.app import cli
+
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, [str(a) for a in args], prog_name="forecast")
+
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def data_dir():
     return DATA

@@ -5,34 +5,14 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 from conftest import write_csv
 
 from forecast.cli.app import cli
+from tests.cli_helpers import one_line_error
 
 ADO = "tests/data/ado-flowmetrics.csv"
 
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], prog_name="forecast")
-
-    return invoke
-
-
-def one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    err = result.stderr
-    assert "Traceback" not in result.output
-    assert err.endswith("\n") and err.count("\n") == 1, err
-    assert err.startswith("forecast: error: ")
-    for fragment in fragments:
-        assert fragment in err, (fragment, err)
-    return err
 
 
 def test_when_table(run):

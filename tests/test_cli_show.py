@@ -10,7 +10,6 @@ import time
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 from conftest import write_csv
 
 import forecast
@@ -30,16 +29,6 @@ PORTFOLIO = "examples/portfolio.toml"
 START = "2024-06-03"
 EXPORTS = "tests/data/exports"
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], prog_name="forecast")
-
-    return invoke
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from forecast.cli.app import cli
+from tests.cli_helpers import one_line_error
 
 TEAM = os.path.abspath("examples/team.csv")
 OUTCOMES = "examples/outcomes.csv"
@@ -23,27 +22,6 @@ PORTFOLIO = "examples/portfolio.toml"
 START = ("--start", "2024-06-03")
 
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], prog_name="forecast")
-
-    return invoke
-
-
-def one_line_error(result, *fragments):
-    """Exit 2, nothing on stdout, one line on stderr with each fragment, no traceback."""
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    err = result.stderr
-    assert "Traceback" not in result.output
-    assert err.endswith("\n") and err.count("\n") == 1, err
-    assert err.startswith("forecast: error: ")
-    for fragment in fragments:
-        assert fragment in err, (fragment, err)
-    return err
 
 
 # --- the item cap: one rule for the command line, the library and the TOML -------------

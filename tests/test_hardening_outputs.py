@@ -16,13 +16,11 @@ import time
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 import forecast
 import forecast.forecasting.plan
 import forecast.forecasting.questions
 import forecast.io.records
-from forecast.cli.app import cli
 from forecast.io.output import LINE_BREAKS, csv_cell, csv_text, spreadsheet_safe
 from forecast.io.records import RECORD_COLUMNS, record, trend
 
@@ -30,16 +28,6 @@ TEAM = "examples/team.csv"
 START = "2024-06-03"
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FORMULA = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], prog_name="forecast")
-
-    return invoke
 
 
 @pytest.fixture(autouse=True)
