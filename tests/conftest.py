@@ -16,14 +16,7 @@ DATA = HERE / "data"
 @pytest.fixture
 def run():
     """Invoke the command line in-process: ``run("when", path, "--items", 40)``."""
-    from click.testing import CliRunner
-
-    from forecast.cli.app import cli
-
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], prog_name="forecast")
+    from tests.cli_helpers import invoke
 
     return invoke
 

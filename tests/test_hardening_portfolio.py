@@ -9,9 +9,9 @@ import shutil
 import textwrap
 
 import pytest
-from click.testing import CliRunner
 
-from forecast.cli.app import cli
+from tests.cli_helpers import invoke as run
+from tests.cli_helpers import one_line_error
 
 TEAM = textwrap.dedent(
     """
@@ -35,20 +35,6 @@ def folder(tmp_path):
 def write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="forecast")
-
-
-def one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.stdout == ""
-    err = result.stderr
-    assert err.count("\n") == 1 and err.startswith("forecast: error: "), err
-    for fragment in fragments:
-        assert fragment in err, (fragment, err)
-    return err
 
 
 def team_with(history):

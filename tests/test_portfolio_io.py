@@ -5,10 +5,10 @@ import shutil
 import textwrap
 
 import pytest
-from click.testing import CliRunner
 
 import forecast
-from forecast.cli.app import cli
+from tests.cli_helpers import invoke as run
+from tests.cli_helpers import one_line_error
 
 HEAD = textwrap.dedent(
     """
@@ -38,19 +38,6 @@ def write(folder, body, name="p.toml"):
     path = folder / name
     path.write_text(HEAD + textwrap.dedent(body))
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="forecast")
-
-
-def one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.stdout == ""
-    err = result.stderr
-    assert err.count("\n") == 1 and err.startswith("forecast: error: "), err
-    for fragment in fragments:
-        assert fragment in err, (fragment, err)
 
 
 GOOD = """
